@@ -1,0 +1,668 @@
+/* notification-center.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "notification-center.h"
+#include "notification-ebr-private.h"
+#include "notification-error.h"
+#include "notification-marshalers.h"
+#include "notification-registry-private.h"
+#include "notification-schema-private.h"
+
+/**
+ * NotificationCenter:
+ *
+ * Delivers notifications from senders to the observers that want them.
+ *
+ * A notification has a type (any non-empty string, such as `"stdout"`),
+ * an optional sender (the object that posts it) and optional user info,
+ * an `a{sv}` [struct@GLib.Variant] dictionary. [method@Center.post]
+ * delivers it synchronously, on the posting thread, to every observer
+ * whose type is the posted type or every type and whose sender is the
+ * posting sender or every sender, in the order the observers were added.
+ *
+ * There are two ways to observe:
+ *
+ * - [method@Center.add_observer] and [method@Center.add_observer_full]:
+ *   a callback with a type filter and a sender filter, removed by id, by
+ *   the sender's or an owner's finalization, or on a [struct@GLib.MainContext]
+ *   of your choice;
+ * - the detailed [signal@Center::notification] signal:
+ *   `g_signal_connect (center, "notification::stdout", …)`.
+ *
+ * Observers run first, then signal handlers. Posting a type nobody
+ * observes costs O(1) whatever the number of other observers, takes no
+ * lock and allocates nothing (see "Delivery order and cost" in
+ * `notification-center.h` and the cost-model page of the guide).
+ *
+ * Post, add and remove are safe from any thread at once. Observers may
+ * post, add and remove observers from their callbacks.
+ */
+
+struct _NotificationCenter
+{
+  GObject               parent_instance;
+
+  NotificationRegistry *registry;      /* (owned) */
+  gboolean              emits_signal;  /* construct-only */
+};
+
+G_DEFINE_FINAL_TYPE (NotificationCenter, notification_center, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_EMITS_SIGNAL,
+  N_PROPS
+};
+
+enum {
+  NOTIFICATION,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+notification_center_finalize (GObject *object)
+{
+  NotificationCenter *self = (NotificationCenter *) object;
+
+  notification_registry_shutdown (self->registry);
+  notification_registry_unref (self->registry);
+  notification_ebr_collect ();
+
+  G_OBJECT_CLASS (notification_center_parent_class)->finalize (object);
+}
+
+static void
+notification_center_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  NotificationCenter *self = NOTIFICATION_CENTER (object);
+
+  switch (prop_id)
+    {
+    case PROP_EMITS_SIGNAL:
+      g_value_set_boolean (value, self->emits_signal);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+notification_center_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  NotificationCenter *self = NOTIFICATION_CENTER (object);
+
+  switch (prop_id)
+    {
+    case PROP_EMITS_SIGNAL:
+      self->emits_signal = g_value_get_boolean (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+notification_center_class_init (NotificationCenterClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = notification_center_finalize;
+  object_class->get_property = notification_center_get_property;
+  object_class->set_property = notification_center_set_property;
+
+  /**
+   * NotificationCenter:emits-signal: (getter get_emits_signal)
+   *
+   * Whether posts also emit [signal@Center::notification].
+   *
+   * When `FALSE` the center never emits the signal and never asks GLib
+   * whether a handler is connected, which takes GLib's global signal
+   * lock: posting threads then share no lock at all. Observe such a
+   * center with [method@Center.add_observer].
+   */
+  properties[PROP_EMITS_SIGNAL] =
+    g_param_spec_boolean ("emits-signal", NULL, NULL,
+                          TRUE,
+                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * NotificationCenter::notification:
+   * @self: the center
+   * @type: the notification type
+   * @sender: (nullable): the object that posted the notification
+   * @user_info: (nullable): the user info, an `a{sv}` dictionary
+   *
+   * Emitted for every post that reaches a handler, after the observers
+   * added with [method@Center.add_observer] have been called.
+   *
+   * The signal is detailed with the notification type: connect to
+   * `notification::stdout` for the `stdout` posts only, or to
+   * `notification` for all of them.
+   */
+  signals[NOTIFICATION] =
+    g_signal_new ("notification",
+                  G_TYPE_FROM_CLASS (klass),
+                  (G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED | G_SIGNAL_NO_HOOKS),
+                  0,
+                  NULL, NULL,
+                  _notification_marshal_VOID__STRING_OBJECT_VARIANT,
+                  G_TYPE_NONE, 3,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_OBJECT,
+                  G_TYPE_VARIANT | G_SIGNAL_TYPE_STATIC_SCOPE);
+  g_signal_set_va_marshaller (signals[NOTIFICATION],
+                              G_TYPE_FROM_CLASS (klass),
+                              _notification_marshal_VOID__STRING_OBJECT_VARIANTv);
+}
+
+static void
+notification_center_init (NotificationCenter *self)
+{
+  self->registry = notification_registry_new ();
+  self->emits_signal = TRUE;
+}
+
+/**
+ * notification_center_get_default:
+ *
+ * Gets the process-wide shared center.
+ *
+ * It emits [signal@Center::notification] and lives until the process
+ * exits.
+ *
+ * Returns: (transfer none): the default center
+ */
+NotificationCenter *
+notification_center_get_default (void)
+{
+  static NotificationCenter *default_center;
+
+  if (g_once_init_enter (&default_center))
+    g_once_init_leave (&default_center, notification_center_new ());
+
+  return default_center;
+}
+
+/**
+ * notification_center_new:
+ *
+ * Creates a center independent of the default one, which emits
+ * [signal@Center::notification].
+ *
+ * Use `g_object_new (NOTIFICATION_TYPE_CENTER, "emits-signal", FALSE, NULL)`
+ * for a center that does not.
+ *
+ * Returns: (transfer full): a new center
+ */
+NotificationCenter *
+notification_center_new (void)
+{
+  return g_object_new (NOTIFICATION_TYPE_CENTER, NULL);
+}
+
+/**
+ * notification_center_get_emits_signal: (get-property emits-signal)
+ * @self: a center
+ *
+ * Gets whether posts also emit [signal@Center::notification].
+ *
+ * Returns: whether the center emits the signal
+ */
+gboolean
+notification_center_get_emits_signal (NotificationCenter *self)
+{
+  g_return_val_if_fail (NOTIFICATION_IS_CENTER (self), FALSE);
+
+  return self->emits_signal;
+}
+
+/* The detail to emit with when a `notification` handler could want a
+ * post of @type; FALSE costs one GLib query (its global signal lock). */
+static inline gboolean
+center_signal_wanted (NotificationCenter *self,
+                      const char         *type,
+                      GQuark             *detail)
+{
+  if (!self->emits_signal)
+    return FALSE;
+
+  if (g_signal_handler_find (self, G_SIGNAL_MATCH_ID, signals[NOTIFICATION],
+                             0, NULL, NULL, NULL) == 0)
+    return FALSE;
+
+  /* A type that was never interned has no handler of its own: only the
+   * handlers without a detail can receive it. */
+  *detail = g_quark_try_string (type);
+
+  return TRUE;
+}
+
+/* Validates against the type's schema and delivers. @user_info is not
+ * floating. */
+static gboolean
+center_post (NotificationCenter  *self,
+             const char          *type,
+             GObject             *sender,
+             GVariant            *user_info,
+             GError             **error)
+{
+  NotificationSchema *schema;
+  gboolean valid = TRUE;
+  GQuark detail = 0;
+
+  notification_ebr_enter ();
+
+  schema = notification_registry_peek_schema (self->registry, type);
+  if (G_UNLIKELY (schema != NULL))
+    valid = notification_schema_validate (schema, type, user_info, error);
+
+  if (G_LIKELY (valid))
+    notification_registry_dispatch (self->registry, self, type, sender, user_info);
+
+  notification_ebr_leave ();
+
+  if (valid && center_signal_wanted (self, type, &detail))
+    g_signal_emit (self, signals[NOTIFICATION], detail, type, sender, user_info);
+
+  return valid;
+}
+
+/**
+ * notification_center_post:
+ * @self: a center
+ * @type: the notification type, a non-empty string
+ * @sender: (type GObject.Object) (nullable): the object posting the
+ *   notification, or `NULL`
+ * @user_info: (nullable): user info, an `a{sv}` dictionary; a floating
+ *   reference is consumed
+ *
+ * Delivers a notification, synchronously, to every observer that wants
+ * it, then emits [signal@Center::notification].
+ *
+ * Every observer receives the same @user_info, not a copy. A type
+ * registered with [method@Center.register_schema] must match its schema:
+ * otherwise this is a programmer error, reported as a critical warning,
+ * and nobody receives the notification. Use [method@Center.post_checked]
+ * for data that comes from outside the program.
+ */
+void
+notification_center_post (NotificationCenter *self,
+                          const char         *type,
+                          gpointer            sender,
+                          GVariant           *user_info)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (user_info != NULL)
+    g_variant_ref_sink (user_info);
+
+  if (!NOTIFICATION_IS_CENTER (self) ||
+      type == NULL || *type == '\0' ||
+      (sender != NULL && !G_IS_OBJECT (sender)) ||
+      (user_info != NULL && !g_variant_is_of_type (user_info, G_VARIANT_TYPE_VARDICT)))
+    {
+      g_return_if_fail_warning (G_LOG_DOMAIN, G_STRFUNC,
+                                !NOTIFICATION_IS_CENTER (self) ? "NOTIFICATION_IS_CENTER (self)" :
+                                type == NULL || *type == '\0' ? "type != NULL && *type != '\\0'" :
+                                sender != NULL && !G_IS_OBJECT (sender) ? "sender == NULL || G_IS_OBJECT (sender)" :
+                                "user_info == NULL || g_variant_is_of_type (user_info, G_VARIANT_TYPE_VARDICT)");
+    }
+  else if (!center_post (self, type, sender, user_info, &error))
+    {
+      g_critical ("%s", error->message);
+    }
+
+  if (user_info != NULL)
+    g_variant_unref (user_info);
+}
+
+/**
+ * notification_center_post_checked:
+ * @self: a center
+ * @type: the notification type
+ * @sender: (type GObject.Object) (nullable): the object posting the
+ *   notification, or `NULL`
+ * @user_info: (nullable): user info; a floating reference is consumed
+ * @error: return location for an error
+ *
+ * Posts a notification whose type and user info come from outside the
+ * program (a file, a peer, a user), reporting bad data as an error
+ * instead of a critical warning.
+ *
+ * An empty or non-UTF-8 @type gives [error@Error.INVALID_TYPE], user info
+ * that is not an `a{sv}` dictionary [error@Error.INVALID_USER_INFO], and
+ * user info that does not match the type's schema the errors of
+ * [method@Schema.validate]. Nothing is delivered then.
+ *
+ * Returns: `TRUE` if the notification was valid and delivered
+ */
+gboolean
+notification_center_post_checked (NotificationCenter  *self,
+                                  const char          *type,
+                                  gpointer             sender,
+                                  GVariant            *user_info,
+                                  GError             **error)
+{
+  gboolean delivered = FALSE;
+
+  g_return_val_if_fail (NOTIFICATION_IS_CENTER (self), FALSE);
+  g_return_val_if_fail (sender == NULL || G_IS_OBJECT (sender), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (user_info != NULL)
+    g_variant_ref_sink (user_info);
+
+  if (type == NULL || *type == '\0' || !g_utf8_validate (type, -1, NULL))
+    g_set_error_literal (error, NOTIFICATION_ERROR, NOTIFICATION_ERROR_INVALID_TYPE,
+                         "A notification type must be a non-empty UTF-8 string");
+  else if (user_info != NULL && !g_variant_is_of_type (user_info, G_VARIANT_TYPE_VARDICT))
+    g_set_error (error, NOTIFICATION_ERROR, NOTIFICATION_ERROR_INVALID_USER_INFO,
+                 "Notification “%s”: user info must be of type “a{sv}”, not “%s”",
+                 type, g_variant_get_type_string (user_info));
+  else
+    delivered = center_post (self, type, sender, user_info, error);
+
+  if (user_info != NULL)
+    g_variant_unref (user_info);
+
+  return delivered;
+}
+
+/**
+ * notification_center_post_values: (skip)
+ * @self: a center
+ * @type: the notification type, a non-empty string
+ * @sender: (nullable): the object posting the notification, or `NULL`
+ * @first_key: (nullable): the first user info key, or `NULL` for none
+ * @...: the first key's [GVariant format string](https://docs.gtk.org/glib/gvariant-format-strings.html)
+ *   and value(s), then more key, format, value triples, then `NULL`
+ *
+ * Posts a notification whose user info is given as key, format and value
+ * triples, building the `a{sv}` dictionary only if someone will receive
+ * it:
+ *
+ * ```c
+ * notification_center_post_values (center, "stdout", interpreter,
+ *                                  "out_string", "s", text,
+ *                                  "line", "u", line,
+ *                                  NULL);
+ * ```
+ *
+ * With nobody observing, this costs what [method@Center.has_observers]
+ * costs and allocates nothing (building a two-key dictionary costs about
+ * seventy unobserved posts).
+ */
+void
+notification_center_post_values (NotificationCenter *self,
+                                 const char         *type,
+                                 gpointer            sender,
+                                 const char         *first_key,
+                                 ...)
+{
+  GVariantBuilder builder;
+  va_list args;
+
+  g_return_if_fail (NOTIFICATION_IS_CENTER (self));
+  g_return_if_fail (type != NULL && *type != '\0');
+  g_return_if_fail (sender == NULL || G_IS_OBJECT (sender));
+
+  if (!notification_center_has_observers (self, type, sender))
+    return;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  va_start (args, first_key);
+  for (const char *key = first_key; key != NULL; key = va_arg (args, const char *))
+    {
+      const char *format = va_arg (args, const char *);
+
+      g_variant_builder_add (&builder, "{sv}", key, g_variant_new_va (format, NULL, &args));
+    }
+  va_end (args);
+
+  notification_center_post (self, type, sender, g_variant_builder_end (&builder));
+}
+
+/**
+ * notification_center_add_observer:
+ * @self: a center
+ * @type: (nullable): the type to observe, or `NULL` for every type
+ * @sender: (type GObject.Object) (nullable): the sender to observe, or
+ *   `NULL` for every sender
+ * @callback: (scope notified) (closure user_data) (destroy destroy): the
+ *   function to call
+ * @user_data: data for @callback
+ * @destroy: (nullable): called on @user_data when the observer is removed
+ *
+ * Adds an observer, called synchronously on the posting thread for every
+ * notification of @type from @sender.
+ *
+ * Adding the same callback twice makes two observers. A specific @sender
+ * is held weakly: the observer is removed (and @destroy called) when
+ * @sender is finalized.
+ *
+ * Returns: the observer's id, for [method@Center.remove_observer]
+ */
+gulong
+notification_center_add_observer (NotificationCenter   *self,
+                                  const char           *type,
+                                  gpointer              sender,
+                                  NotificationCallback  callback,
+                                  gpointer              user_data,
+                                  GDestroyNotify        destroy)
+{
+  return notification_center_add_observer_full (self, type, sender, NULL, NULL,
+                                                callback, user_data, destroy);
+}
+
+/**
+ * notification_center_add_observer_full:
+ * @self: a center
+ * @type: (nullable): the type to observe, or `NULL` for every type
+ * @sender: (type GObject.Object) (nullable): the sender to observe, or
+ *   `NULL` for every sender
+ * @owner: (nullable): an object whose finalization removes the observer
+ * @context: (nullable): the main context to call @callback on, or `NULL`
+ *   to call it synchronously on the posting thread
+ * @callback: (scope notified) (closure user_data) (destroy destroy): the
+ *   function to call
+ * @user_data: data for @callback
+ * @destroy: (nullable): called on @user_data when the observer is removed
+ *
+ * Adds an observer, optionally tied to the lifetime of @owner (as
+ * g_signal_connect_object() does) and optionally called on @context.
+ *
+ * With a @context, each post that matches queues a call, run by an idle
+ * source on @context, in posting order; the type, sender and user info are
+ * kept alive until then. A call still queued when the observer is removed
+ * is dropped. This is how a GTK frontend shows, in its main thread, the
+ * output a worker thread posts.
+ *
+ * @destroy runs exactly once, after the observer's last call has
+ * returned: when the observer is removed if none of its calls is running,
+ * else as soon as the running call returns, on that thread.
+ *
+ * Returns: the observer's id, for [method@Center.remove_observer]
+ */
+gulong
+notification_center_add_observer_full (NotificationCenter   *self,
+                                       const char           *type,
+                                       gpointer              sender,
+                                       GObject              *owner,
+                                       GMainContext         *context,
+                                       NotificationCallback  callback,
+                                       gpointer              user_data,
+                                       GDestroyNotify        destroy)
+{
+  g_return_val_if_fail (NOTIFICATION_IS_CENTER (self), 0);
+  g_return_val_if_fail (type == NULL || *type != '\0', 0);
+  g_return_val_if_fail (sender == NULL || G_IS_OBJECT (sender), 0);
+  g_return_val_if_fail (owner == NULL || G_IS_OBJECT (owner), 0);
+  g_return_val_if_fail (callback != NULL, 0);
+
+  return notification_registry_add (self->registry, self, type, sender, owner,
+                                    context, callback, user_data, destroy);
+}
+
+/**
+ * notification_center_remove_observer:
+ * @self: a center
+ * @id: an id returned by [method@Center.add_observer]
+ *
+ * Removes an observer. No call of it starts after this returns.
+ *
+ * Its destroy notify runs before this returns, or, if a call of the
+ * observer is running (on another thread, or this very call's caller),
+ * when that call returns. Removing an observer that is already gone, for
+ * example because its sender was finalized, does nothing.
+ */
+void
+notification_center_remove_observer (NotificationCenter *self,
+                                     gulong              id)
+{
+  g_return_if_fail (NOTIFICATION_IS_CENTER (self));
+  g_return_if_fail (id > 0);
+
+  notification_registry_remove (self->registry, id);
+}
+
+/**
+ * notification_center_remove_all_observers:
+ * @self: a center
+ *
+ * Removes every observer added with [method@Center.add_observer], as
+ * [method@Center.remove_observer] would, in the order they were added.
+ * Signal handlers and schemas stay.
+ */
+void
+notification_center_remove_all_observers (NotificationCenter *self)
+{
+  g_return_if_fail (NOTIFICATION_IS_CENTER (self));
+
+  notification_registry_remove_all (self->registry);
+}
+
+/**
+ * notification_center_has_observers:
+ * @self: a center
+ * @type: a notification type
+ * @sender: (type GObject.Object) (nullable): a sender, or `NULL` for a post
+ *   without one
+ *
+ * Checks whether a post of @type from @sender, made now, would reach at
+ * least one observer or [signal@Center::notification] handler.
+ *
+ * It costs about as much as an unobserved post: call it to skip building
+ * user info nobody will read.
+ *
+ * Returns: `TRUE` if the post would be received
+ */
+gboolean
+notification_center_has_observers (NotificationCenter *self,
+                                   const char         *type,
+                                   gpointer            sender)
+{
+  gboolean found;
+  GQuark detail = 0;
+
+  g_return_val_if_fail (NOTIFICATION_IS_CENTER (self), FALSE);
+  g_return_val_if_fail (type != NULL && *type != '\0', FALSE);
+
+  notification_ebr_enter ();
+  found = notification_registry_has (self->registry, type, sender);
+  notification_ebr_leave ();
+
+  if (!found && center_signal_wanted (self, type, &detail))
+    found = g_signal_has_handler_pending (self, signals[NOTIFICATION], detail, FALSE);
+
+  return found;
+}
+
+/**
+ * notification_center_get_n_observers:
+ * @self: a center
+ *
+ * Counts the observers added with [method@Center.add_observer] and not yet
+ * removed (signal handlers are not counted).
+ *
+ * Returns: the number of observers
+ */
+guint
+notification_center_get_n_observers (NotificationCenter *self)
+{
+  g_return_val_if_fail (NOTIFICATION_IS_CENTER (self), 0);
+
+  return notification_registry_get_n_observers (self->registry);
+}
+
+/**
+ * notification_center_register_schema:
+ * @self: a center
+ * @type: a notification type
+ * @schema: (nullable): the schema its user info must match, or `NULL` to
+ *   make @type a plain label again
+ *
+ * Declares the user info of a type. From now on a post of @type whose
+ * user info does not match @schema is delivered to nobody (see
+ * [method@Center.post] and [method@Center.post_checked]).
+ *
+ * The schema is sealed: it cannot change any more. Registering a schema
+ * for a type that has one replaces it.
+ */
+void
+notification_center_register_schema (NotificationCenter *self,
+                                     const char         *type,
+                                     NotificationSchema *schema)
+{
+  g_return_if_fail (NOTIFICATION_IS_CENTER (self));
+  g_return_if_fail (type != NULL && *type != '\0');
+  g_return_if_fail (schema == NULL || NOTIFICATION_IS_SCHEMA (schema));
+
+  if (schema != NULL)
+    notification_schema_seal (schema);
+
+  notification_registry_set_schema (self->registry, type, schema);
+}
+
+/**
+ * notification_center_lookup_schema:
+ * @self: a center
+ * @type: a notification type
+ *
+ * Finds the schema registered with [method@Center.register_schema].
+ *
+ * Returns: (transfer full) (nullable): the schema of @type, or `NULL`
+ */
+NotificationSchema *
+notification_center_lookup_schema (NotificationCenter *self,
+                                   const char         *type)
+{
+  NotificationSchema *schema;
+
+  g_return_val_if_fail (NOTIFICATION_IS_CENTER (self), NULL);
+  g_return_val_if_fail (type != NULL, NULL);
+
+  notification_ebr_enter ();
+  schema = notification_registry_peek_schema (self->registry, type);
+  if (schema != NULL)
+    g_object_ref (schema);
+  notification_ebr_leave ();
+
+  return schema;
+}

@@ -1,0 +1,130 @@
+/* notification-center.h
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#if !defined(NOTIFICATION_INSIDE) && !defined(NOTIFICATION_COMPILATION)
+# error "Only <notification/notification.h> can be included directly."
+#endif
+
+#include <glib-object.h>
+
+#include "notification-version-macros.h"
+#include "notification-schema.h"
+
+G_BEGIN_DECLS
+
+/*
+ * Delivery order and cost of the two routes
+ * ==========================================
+ *
+ * A post first calls the observers added with
+ * notification_center_add_observer() (and _full()) that match it, in the
+ * order they were added, then emits the detailed `notification::TYPE`
+ * signal, so g_signal_connect() handlers run after every observer, in
+ * GLib's usual handler order.
+ *
+ * Cost of an unobserved post (nobody wants this type from this sender):
+ *  - no observers at all in the center: one atomic load;
+ *  - observers of other types or senders: up to four lookups in the
+ *    center's own lock-free index, O(1) whatever their number; the type
+ *    string is hashed, never interned, and nothing is allocated;
+ *  - with #NotificationCenter:emits-signal TRUE (the default) one more
+ *    query to GLib (g_signal_handler_find()), which takes GLib's global
+ *    signal lock and costs about one g_signal_emit() with no handler.
+ *    Only when a `notification` handler exists is the detail quark looked
+ *    up (g_quark_try_string()) and the signal emitted.
+ *  - with #NotificationCenter:emits-signal FALSE no lock shared between
+ *    threads is taken.
+ *
+ * Cost of a matching observer: a direct call through the callback
+ * pointer, with no marshalling and no copy of the user info. A matching
+ * signal handler pays a g_signal_emit() (a generated va marshaller), and
+ * GLib scans the instance's handler list linearly.
+ */
+
+#define NOTIFICATION_TYPE_CENTER (notification_center_get_type ())
+
+NOTIFICATION_AVAILABLE_IN_ALL
+G_DECLARE_FINAL_TYPE (NotificationCenter, notification_center, NOTIFICATION, CENTER, GObject)
+
+/**
+ * NotificationCallback:
+ * @center: the center the notification was posted to
+ * @type: the notification type
+ * @sender: (nullable): the object that posted the notification
+ * @user_info: (nullable): the user info, an `a{sv}` dictionary
+ * @user_data: the data given when the observer was added
+ *
+ * The function called for each notification an observer receives.
+ *
+ * @user_info is the very dictionary that was posted, shared by every
+ * observer: take a reference to keep it.
+ */
+typedef void (*NotificationCallback) (NotificationCenter *center,
+                                      const char         *type,
+                                      GObject            *sender,
+                                      GVariant           *user_info,
+                                      gpointer            user_data);
+
+NOTIFICATION_AVAILABLE_IN_ALL
+NotificationCenter *notification_center_get_default          (void);
+NOTIFICATION_AVAILABLE_IN_ALL
+NotificationCenter *notification_center_new                  (void) G_GNUC_WARN_UNUSED_RESULT;
+NOTIFICATION_AVAILABLE_IN_ALL
+gboolean            notification_center_get_emits_signal     (NotificationCenter    *self);
+NOTIFICATION_AVAILABLE_IN_ALL
+void                notification_center_post                 (NotificationCenter    *self,
+                                                              const char            *type,
+                                                              gpointer               sender,
+                                                              GVariant              *user_info);
+NOTIFICATION_AVAILABLE_IN_ALL
+gboolean            notification_center_post_checked         (NotificationCenter    *self,
+                                                              const char            *type,
+                                                              gpointer               sender,
+                                                              GVariant              *user_info,
+                                                              GError               **error);
+NOTIFICATION_AVAILABLE_IN_ALL
+void                notification_center_post_values          (NotificationCenter    *self,
+                                                              const char            *type,
+                                                              gpointer               sender,
+                                                              const char            *first_key,
+                                                              ...) G_GNUC_NULL_TERMINATED;
+NOTIFICATION_AVAILABLE_IN_ALL
+gulong              notification_center_add_observer         (NotificationCenter    *self,
+                                                              const char            *type,
+                                                              gpointer               sender,
+                                                              NotificationCallback   callback,
+                                                              gpointer               user_data,
+                                                              GDestroyNotify         destroy);
+NOTIFICATION_AVAILABLE_IN_ALL
+gulong              notification_center_add_observer_full    (NotificationCenter    *self,
+                                                              const char            *type,
+                                                              gpointer               sender,
+                                                              GObject               *owner,
+                                                              GMainContext          *context,
+                                                              NotificationCallback   callback,
+                                                              gpointer               user_data,
+                                                              GDestroyNotify         destroy);
+NOTIFICATION_AVAILABLE_IN_ALL
+void                notification_center_remove_observer      (NotificationCenter    *self,
+                                                              gulong                 id);
+NOTIFICATION_AVAILABLE_IN_ALL
+void                notification_center_remove_all_observers (NotificationCenter    *self);
+NOTIFICATION_AVAILABLE_IN_ALL
+gboolean            notification_center_has_observers        (NotificationCenter    *self,
+                                                              const char            *type,
+                                                              gpointer               sender);
+NOTIFICATION_AVAILABLE_IN_ALL
+guint               notification_center_get_n_observers      (NotificationCenter    *self);
+NOTIFICATION_AVAILABLE_IN_ALL
+void                notification_center_register_schema      (NotificationCenter    *self,
+                                                              const char            *type,
+                                                              NotificationSchema    *schema);
+NOTIFICATION_AVAILABLE_IN_ALL
+NotificationSchema *notification_center_lookup_schema        (NotificationCenter    *self,
+                                                              const char            *type) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS

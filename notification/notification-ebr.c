@@ -1,0 +1,168 @@
+/* notification-ebr.c: epoch-based reclamation
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Three-epoch scheme: garbage retired during epoch E is freed when the
+ * global epoch moves from E + 1 to E + 2. The epoch only moves when every
+ * thread inside a read section entered it during the current epoch, so a
+ * reader that could still hold a pointer unlinked during E blocks the
+ * second move until it leaves.
+ */
+
+#include "config.h"
+
+#include "notification-ebr-private.h"
+
+#define COLLECT_THRESHOLD 64
+
+__thread NotificationEbrThread *_notification_ebr_self;
+guint64 _notification_ebr_epoch;
+
+static GMutex ebr_lock;
+static NotificationEbrThread *ebr_threads;         /* (atomic) head, append only */
+static NotificationEbrNode *ebr_garbage[3];        /* protected by ebr_lock */
+static gsize ebr_n_garbage[3];                     /* protected by ebr_lock */
+
+static void
+ebr_thread_exit (gpointer data)
+{
+  NotificationEbrThread *self = data;
+
+  __atomic_store_n (&self->state, 0, __ATOMIC_RELEASE);
+  g_atomic_int_set (&self->in_use, 0);
+}
+
+static GPrivate ebr_private = G_PRIVATE_INIT (ebr_thread_exit);
+
+NotificationEbrThread *
+_notification_ebr_register (void)
+{
+  NotificationEbrThread *self;
+
+  /* Reuse the slot of a thread that has exited. */
+  for (self = g_atomic_pointer_get (&ebr_threads); self != NULL; self = self->next)
+    if (g_atomic_int_compare_and_exchange (&self->in_use, 0, 1))
+      break;
+
+  if (self == NULL)
+    {
+      self = g_new0 (NotificationEbrThread, 1);
+      self->in_use = 1;
+      g_mutex_lock (&ebr_lock);
+      self->next = ebr_threads;
+      g_atomic_pointer_set (&ebr_threads, self);
+      g_mutex_unlock (&ebr_lock);
+    }
+
+  self->nesting = 0;
+  _notification_ebr_self = self;
+  g_private_set (&ebr_private, self);
+
+  return self;
+}
+
+/* Called with ebr_lock held. Moves the epoch on unless a reader still
+ * holds it back, and hands over the garbage that became safe to free. */
+static gboolean
+ebr_try_advance_locked (NotificationEbrNode **freed)
+{
+  guint64 epoch = __atomic_load_n (&_notification_ebr_epoch, __ATOMIC_SEQ_CST);
+  NotificationEbrThread *thread;
+  guint slot;
+
+  for (thread = g_atomic_pointer_get (&ebr_threads); thread != NULL; thread = thread->next)
+    {
+      guint64 state = __atomic_load_n (&thread->state, __ATOMIC_SEQ_CST);
+
+      if ((state & 1) != 0 && (state >> 1) != epoch)
+        return FALSE;
+    }
+
+  __atomic_store_n (&_notification_ebr_epoch, epoch + 1, __ATOMIC_SEQ_CST);
+
+  /* Garbage retired during epoch - 1 is now unreachable for every reader. */
+  slot = (epoch + 2) % 3;
+  *freed = ebr_garbage[slot];
+  ebr_garbage[slot] = NULL;
+  ebr_n_garbage[slot] = 0;
+
+  return TRUE;
+}
+
+static void
+ebr_free_list (NotificationEbrNode *node)
+{
+  while (node != NULL)
+    {
+      NotificationEbrNode *next = node->next;
+
+      node->free_func (node);
+      node = next;
+    }
+}
+
+/*
+ * notification_ebr_retire:
+ * @node: a node embedded in an object that is no longer reachable from
+ *   any shared pointer
+ * @free_func: frees the object
+ *
+ * Frees the object once no reader can hold it any more.
+ */
+void
+notification_ebr_retire (NotificationEbrNode     *node,
+                         NotificationEbrFreeFunc  free_func)
+{
+  NotificationEbrNode *freed = NULL;
+  guint slot;
+
+  node->free_func = free_func;
+
+  g_mutex_lock (&ebr_lock);
+  slot = __atomic_load_n (&_notification_ebr_epoch, __ATOMIC_RELAXED) % 3;
+  node->next = ebr_garbage[slot];
+  ebr_garbage[slot] = node;
+  if (++ebr_n_garbage[slot] >= COLLECT_THRESHOLD)
+    ebr_try_advance_locked (&freed);
+  g_mutex_unlock (&ebr_lock);
+
+  ebr_free_list (freed);
+}
+
+/*
+ * notification_ebr_collect:
+ *
+ * Frees all the garbage that no reader holds, moving the epoch as far as
+ * the readers allow. Used when a center is finalized and by tests.
+ */
+void
+notification_ebr_collect (void)
+{
+  /* Two moves free everything retired before the call. */
+  for (guint i = 0; i < 3; i++)
+    {
+      NotificationEbrNode *freed = NULL;
+      gboolean advanced;
+
+      g_mutex_lock (&ebr_lock);
+      advanced = ebr_try_advance_locked (&freed);
+      g_mutex_unlock (&ebr_lock);
+
+      ebr_free_list (freed);
+
+      if (!advanced)
+        break;
+    }
+}
+
+gsize
+notification_ebr_get_n_pending (void)
+{
+  gsize n;
+
+  g_mutex_lock (&ebr_lock);
+  n = ebr_n_garbage[0] + ebr_n_garbage[1] + ebr_n_garbage[2];
+  g_mutex_unlock (&ebr_lock);
+
+  return n;
+}

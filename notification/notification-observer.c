@@ -1,0 +1,236 @@
+/* notification-observer.c: one registered observer
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "notification-observer-private.h"
+
+typedef struct
+{
+  char     *type;       /* (owned) */
+  GObject  *sender;     /* (owned) (nullable) */
+  GVariant *user_info;  /* (owned) (nullable) */
+} Delivery;
+
+static void
+delivery_free (gpointer data)
+{
+  Delivery *delivery = data;
+
+  g_free (delivery->type);
+  g_clear_object (&delivery->sender);
+  g_clear_pointer (&delivery->user_info, g_variant_unref);
+  g_free (delivery);
+}
+
+static NotificationObserverExt *
+observer_ext_ref (NotificationObserverExt *self)
+{
+  g_atomic_int_inc (&self->ref_count);
+
+  return self;
+}
+
+static void
+observer_ext_unref (NotificationObserverExt *self)
+{
+  if (!g_atomic_int_dec_and_test (&self->ref_count))
+    return;
+
+  g_queue_clear_full (&self->queue, delivery_free);
+  g_mutex_clear (&self->queue_lock);
+  g_weak_ref_clear (&self->center);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_free (self);
+}
+
+NotificationObserver *
+notification_observer_new (gulong                id,
+                           GMainContext         *context,
+                           gboolean              owned,
+                           NotificationCenter   *center,
+                           NotificationCallback  callback,
+                           gpointer              user_data,
+                           GDestroyNotify        destroy)
+{
+  NotificationObserver *self;
+
+  if (context != NULL || owned)
+    {
+      NotificationObserverExt *ext = g_new0 (NotificationObserverExt, 1);
+
+      ext->ref_count = 1;
+      if (context != NULL)
+        {
+          ext->context = g_main_context_ref (context);
+          g_weak_ref_init (&ext->center, center);
+        }
+      g_mutex_init (&ext->queue_lock);
+      g_queue_init (&ext->queue);
+
+      self = &ext->base;
+      self->flags = NOTIFICATION_OBSERVER_EXT;
+    }
+  else
+    {
+      self = g_new0 (NotificationObserver, 1);
+    }
+
+  self->id = id;
+  self->callback = callback;
+  self->user_data = user_data;
+  self->destroy = destroy;
+
+  return self;
+}
+
+static void
+observer_destroy (NotificationObserver *self)
+{
+  if (self->destroy != NULL)
+    self->destroy (self->user_data);
+}
+
+static inline gboolean
+observer_begin_call (NotificationObserver *self)
+{
+  guint state = __atomic_load_n (&self->state, __ATOMIC_RELAXED);
+
+  do
+    {
+      if (state & NOTIFICATION_OBSERVER_REMOVED)
+        return FALSE;
+    }
+  while (!__atomic_compare_exchange_n (&self->state, &state, state + 1, TRUE,
+                                       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED));
+
+  return TRUE;
+}
+
+static inline void
+observer_end_call (NotificationObserver *self)
+{
+  if (__atomic_sub_fetch (&self->state, 1, __ATOMIC_ACQ_REL) == NOTIFICATION_OBSERVER_REMOVED)
+    observer_destroy (self);
+}
+
+static void
+observer_call (NotificationObserver *self,
+               NotificationCenter   *center,
+               const char           *type,
+               GObject              *sender,
+               GVariant             *user_info)
+{
+  if (!observer_begin_call (self))
+    return;
+
+  self->callback (center, type, sender, user_info, self->user_data);
+  observer_end_call (self);
+}
+
+static gboolean
+observer_deliver_cb (gpointer data)
+{
+  NotificationObserverExt *self = data;
+  NotificationCenter *center = g_weak_ref_get (&self->center);
+
+  for (;;)
+    {
+      Delivery *delivery;
+
+      g_mutex_lock (&self->queue_lock);
+      delivery = g_queue_pop_head (&self->queue);
+      if (delivery == NULL)
+        self->scheduled = FALSE;
+      g_mutex_unlock (&self->queue_lock);
+
+      if (delivery == NULL)
+        break;
+
+      if (center != NULL)
+        observer_call (&self->base, center, delivery->type,
+                       delivery->sender, delivery->user_info);
+      delivery_free (delivery);
+    }
+
+  g_clear_object (&center);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Calls the observer for one post: right here, or through its context. */
+void
+notification_observer_notify (NotificationObserver *self,
+                              NotificationCenter   *center,
+                              const char           *type,
+                              GObject              *sender,
+                              GVariant             *user_info)
+{
+  NotificationObserverExt *ext = (NotificationObserverExt *) self;
+  Delivery *delivery;
+
+  if (!notification_observer_is_ext (self) || ext->context == NULL)
+    {
+      observer_call (self, center, type, sender, user_info);
+      return;
+    }
+
+  if (__atomic_load_n (&self->state, __ATOMIC_ACQUIRE) & NOTIFICATION_OBSERVER_REMOVED)
+    return;
+
+  delivery = g_new (Delivery, 1);
+  delivery->type = g_strdup (type);
+  delivery->sender = sender != NULL ? g_object_ref (sender) : NULL;
+  delivery->user_info = user_info != NULL ? g_variant_ref (user_info) : NULL;
+
+  g_mutex_lock (&ext->queue_lock);
+  g_queue_push_tail (&ext->queue, delivery);
+  if (!ext->scheduled)
+    {
+      GSource *source = g_idle_source_new ();
+
+      ext->scheduled = TRUE;
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_static_name (source, "[notification] deliver");
+      g_source_set_callback (source, observer_deliver_cb, observer_ext_ref (ext),
+                             (GDestroyNotify) observer_ext_unref);
+      g_source_attach (source, ext->context);
+      g_source_unref (source);
+    }
+  g_mutex_unlock (&ext->queue_lock);
+}
+
+static void
+observer_free (NotificationEbrNode *node)
+{
+  NotificationObserver *self = (NotificationObserver *) ((char *) node - G_STRUCT_OFFSET (NotificationObserver, ebr));
+
+  if (notification_observer_is_ext (self))
+    observer_ext_unref ((NotificationObserverExt *) self);
+  else
+    g_free (self);
+}
+
+/*
+ * notification_observer_remove:
+ * @self: an observer already unlinked from the index and the id table
+ *
+ * Stops new calls, runs the destroy notify now if no call is running
+ * (otherwise the last running call does), and frees the observer once no
+ * reader can reach it. Call without the registry lock held: the destroy
+ * notify is user code.
+ */
+void
+notification_observer_remove (NotificationObserver *self)
+{
+  guint old = __atomic_fetch_or (&self->state, NOTIFICATION_OBSERVER_REMOVED, __ATOMIC_ACQ_REL);
+
+  g_assert ((old & NOTIFICATION_OBSERVER_REMOVED) == 0);
+
+  if ((old & NOTIFICATION_OBSERVER_CALLS) == 0)
+    observer_destroy (self);
+
+  notification_ebr_retire (&self->ebr, observer_free);
+}

@@ -1,0 +1,58 @@
+/* notification-registry-private.h: the observer engine of a center
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The registry keeps a center's observers, indexed by (type, sender), and
+ * the weak references that remove observers when their sender or owner
+ * is finalized. It is reference counted apart from the center so that a
+ * sender finalized on one thread while the center is finalized on another
+ * never touches freed memory.
+ */
+
+#pragma once
+
+#include "notification-center.h"
+
+G_BEGIN_DECLS
+
+typedef struct _NotificationRegistry NotificationRegistry;
+
+NotificationRegistry *notification_registry_new             (void);
+NotificationRegistry *notification_registry_ref             (NotificationRegistry *self);
+void                  notification_registry_unref           (NotificationRegistry *self);
+void                  notification_registry_shutdown        (NotificationRegistry *self);
+
+gulong                notification_registry_add             (NotificationRegistry *self,
+                                                             NotificationCenter   *center,
+                                                             const char           *type,
+                                                             GObject              *sender,
+                                                             GObject              *owner,
+                                                             GMainContext         *context,
+                                                             NotificationCallback  callback,
+                                                             gpointer              user_data,
+                                                             GDestroyNotify        destroy);
+void                  notification_registry_remove          (NotificationRegistry *self,
+                                                             gulong                id);
+void                  notification_registry_remove_all      (NotificationRegistry *self);
+guint                 notification_registry_get_n_observers (NotificationRegistry *self);
+
+/* Call these inside an EBR read section. */
+gboolean              notification_registry_has             (NotificationRegistry *self,
+                                                             const char           *type,
+                                                             gpointer              sender);
+void                  notification_registry_dispatch        (NotificationRegistry *self,
+                                                             NotificationCenter   *center,
+                                                             const char           *type,
+                                                             GObject              *sender,
+                                                             GVariant             *user_info);
+NotificationSchema   *notification_registry_peek_schema     (NotificationRegistry *self,
+                                                             const char           *type);
+
+void                  notification_registry_watch_notify    (gpointer              data,
+                                                             GObject              *where_the_object_was);
+
+void                  notification_registry_set_schema      (NotificationRegistry *self,
+                                                             const char           *type,
+                                                             NotificationSchema   *schema);
+
+G_END_DECLS

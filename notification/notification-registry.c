@@ -1,0 +1,571 @@
+/* notification-registry.c: the observer engine of a center
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "notification-ebr-private.h"
+#include "notification-index-private.h"
+#include "notification-observer-private.h"
+#include "notification-registry-private.h"
+#include "notification-watch-private.h"
+
+/* Which of the four kinds of key an entry has: a specific type and sender,
+ * a type from every sender, every type from a sender, everything. */
+#define KEY_KIND(type, sender) (((type) == NULL ? 2 : 0) | ((sender) == NULL ? 1 : 0))
+#define KEY_KIND_ANY 3
+
+struct _NotificationRegistry
+{
+  gint               ref_count;    /* (atomic) */
+  GMutex             lock;
+
+  /* Read by posting threads without the lock, changed under it. */
+  NotificationIndex *index;        /* observers' entries */
+  NotificationIndex *schemas;      /* schema entries, keyed by (type, NULL) */
+  guint              n_observers;  /* (atomic) */
+  guint              n_keys[4];    /* (atomic) entries of each key kind */
+  guint              n_schemas;    /* (atomic) */
+  gulong             last_id;      /* (atomic) the newest observer's id */
+
+  /* Protected by @lock. */
+  GHashTable        *observers;    /* (element-type gulong NotificationObserver) id → observer */
+  GHashTable        *watches;      /* (element-type GObject NotificationWatch) object → watch */
+  gboolean           shut_down;
+};
+
+/* What a change under the lock leaves to do once the lock is released. */
+typedef struct
+{
+  GPtrArray *removed;  /* (element-type NotificationObserver) */
+  GPtrArray *detached; /* (element-type NotificationWatch) */
+} Pending;
+
+#define PENDING_INIT { NULL, NULL }
+
+static void
+pending_add (GPtrArray **array,
+             gpointer    item)
+{
+  if (*array == NULL)
+    *array = g_ptr_array_new ();
+  g_ptr_array_add (*array, item);
+}
+
+static gint
+observer_compare_id (gconstpointer a,
+                     gconstpointer b)
+{
+  const NotificationObserver *oa = *(NotificationObserver * const *) a;
+  const NotificationObserver *ob = *(NotificationObserver * const *) b;
+
+  return (oa->id > ob->id) - (oa->id < ob->id);
+}
+
+/* Runs what was left for after the lock: destroy notifies (user code,
+ * in the order the observers were added) and weak reference removal. */
+static void
+pending_finish (Pending *pending)
+{
+  if (pending->removed != NULL)
+    {
+      g_ptr_array_sort (pending->removed, observer_compare_id);
+      for (guint i = 0; i < pending->removed->len; i++)
+        notification_observer_remove (g_ptr_array_index (pending->removed, i));
+      g_ptr_array_unref (pending->removed);
+    }
+
+  if (pending->detached != NULL)
+    {
+      for (guint i = 0; i < pending->detached->len; i++)
+        notification_watch_finish_detach (g_ptr_array_index (pending->detached, i));
+      g_ptr_array_unref (pending->detached);
+    }
+}
+
+NotificationRegistry *
+notification_registry_new (void)
+{
+  NotificationRegistry *self = g_new0 (NotificationRegistry, 1);
+
+  self->ref_count = 1;
+  g_mutex_init (&self->lock);
+  self->index = notification_index_new ();
+  self->schemas = notification_index_new ();
+  self->observers = g_hash_table_new (g_int64_hash, g_int64_equal);
+  self->watches = g_hash_table_new (NULL, NULL);
+
+  return self;
+}
+
+NotificationRegistry *
+notification_registry_ref (NotificationRegistry *self)
+{
+  g_atomic_int_inc (&self->ref_count);
+
+  return self;
+}
+
+void
+notification_registry_unref (NotificationRegistry *self)
+{
+  if (!g_atomic_int_dec_and_test (&self->ref_count))
+    return;
+
+  g_assert (g_hash_table_size (self->observers) == 0);
+  g_assert (g_hash_table_size (self->watches) == 0);
+
+  notification_index_free (self->index);
+  notification_index_free (self->schemas);
+  g_hash_table_unref (self->observers);
+  g_hash_table_unref (self->watches);
+  g_mutex_clear (&self->lock);
+  g_free (self);
+}
+
+/* The watch of @object, made on first use. Lock held. */
+static NotificationWatch *
+registry_watch_locked (NotificationRegistry *self,
+                       GObject              *object)
+{
+  NotificationWatch *watch = g_hash_table_lookup (self->watches, object);
+
+  if (watch == NULL)
+    {
+      watch = notification_watch_new (self, object);
+      g_hash_table_insert (self->watches, object, watch);
+    }
+
+  return watch;
+}
+
+/* Lock held. Stops watching an object nothing refers to any more. */
+static void
+registry_release_watch_locked (NotificationRegistry *self,
+                               NotificationWatch    *watch,
+                               Pending              *pending)
+{
+  if (watch == NULL || !notification_watch_is_empty (watch) || watch->detached)
+    return;
+
+  g_hash_table_remove (self->watches, watch->object);
+  notification_watch_begin_detach (watch);
+  pending_add (&pending->detached, watch);
+}
+
+/* Lock held. Unlinks @entry, which has no observer left, from the index. */
+static void
+registry_drop_entry_locked (NotificationRegistry   *self,
+                            NotificationIndexEntry *entry,
+                            Pending                *pending)
+{
+  NotificationWatch *watch = entry->watch;
+
+  notification_index_remove (self->index, entry);
+  g_atomic_int_dec_and_test (&self->n_keys[KEY_KIND (entry->type, entry->sender)]);
+
+  if (watch != NULL)
+    {
+      notification_watch_unlink_entry (watch, entry);
+      registry_release_watch_locked (self, watch, pending);
+    }
+
+  notification_index_entry_retire (entry);
+}
+
+/* Lock held. Takes @observer out of the index, its entry's list, its
+ * owner's watch and the id table; the caller removes it after unlocking. */
+static void
+registry_unlink_observer_locked (NotificationRegistry *self,
+                                 NotificationObserver *observer,
+                                 Pending              *pending)
+{
+  NotificationIndexEntry *entry = observer->entry;
+  NotificationObserver *prev = observer->prev;
+  NotificationObserver *next = observer->next;
+
+  /* Readers standing on @observer keep following its next pointer, which
+   * stays as it is: it leads back into the list. */
+  if (prev != NULL)
+    __atomic_store_n (&prev->next, next, __ATOMIC_RELEASE);
+  else
+    __atomic_store_n (&entry->head, next, __ATOMIC_RELEASE);
+  if (next != NULL)
+    next->prev = prev;
+  else
+    entry->tail = prev;
+
+  if (entry->head == NULL)
+    registry_drop_entry_locked (self, entry, pending);
+
+  if (notification_observer_is_ext (observer))
+    {
+      NotificationObserverExt *ext = (NotificationObserverExt *) observer;
+      NotificationWatch *watch = ext->owner_watch;
+
+      if (watch != NULL)
+        {
+          notification_watch_unlink_owned (watch, ext);
+          registry_release_watch_locked (self, watch, pending);
+        }
+    }
+
+  g_hash_table_remove (self->observers, &observer->id);
+  g_atomic_int_dec_and_test (&self->n_observers);
+  pending_add (&pending->removed, observer);
+}
+
+gulong
+notification_registry_add (NotificationRegistry *self,
+                           NotificationCenter   *center,
+                           const char           *type,
+                           GObject              *sender,
+                           GObject              *owner,
+                           GMainContext         *context,
+                           NotificationCallback  callback,
+                           gpointer              user_data,
+                           GDestroyNotify        destroy)
+{
+  NotificationIndexEntry *entry;
+  NotificationObserver *observer;
+  gulong id;
+
+  g_mutex_lock (&self->lock);
+
+  id = self->last_id + 1;
+  observer = notification_observer_new (id, context, owner != NULL, center,
+                                        callback, user_data, destroy);
+
+  entry = notification_index_lookup (self->index,
+                                     notification_index_hash (notification_index_hash_type (type), sender),
+                                     type, sender);
+  if (entry == NULL)
+    {
+      entry = notification_index_add (self->index, type, sender);
+      if (sender != NULL)
+        notification_watch_link_entry (registry_watch_locked (self, sender), entry);
+      g_atomic_int_inc (&self->n_keys[KEY_KIND (type, sender)]);
+    }
+
+  observer->entry = entry;
+  observer->prev = entry->tail;
+  if (entry->tail != NULL)
+    __atomic_store_n (&entry->tail->next, observer, __ATOMIC_RELEASE);
+  else
+    __atomic_store_n (&entry->head, observer, __ATOMIC_RELEASE);
+  entry->tail = observer;
+
+  if (owner != NULL)
+    notification_watch_link_owned (registry_watch_locked (self, owner),
+                                   (NotificationObserverExt *) observer);
+
+  g_hash_table_insert (self->observers, &observer->id, observer);
+  g_atomic_int_inc (&self->n_observers);
+  __atomic_store_n (&self->last_id, id, __ATOMIC_RELEASE);
+
+  g_mutex_unlock (&self->lock);
+
+  return id;
+}
+
+void
+notification_registry_remove (NotificationRegistry *self,
+                              gulong                id)
+{
+  Pending pending = PENDING_INIT;
+  NotificationObserver *observer;
+
+  g_mutex_lock (&self->lock);
+  observer = g_hash_table_lookup (self->observers, &id);
+  if (observer != NULL)
+    registry_unlink_observer_locked (self, observer, &pending);
+  g_mutex_unlock (&self->lock);
+
+  pending_finish (&pending);
+}
+
+/* Lock held. Empties the registry at once: the whole index goes to EBR. */
+static void
+registry_clear_locked (NotificationRegistry *self,
+                       Pending              *pending)
+{
+  GHashTableIter iter;
+  gpointer value;
+  GPtrArray *entries;
+
+  entries = notification_index_steal_all (self->index);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      NotificationIndexEntry *entry = g_ptr_array_index (entries, i);
+
+      if (entry->watch != NULL)
+        notification_watch_unlink_entry (entry->watch, entry);
+      notification_index_entry_retire (entry);
+    }
+  g_ptr_array_unref (entries);
+  for (guint i = 0; i < G_N_ELEMENTS (self->n_keys); i++)
+    g_atomic_int_set (&self->n_keys[i], 0);
+
+  g_hash_table_iter_init (&iter, self->observers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      NotificationObserver *observer = value;
+
+      if (notification_observer_is_ext (observer))
+        {
+          NotificationObserverExt *ext = (NotificationObserverExt *) observer;
+
+          if (ext->owner_watch != NULL)
+            notification_watch_unlink_owned (ext->owner_watch, ext);
+        }
+      pending_add (&pending->removed, observer);
+      g_hash_table_iter_remove (&iter);
+    }
+  g_atomic_int_set (&self->n_observers, 0);
+
+  g_hash_table_iter_init (&iter, self->watches);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      notification_watch_begin_detach (value);
+      pending_add (&pending->detached, value);
+      g_hash_table_iter_remove (&iter);
+    }
+}
+
+void
+notification_registry_remove_all (NotificationRegistry *self)
+{
+  Pending pending = PENDING_INIT;
+
+  /* Schemas stay: they describe the types, not the observers. */
+  g_mutex_lock (&self->lock);
+  registry_clear_locked (self, &pending);
+  g_mutex_unlock (&self->lock);
+
+  pending_finish (&pending);
+}
+
+/*
+ * notification_registry_shutdown:
+ *
+ * Called when the center is finalized: removes every observer (running
+ * the destroy notifies), the schemas and the weak references. A sender or
+ * owner that is being finalized on another thread right now keeps the
+ * registry alive until its weak notify has run.
+ */
+void
+notification_registry_shutdown (NotificationRegistry *self)
+{
+  Pending pending = PENDING_INIT;
+  GPtrArray *schemas;
+
+  g_mutex_lock (&self->lock);
+  self->shut_down = TRUE;
+  registry_clear_locked (self, &pending);
+  schemas = notification_index_steal_all (self->schemas);
+  g_atomic_int_set (&self->n_schemas, 0);
+  g_mutex_unlock (&self->lock);
+
+  for (guint i = 0; i < schemas->len; i++)
+    notification_index_entry_retire (g_ptr_array_index (schemas, i));
+  g_ptr_array_unref (schemas);
+  pending_finish (&pending);
+}
+
+/*
+ * notification_registry_watch_notify:
+ *
+ * The weak notify of a watched sender or owner: removes every observer of
+ * that sender and every observer tied to that owner, while the object is
+ * being finalized, so that a new object at the same address starts clean.
+ */
+void
+notification_registry_watch_notify (gpointer  data,
+                                    GObject  *where_the_object_was)
+{
+  NotificationWatch *watch = data;
+  NotificationRegistry *self = watch->registry;
+  Pending pending = PENDING_INIT;
+
+  g_mutex_lock (&self->lock);
+  if (!watch->detached)
+    {
+      /* Detached first, so unlinking the last observer does not try to
+       * release the watch a second time. */
+      watch->detached = TRUE;
+      g_hash_table_remove (self->watches, watch->object);
+
+      while (watch->entries != NULL)
+        registry_unlink_observer_locked (self, watch->entries->head, &pending);
+      while (watch->owned != NULL)
+        registry_unlink_observer_locked (self, &watch->owned->base, &pending);
+    }
+  g_mutex_unlock (&self->lock);
+
+  pending_finish (&pending);
+  notification_watch_unref (watch);
+}
+
+guint
+notification_registry_get_n_observers (NotificationRegistry *self)
+{
+  return g_atomic_int_get (&self->n_observers);
+}
+
+/* The entries whose observers want (type, sender), at most four. Inside
+ * an EBR read section. */
+static inline guint
+registry_match (NotificationRegistry    *self,
+                const char              *type,
+                gconstpointer            sender,
+                NotificationIndexEntry **matches)
+{
+  static const guint8 kinds_with_sender[] = { 0, 1, 2, 3 };
+  static const guint8 kinds_without_sender[] = { 1, 3 };
+  const guint8 *kinds;
+  guint n_kinds;
+  guint type_hash = 0;
+  guint n = 0;
+
+  if (g_atomic_int_get (&self->n_observers) == 0)
+    return 0;
+
+  if (sender != NULL)
+    {
+      kinds = kinds_with_sender;
+      n_kinds = G_N_ELEMENTS (kinds_with_sender);
+    }
+  else
+    {
+      kinds = kinds_without_sender;
+      n_kinds = G_N_ELEMENTS (kinds_without_sender);
+    }
+
+  for (guint i = 0; i < n_kinds; i++)
+    {
+      guint kind = kinds[i];
+      const char *key_type = (kind & 2) ? NULL : type;
+      gconstpointer key_sender = (kind & 1) ? NULL : sender;
+      NotificationIndexEntry *entry;
+
+      if (g_atomic_int_get (&self->n_keys[kind]) == 0)
+        continue;
+
+      if (key_type != NULL && type_hash == 0)
+        type_hash = notification_index_hash_type (type);
+
+      entry = notification_index_lookup (self->index,
+                                         notification_index_hash (key_type != NULL ? type_hash : notification_index_hash_type (NULL),
+                                                                  key_sender),
+                                         key_type, key_sender);
+      if (entry != NULL && __atomic_load_n (&entry->head, __ATOMIC_ACQUIRE) != NULL)
+        matches[n++] = entry;
+    }
+
+  return n;
+}
+
+gboolean
+notification_registry_has (NotificationRegistry *self,
+                           const char           *type,
+                           gpointer              sender)
+{
+  NotificationIndexEntry *matches[4];
+
+  return registry_match (self, type, sender, matches) > 0;
+}
+
+/*
+ * notification_registry_dispatch:
+ *
+ * Calls the matching observers in the order they were added, merging the
+ * (at most four) lists by id. Observers added after the post started have
+ * a larger id than the newest one seen at its start and are not called;
+ * removed ones are skipped by their state. Nothing is copied.
+ */
+void
+notification_registry_dispatch (NotificationRegistry *self,
+                                NotificationCenter   *center,
+                                const char           *type,
+                                GObject              *sender,
+                                GVariant             *user_info)
+{
+  NotificationIndexEntry *matches[4];
+  NotificationObserver *cursors[4];
+  guint n_matches;
+  gulong last_id;
+
+  n_matches = registry_match (self, type, sender, matches);
+  if (n_matches == 0)
+    return;
+
+  last_id = __atomic_load_n (&self->last_id, __ATOMIC_ACQUIRE);
+  for (guint i = 0; i < n_matches; i++)
+    cursors[i] = __atomic_load_n (&matches[i]->head, __ATOMIC_ACQUIRE);
+
+  for (;;)
+    {
+      NotificationObserver *observer = NULL;
+      guint best = 0;
+
+      for (guint i = 0; i < n_matches; i++)
+        if (cursors[i] != NULL && cursors[i]->id <= last_id &&
+            (observer == NULL || cursors[i]->id < observer->id))
+          {
+            observer = cursors[i];
+            best = i;
+          }
+
+      if (observer == NULL)
+        break;
+
+      cursors[best] = __atomic_load_n (&observer->next, __ATOMIC_ACQUIRE);
+      notification_observer_notify (observer, center, type, sender, user_info);
+    }
+}
+
+NotificationSchema *
+notification_registry_peek_schema (NotificationRegistry *self,
+                                   const char           *type)
+{
+  NotificationIndexEntry *entry;
+
+  if (g_atomic_int_get (&self->n_schemas) == 0)
+    return NULL;
+
+  entry = notification_index_lookup (self->schemas,
+                                     notification_index_hash (notification_index_hash_type (type), NULL),
+                                     type, NULL);
+
+  return entry != NULL ? entry->schema : NULL;
+}
+
+void
+notification_registry_set_schema (NotificationRegistry *self,
+                                  const char           *type,
+                                  NotificationSchema   *schema)
+{
+  NotificationIndexEntry *entry;
+
+  g_mutex_lock (&self->lock);
+
+  entry = notification_index_lookup (self->schemas,
+                                     notification_index_hash (notification_index_hash_type (type), NULL),
+                                     type, NULL);
+  if (entry != NULL)
+    {
+      notification_index_remove (self->schemas, entry);
+      notification_index_entry_retire (entry);
+      g_atomic_int_dec_and_test (&self->n_schemas);
+    }
+
+  if (schema != NULL && !self->shut_down)
+    {
+      entry = notification_index_add (self->schemas, type, NULL);
+      entry->schema = g_object_ref (schema);
+      g_atomic_int_inc (&self->n_schemas);
+    }
+
+  g_mutex_unlock (&self->lock);
+}
