@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include "notification-center.h"
-#include "notification-ebr-private.h"
 #include "notification-error.h"
 #include "notification-marshalers.h"
 #include "notification-registry-private.h"
@@ -73,7 +72,6 @@ notification_center_finalize (GObject *object)
 
   notification_registry_shutdown (self->registry);
   notification_registry_unref (self->registry);
-  notification_ebr_collect ();
 
   G_OBJECT_CLASS (notification_center_parent_class)->finalize (object);
 }
@@ -263,25 +261,17 @@ center_post (NotificationCenter  *self,
              GVariant            *user_info,
              GError             **error)
 {
-  NotificationSchema *schema;
-  gboolean valid = TRUE;
   GQuark detail = 0;
 
-  notification_ebr_enter ();
+  if (!notification_registry_validate (self->registry, type, user_info, error))
+    return FALSE;
 
-  schema = notification_registry_peek_schema (self->registry, type);
-  if (G_UNLIKELY (schema != NULL))
-    valid = notification_schema_validate (schema, type, user_info, error);
+  notification_registry_dispatch (self->registry, self, type, sender, user_info);
 
-  if (G_LIKELY (valid))
-    notification_registry_dispatch (self->registry, self, type, sender, user_info);
-
-  notification_ebr_leave ();
-
-  if (valid && center_signal_wanted (self, type, &detail))
+  if (center_signal_wanted (self, type, &detail))
     g_signal_emit (self, signals[NOTIFICATION], detail, type, sender, user_info);
 
-  return valid;
+  return TRUE;
 }
 
 /**
@@ -584,9 +574,7 @@ notification_center_has_observers (NotificationCenter *self,
   g_return_val_if_fail (NOTIFICATION_IS_CENTER (self), FALSE);
   g_return_val_if_fail (type != NULL && *type != '\0', FALSE);
 
-  notification_ebr_enter ();
   found = notification_registry_has (self->registry, type, sender);
-  notification_ebr_leave ();
 
   if (!found && center_signal_wanted (self, type, &detail))
     found = g_signal_has_handler_pending (self, signals[NOTIFICATION], detail, FALSE);
@@ -653,16 +641,8 @@ NotificationSchema *
 notification_center_lookup_schema (NotificationCenter *self,
                                    const char         *type)
 {
-  NotificationSchema *schema;
-
   g_return_val_if_fail (NOTIFICATION_IS_CENTER (self), NULL);
   g_return_val_if_fail (type != NULL, NULL);
 
-  notification_ebr_enter ();
-  schema = notification_registry_peek_schema (self->registry, type);
-  if (schema != NULL)
-    g_object_ref (schema);
-  notification_ebr_leave ();
-
-  return schema;
+  return notification_registry_dup_schema (self->registry, type);
 }

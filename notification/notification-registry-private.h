@@ -36,7 +36,6 @@ void                  notification_registry_remove          (NotificationRegistr
 void                  notification_registry_remove_all      (NotificationRegistry *self);
 guint                 notification_registry_get_n_observers (NotificationRegistry *self);
 
-/* Call these inside an EBR read section. */
 gboolean              notification_registry_has             (NotificationRegistry *self,
                                                              const char           *type,
                                                              gpointer              sender);
@@ -45,7 +44,11 @@ void                  notification_registry_dispatch        (NotificationRegistr
                                                              const char           *type,
                                                              GObject              *sender,
                                                              GVariant             *user_info);
-NotificationSchema   *notification_registry_peek_schema     (NotificationRegistry *self,
+gboolean              notification_registry_validate        (NotificationRegistry *self,
+                                                             const char           *type,
+                                                             GVariant             *user_info,
+                                                             GError              **error);
+NotificationSchema   *notification_registry_dup_schema      (NotificationRegistry *self,
                                                              const char           *type);
 
 void                  notification_registry_watch_notify    (gpointer              data,

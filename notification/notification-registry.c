@@ -371,6 +371,9 @@ notification_registry_shutdown (NotificationRegistry *self)
     notification_index_entry_retire (g_ptr_array_index (schemas, i));
   g_ptr_array_unref (schemas);
   pending_finish (&pending);
+
+  /* Free what this center retired without waiting for other retirements. */
+  notification_ebr_collect ();
 }
 
 /*
@@ -414,7 +417,7 @@ notification_registry_get_n_observers (NotificationRegistry *self)
 }
 
 /* The entries whose observers want (type, sender), at most four. Inside
- * an EBR read section. */
+ * an EBR read section: the entries stay valid until it ends. */
 static inline guint
 registry_match (NotificationRegistry    *self,
                 const char              *type,
@@ -427,9 +430,6 @@ registry_match (NotificationRegistry    *self,
   guint n_kinds;
   guint type_hash = 0;
   guint n = 0;
-
-  if (g_atomic_int_get (&self->n_observers) == 0)
-    return 0;
 
   if (sender != NULL)
     {
@@ -472,8 +472,16 @@ notification_registry_has (NotificationRegistry *self,
                            gpointer              sender)
 {
   NotificationIndexEntry *matches[4];
+  gboolean found;
 
-  return registry_match (self, type, sender, matches) > 0;
+  if (g_atomic_int_get (&self->n_observers) == 0)
+    return FALSE;
+
+  notification_ebr_enter ();
+  found = registry_match (self, type, sender, matches) > 0;
+  notification_ebr_leave ();
+
+  return found;
 }
 
 /*
@@ -496,9 +504,12 @@ notification_registry_dispatch (NotificationRegistry *self,
   guint n_matches;
   gulong last_id;
 
-  n_matches = registry_match (self, type, sender, matches);
-  if (n_matches == 0)
+  if (g_atomic_int_get (&self->n_observers) == 0)
     return;
+
+  notification_ebr_enter ();
+
+  n_matches = registry_match (self, type, sender, matches);
 
   last_id = __atomic_load_n (&self->last_id, __ATOMIC_ACQUIRE);
   for (guint i = 0; i < n_matches; i++)
@@ -523,22 +534,61 @@ notification_registry_dispatch (NotificationRegistry *self,
       cursors[best] = __atomic_load_n (&observer->next, __ATOMIC_ACQUIRE);
       notification_observer_notify (observer, center, type, sender, user_info);
     }
+
+  notification_ebr_leave ();
 }
 
-NotificationSchema *
-notification_registry_peek_schema (NotificationRegistry *self,
-                                   const char           *type)
+/* Inside an EBR read section: the schema stays valid until it ends. */
+static NotificationSchema *
+registry_peek_schema (NotificationRegistry *self,
+                      const char           *type)
 {
   NotificationIndexEntry *entry;
-
-  if (g_atomic_int_get (&self->n_schemas) == 0)
-    return NULL;
 
   entry = notification_index_lookup (self->schemas,
                                      notification_index_hash (notification_index_hash_type (type), NULL),
                                      type, NULL);
 
   return entry != NULL ? entry->schema : NULL;
+}
+
+NotificationSchema *
+notification_registry_dup_schema (NotificationRegistry *self,
+                                  const char           *type)
+{
+  NotificationSchema *schema;
+
+  if (g_atomic_int_get (&self->n_schemas) == 0)
+    return NULL;
+
+  notification_ebr_enter ();
+  schema = registry_peek_schema (self, type);
+  if (schema != NULL)
+    g_object_ref (schema);
+  notification_ebr_leave ();
+
+  return schema;
+}
+
+gboolean
+notification_registry_validate (NotificationRegistry  *self,
+                                const char            *type,
+                                GVariant              *user_info,
+                                GError               **error)
+{
+  NotificationSchema *schema;
+  gboolean valid = TRUE;
+
+  if (G_LIKELY (g_atomic_int_get (&self->n_schemas) == 0))
+    return TRUE;
+
+  notification_ebr_enter ();
+  schema = registry_peek_schema (self, type);
+  if (schema != NULL)
+    valid = notification_schema_validate (schema, type, user_info, error);
+  notification_ebr_leave ();
+
+  return valid;
 }
 
 void
