@@ -22,6 +22,7 @@ static GMutex ebr_lock;
 static NotificationEbrThread *ebr_threads;         /* (atomic) head, append only */
 static NotificationEbrNode *ebr_garbage[3];        /* protected by ebr_lock */
 static gsize ebr_n_garbage[3];                     /* protected by ebr_lock */
+static gsize ebr_n_pending;                        /* (atomic) written under ebr_lock */
 
 static void
 ebr_thread_exit (gpointer data)
@@ -29,6 +30,7 @@ ebr_thread_exit (gpointer data)
   NotificationEbrThread *self = data;
 
   __atomic_store_n (&self->state, 0, __ATOMIC_RELEASE);
+  _notification_ebr_self = NULL;
   g_atomic_int_set (&self->in_use, 0);
 }
 
@@ -83,6 +85,7 @@ ebr_try_advance_locked (NotificationEbrNode **freed)
   /* Garbage retired during epoch - 1 is now unreachable for every reader. */
   slot = (epoch + 2) % 3;
   *freed = ebr_garbage[slot];
+  __atomic_store_n (&ebr_n_pending, ebr_n_pending - ebr_n_garbage[slot], __ATOMIC_RELAXED);
   ebr_garbage[slot] = NULL;
   ebr_n_garbage[slot] = 0;
 
@@ -107,13 +110,15 @@ ebr_free_list (NotificationEbrNode *node)
  *   any shared pointer
  * @free_func: frees the object
  *
- * Frees the object once no reader can hold it any more.
+ * Frees the object once no reader can hold it any more. Never frees
+ * anything itself, so it may be called with locks held: free functions
+ * can run user code (a last g_object_unref()). Call
+ * notification_ebr_reclaim() where no lock is held.
  */
 void
 notification_ebr_retire (NotificationEbrNode     *node,
                          NotificationEbrFreeFunc  free_func)
 {
-  NotificationEbrNode *freed = NULL;
   guint slot;
 
   node->free_func = free_func;
@@ -122,8 +127,27 @@ notification_ebr_retire (NotificationEbrNode     *node,
   slot = __atomic_load_n (&_notification_ebr_epoch, __ATOMIC_RELAXED) % 3;
   node->next = ebr_garbage[slot];
   ebr_garbage[slot] = node;
-  if (++ebr_n_garbage[slot] >= COLLECT_THRESHOLD)
-    ebr_try_advance_locked (&freed);
+  ebr_n_garbage[slot]++;
+  __atomic_store_n (&ebr_n_pending, ebr_n_pending + 1, __ATOMIC_RELAXED);
+  g_mutex_unlock (&ebr_lock);
+}
+
+/*
+ * notification_ebr_reclaim:
+ *
+ * Frees the garbage that became safe, once enough has been retired to be
+ * worth the scan of the reading threads. Call without locks held.
+ */
+void
+notification_ebr_reclaim (void)
+{
+  NotificationEbrNode *freed = NULL;
+
+  if (__atomic_load_n (&ebr_n_pending, __ATOMIC_RELAXED) < COLLECT_THRESHOLD)
+    return;
+
+  g_mutex_lock (&ebr_lock);
+  ebr_try_advance_locked (&freed);
   g_mutex_unlock (&ebr_lock);
 
   ebr_free_list (freed);
@@ -133,7 +157,8 @@ notification_ebr_retire (NotificationEbrNode     *node,
  * notification_ebr_collect:
  *
  * Frees all the garbage that no reader holds, moving the epoch as far as
- * the readers allow. Used when a center is finalized and by tests.
+ * the readers allow. Used when a center is finalized and by tests. Call
+ * without locks held.
  */
 void
 notification_ebr_collect (void)
@@ -158,11 +183,5 @@ notification_ebr_collect (void)
 gsize
 notification_ebr_get_n_pending (void)
 {
-  gsize n;
-
-  g_mutex_lock (&ebr_lock);
-  n = ebr_n_garbage[0] + ebr_n_garbage[1] + ebr_n_garbage[2];
-  g_mutex_unlock (&ebr_lock);
-
-  return n;
+  return __atomic_load_n (&ebr_n_pending, __ATOMIC_RELAXED);
 }

@@ -82,6 +82,8 @@ pending_finish (Pending *pending)
         notification_watch_finish_detach (g_ptr_array_index (pending->detached, i));
       g_ptr_array_unref (pending->detached);
     }
+
+  notification_ebr_reclaim ();
 }
 
 NotificationRegistry *
@@ -163,7 +165,7 @@ registry_drop_entry_locked (NotificationRegistry   *self,
   NotificationWatch *watch = entry->watch;
 
   notification_index_remove (self->index, entry);
-  g_atomic_int_dec_and_test (&self->n_keys[KEY_KIND (entry->type, entry->sender)]);
+  g_atomic_int_add (&self->n_keys[KEY_KIND (entry->type, entry->sender)], -1);
 
   if (watch != NULL)
     {
@@ -212,7 +214,7 @@ registry_unlink_observer_locked (NotificationRegistry *self,
     }
 
   g_hash_table_remove (self->observers, &observer->id);
-  g_atomic_int_dec_and_test (&self->n_observers);
+  g_atomic_int_add (&self->n_observers, -1);
   pending_add (&pending->removed, observer);
 }
 
@@ -265,6 +267,8 @@ notification_registry_add (NotificationRegistry *self,
   __atomic_store_n (&self->last_id, id, __ATOMIC_RELEASE);
 
   g_mutex_unlock (&self->lock);
+
+  notification_ebr_reclaim ();
 
   return id;
 }
@@ -607,7 +611,7 @@ notification_registry_set_schema (NotificationRegistry *self,
     {
       notification_index_remove (self->schemas, entry);
       notification_index_entry_retire (entry);
-      g_atomic_int_dec_and_test (&self->n_schemas);
+      g_atomic_int_add (&self->n_schemas, -1);
     }
 
   if (schema != NULL && !self->shut_down)
@@ -618,4 +622,6 @@ notification_registry_set_schema (NotificationRegistry *self,
     }
 
   g_mutex_unlock (&self->lock);
+
+  notification_ebr_reclaim ();
 }
