@@ -14,7 +14,9 @@
 /* Which of the four kinds of key an entry has: a specific type and sender,
  * a type from every sender, every type from a sender, everything. */
 #define KEY_KIND(type, sender) (((type) == NULL ? 2 : 0) | ((sender) == NULL ? 1 : 0))
-#define KEY_KIND_ANY 3
+
+#define OBSERVER_FROM_ID(id_ptr) \
+  ((NotificationObserver *) ((char *) (id_ptr) - G_STRUCT_OFFSET (NotificationObserver, id)))
 
 struct _NotificationRegistry
 {
@@ -30,7 +32,7 @@ struct _NotificationRegistry
   gulong             last_id;      /* (atomic) the newest observer's id */
 
   /* Protected by @lock. */
-  GHashTable        *observers;    /* (element-type gulong NotificationObserver) id → observer */
+  GHashTable        *observers;    /* set of &observer->id: a set stores no value array */
   GHashTable        *watches;      /* (element-type GObject NotificationWatch) object → watch */
   gboolean           shut_down;
 };
@@ -262,7 +264,7 @@ notification_registry_add (NotificationRegistry *self,
     notification_watch_link_owned (registry_watch_locked (self, owner),
                                    (NotificationObserverExt *) observer);
 
-  g_hash_table_insert (self->observers, &observer->id, observer);
+  g_hash_table_add (self->observers, &observer->id);
   g_atomic_int_inc (&self->n_observers);
   __atomic_store_n (&self->last_id, id, __ATOMIC_RELEASE);
 
@@ -278,12 +280,12 @@ notification_registry_remove (NotificationRegistry *self,
                               gulong                id)
 {
   Pending pending = PENDING_INIT;
-  NotificationObserver *observer;
+  gulong *found;
 
   g_mutex_lock (&self->lock);
-  observer = g_hash_table_lookup (self->observers, &id);
-  if (observer != NULL)
-    registry_unlink_observer_locked (self, observer, &pending);
+  found = g_hash_table_lookup (self->observers, &id);
+  if (found != NULL)
+    registry_unlink_observer_locked (self, OBSERVER_FROM_ID (found), &pending);
   g_mutex_unlock (&self->lock);
 
   pending_finish (&pending);
@@ -312,9 +314,9 @@ registry_clear_locked (NotificationRegistry *self,
     g_atomic_int_set (&self->n_keys[i], 0);
 
   g_hash_table_iter_init (&iter, self->observers);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  while (g_hash_table_iter_next (&iter, &value, NULL))
     {
-      NotificationObserver *observer = value;
+      NotificationObserver *observer = OBSERVER_FROM_ID (value);
 
       if (notification_observer_is_ext (observer))
         {

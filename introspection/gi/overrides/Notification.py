@@ -1,0 +1,694 @@
+# Notification.py: PyGObject override for libnotification
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
+"""A Pythonic API over Notification.Center.
+
+Like libdex's Dex.py this override monkey-patches the introspected class
+instead of subclassing it: ``__init__`` and the constructors are untouched,
+and every introspected method not named below keeps its generated
+signature (``add_observer_full``, ``post_checked``, ``register_schema``,
+``lookup_schema``, ``connect("notification::TYPE", ...)``, ...).
+
+Replaced or added on ``Notification.Center``:
+
+``add_observer(callback, type=None, sender=None, *, owner=None, context=None)``
+    Calls ``callback(type, sender, **user_info)`` for each matching post and
+    returns the observer id.  ``type``/``sender`` ``None`` mean every
+    type/sender.  ``owner`` (a ``GObject.Object``) ties the observer to that
+    object's lifetime; ``context`` (a ``GLib.MainContext``) delivers the
+    calls through that context's loop, in posting order.  The callable is
+    held strongly until the observer is removed (by id, all at once, or
+    because the sender or owner was finalized): the C destroy notify
+    releases it.  An exception raised by the callback is reported through
+    ``sys.excepthook`` (as PyGObject reports exceptions in callbacks) and
+    the other observers are still called.
+
+``post(type, sender=None, user_info=None, /, **user_info_kwargs)``
+    ``type`` and ``sender`` are positional-only, so any keyword (even
+    ``type=`` or ``sender=``) is user info.  ``user_info`` may instead be
+    given as a ``GLib.Variant`` of type ``a{sv}`` (posted as is) or as a
+    dict (merged with the keywords).
+
+``has_observers(type, sender=None)``, ``observing(...)`` (context manager
+yielding the id of an observer that is removed on exit, also on an
+exception); ``remove_observer`` and ``remove_all_observers`` are the
+introspected ones.
+
+User info mapping (keyword value -> ``a{sv}`` value)
+---------------------------------------------------
+
+===========================  ===========================================
+Python value                 GVariant
+===========================  ===========================================
+``str``                      ``s``
+``bool``                     ``b``
+``int``                      ``x`` (int64); ``t`` (uint64) from 2**63 to
+                             2**64 - 1; larger or smaller: ValueError
+``float``                    ``d``
+``bytes``, ``bytearray``     ``ay``
+``list``, ``tuple``          ``aT`` when every element converts to the
+                             same type ``T``, else (mixed or empty) ``av``
+``dict`` (``str`` keys)      ``a{sv}``
+``GLib.Variant``             passed through unchanged
+anything else (``None``...)  TypeError naming the key; nothing is posted
+===========================  ===========================================
+
+Observers receive the values unpacked as ``GLib.Variant.unpack()`` does,
+except that ``ay`` arrives as ``bytes``: so ``str``, ``bool``, ``int``,
+``float`` and ``bytes`` round-trip, tuples arrive as lists, and a
+passed-through variant arrives as its unpacked value.
+
+Declared types: when a schema is registered for the posted type, each key
+the schema declares is converted to its declared type instead (``int`` for
+every integer type with a range check, ``int`` or ``float`` for ``d``,
+``str`` for ``s``/``o``/``g``, ``bytes`` for ``ay``, any convertible value
+for ``v``, and lists, tuples and dicts for containers through
+``GLib.Variant(type, value)``; a ``GLib.Variant`` must already have the
+declared type).  A value that does not fit raises TypeError (or ValueError
+for an integer out of range) naming the notification type, the key, the
+expected and the actual type.  The post then goes through
+``post_checked``, so a missing required key or an unknown key raises
+``GLib.Error`` (domain ``Notification.error_quark()``) and nothing is
+delivered.
+
+Cost: ``post`` first asks ``has_observers(type, sender)`` and returns at
+once when nobody would receive the post.  Such an unobserved post
+neither converts nor validates its user info: an unsupported value or a
+schema violation raises only when somebody observes the post, exactly
+when it would otherwise have been delivered.  Use ``post_checked`` with a
+``GLib.Variant`` to validate input unconditionally.
+"""
+
+import contextlib
+import struct
+import sys
+import threading
+
+import gi._gi as _gi
+from gi.repository import GLib
+from gi.repository import Notification  # a proxy while this module loads
+
+__all__ = []
+
+Center = Notification.Center
+
+# The introspected methods, bound once: the post path looks up nothing else.
+_gi_add_observer = Center.add_observer
+_gi_add_observer_full = Center.add_observer_full
+_gi_has_observers = Center.has_observers
+_gi_post_checked = Center.post_checked
+_gi_lookup_schema = Center.lookup_schema
+
+_Variant = GLib.Variant
+_new_string = GLib.Variant.new_string
+_new_boolean = GLib.Variant.new_boolean
+_new_int64 = GLib.Variant.new_int64
+_new_uint64 = GLib.Variant.new_uint64
+_new_double = GLib.Variant.new_double
+_new_variant = GLib.Variant.new_variant
+_new_dict_entry = GLib.Variant.new_dict_entry
+_new_array = GLib.Variant.new_array
+_new_from_bytes = GLib.Variant.new_from_bytes
+_new_bytes = GLib.Bytes.new
+_excepthook_info = sys.exc_info
+
+_VT_AY = GLib.VariantType.new('ay')
+_VT_V = GLib.VariantType.new('v')
+_VT_SV = GLib.VariantType.new('{sv}')
+
+# The GVariant pointer of a GLib.Variant wrapper (gi.Struct hashes by pointer;
+# GLib.Variant overrides __hash__ to hash by value).
+_variant_pointer = _gi.Struct.__hash__
+
+_INT64_MIN = -(1 << 63)
+_INT64_MAX = (1 << 63) - 1
+_UINT64_MAX = (1 << 64) - 1
+
+_tls = threading.local()
+
+# Key strings are converted once (a bounded cache: keys are usually a few
+# literals, but a program may use arbitrary strings).
+_key_variants = {}
+_KEY_CACHE_MAX = 1024
+
+
+class _Unsupported(Exception):
+    """Raised inside the converters, turned into a TypeError naming the key."""
+
+
+def _conv_str(value):
+    if '\0' in value:
+        raise ValueError('a GVariant string cannot contain a NUL character')
+    return _new_string(value)
+
+
+def _conv_bool(value):
+    return _new_boolean(value)
+
+
+def _conv_int(value):
+    if _INT64_MIN <= value <= _INT64_MAX:
+        return _new_int64(value)
+    if 0 <= value <= _UINT64_MAX:
+        return _new_uint64(value)
+    raise ValueError('integer %d does not fit in int64 or uint64' % value)
+
+
+def _conv_float(value):
+    return _new_double(value)
+
+
+def _conv_bytes(value):
+    return _new_from_bytes(_VT_AY, _new_bytes(bytes(value)), True)
+
+
+def _conv_passthrough(value):
+    return value
+
+
+def _conv_sequence(value):
+    children = [_natural(item) for item in value]
+    if children:
+        type_string = children[0].get_type_string()
+        for child in children:
+            if child.get_type_string() != type_string:
+                break
+        else:
+            return _new_array(GLib.VariantType.new(type_string), children)
+    return _new_array(_VT_V, [_new_variant(child) for child in children])
+
+
+def _conv_dict(value):
+    entries = []
+    for key, item in value.items():
+        if not isinstance(key, str):
+            raise _Unsupported('dictionary key %r is not a str' % (key,))
+        entries.append(_new_dict_entry(_new_string(key),
+                                       _new_variant(_natural(item))))
+    return _new_array(_VT_SV, entries)
+
+
+# Exact types first (one dict lookup), then isinstance() for subclasses.
+_NATURAL = {
+    str: _conv_str,
+    bool: _conv_bool,
+    int: _conv_int,
+    float: _conv_float,
+    bytes: _conv_bytes,
+    bytearray: _conv_bytes,
+    list: _conv_sequence,
+    tuple: _conv_sequence,
+    dict: _conv_dict,
+}
+_NATURAL_BASES = (
+    (GLib.Variant, _conv_passthrough),
+    (bool, _conv_bool),
+    (int, _conv_int),
+    (str, _conv_str),
+    (float, _conv_float),
+    ((bytes, bytearray), _conv_bytes),
+    ((list, tuple), _conv_sequence),
+    (dict, _conv_dict),
+)
+
+# Values that arrive at an observer as the very object that was posted
+# (immutable, and unpacked to an equal value of the same type).
+_SCALARS = frozenset((str, bool, int, float, bytes))
+
+
+def _natural(value):
+    conv = _NATURAL.get(type(value))
+    if conv is None:
+        for base, base_conv in _NATURAL_BASES:
+            if isinstance(value, base):
+                conv = base_conv
+                break
+        else:
+            raise _Unsupported('cannot convert a value of type %s'
+                               % type(value).__qualname__)
+    return conv(value)
+
+
+def _key_variant(key):
+    variant = _key_variants.get(key)
+    if variant is None:
+        variant = _new_string(key)
+        if len(_key_variants) < _KEY_CACHE_MAX:
+            _key_variants[key] = variant
+    return variant
+
+
+# Fast path: an a{sv} whose values are all str, bool, int64, float or bytes
+# is serialized here (GVariant's documented serialization format, native
+# byte order, little-endian framing offsets) and wrapped with one call,
+# instead of four GLib.Variant wrappers per key.
+
+_pack_q = struct.Struct('=q').pack
+_pack_d = struct.Struct('=d').pack
+_OFFSET_PACKERS = {1: struct.Struct('<B').pack, 2: struct.Struct('<H').pack,
+                   4: struct.Struct('<I').pack, 8: struct.Struct('<Q').pack}
+_PADDING = [b'\0' * n for n in range(8)]
+_VT_ASV = GLib.VariantType.new('a{sv}')
+
+
+def _offset_size(body_size, n_offsets):
+    # gvs_calculate_total_size(): the smallest offsets that can address
+    # the whole container.
+    for size, limit in ((1, 0xff), (2, 0xffff), (4, 0xffffffff)):
+        if body_size + size * n_offsets <= limit:
+            return size
+    return 8
+
+
+def _serialize_scalar(value):
+    """The serialized 'v' of a scalar, or None when not a fast-path one."""
+    cls = value.__class__
+    if cls is str:
+        if '\0' in value:
+            return None
+        return value.encode('utf-8') + b'\0\0s'
+    if cls is bool:
+        return (b'\1\0b' if value else b'\0\0b')
+    if cls is int:
+        if _INT64_MIN <= value <= _INT64_MAX:
+            return _pack_q(value) + b'\0x'
+        return None
+    if cls is float:
+        return _pack_d(value) + b'\0d'
+    if cls is bytes:
+        return value + b'\0ay'
+    return None
+
+
+def _serialize_user_info(kwargs):
+    """The serialized a{sv} of kwargs, or None to take the general path."""
+    chunks = []
+    ends = []
+    size = 0
+    for key, value in kwargs.items():
+        child = _serialize_scalar(value)
+        if child is None or '\0' in key:
+            return None
+        if size & 7:
+            pad = 8 - (size & 7)
+            chunks.append(_PADDING[pad])
+            size += pad
+        # A {sv} entry: key, padding to 8, the variant, the key's end.
+        key_bytes = key.encode('utf-8') + b'\0'
+        key_end = len(key_bytes)
+        pad = -key_end & 7
+        body = key_end + pad + len(child)
+        entry = b''.join((key_bytes, _PADDING[pad], child,
+                          _OFFSET_PACKERS[_offset_size(body, 1)](key_end)))
+        chunks.append(entry)
+        size += len(entry)
+        ends.append(size)
+    if not ends:
+        return b''
+    pack = _OFFSET_PACKERS[_offset_size(size, len(ends))]
+    chunks.extend(pack(end) for end in ends)
+    return b''.join(chunks)
+
+
+def _user_info_natural(ntype, kwargs):
+    """Converts kwargs to an a{sv}; also returns them as observers will see
+    them when every value is a scalar (else None)."""
+    entries = []
+    scalars = True
+    for key, value in kwargs.items():
+        vtype = value.__class__
+        conv = _NATURAL.get(vtype)
+        try:
+            if conv is None:
+                child = _natural(value)
+                scalars = False
+            else:
+                child = conv(value)
+                if vtype not in _SCALARS:
+                    scalars = False
+        except _Unsupported as e:
+            raise TypeError('%s: user info key %r: %s' % (ntype, key, e)) from None
+        except (ValueError, OverflowError) as e:
+            raise ValueError('%s: user info key %r: %s' % (ntype, key, e)) from None
+        entries.append(_new_dict_entry(_key_variant(key), _new_variant(child)))
+    # Observers called synchronously by this post get these very values.
+    delivered = kwargs if scalars else None
+    return _new_array(_VT_SV, entries), delivered
+
+
+# Declared (schema) types -------------------------------------------------
+
+_INT_RANGES = {
+    'y': (0, 0xff, GLib.Variant.new_byte),
+    'n': (-0x8000, 0x7fff, GLib.Variant.new_int16),
+    'q': (0, 0xffff, GLib.Variant.new_uint16),
+    'i': (-0x80000000, 0x7fffffff, GLib.Variant.new_int32),
+    'u': (0, 0xffffffff, GLib.Variant.new_uint32),
+    'x': (_INT64_MIN, _INT64_MAX, GLib.Variant.new_int64),
+    't': (0, _UINT64_MAX, GLib.Variant.new_uint64),
+    'h': (-0x80000000, 0x7fffffff, GLib.Variant.new_handle),
+}
+
+
+class _WrongType(Exception):
+    pass
+
+
+def _int_converter(type_string):
+    low, high, ctor = _INT_RANGES[type_string]
+
+    def conv(value):
+        if value.__class__ is bool or not isinstance(value, int):
+            raise _WrongType
+        if not low <= value <= high:
+            raise ValueError('%d is out of range for %r [%d, %d]'
+                             % (value, type_string, low, high))
+        return ctor(value), value
+    return conv
+
+
+def _double_conv(value):
+    if value.__class__ is bool or not isinstance(value, (int, float)):
+        raise _WrongType
+    value = float(value)
+    return _new_double(value), value
+
+
+def _bool_conv(value):
+    if not isinstance(value, bool):
+        raise _WrongType
+    return _new_boolean(value), value
+
+
+def _string_converter(ctor, check=None):
+    def conv(value):
+        if not isinstance(value, str):
+            raise _WrongType
+        if '\0' in value or (check is not None and not check(value)):
+            raise ValueError('%r is not a valid value of this type' % (value,))
+        return ctor(value), value
+    return conv
+
+
+def _bytes_conv(value):
+    if not isinstance(value, (bytes, bytearray)):
+        raise _WrongType
+    value = bytes(value)
+    return _conv_bytes(value), value
+
+
+def _variant_conv(value):
+    try:
+        child = _natural(value)
+    except _Unsupported:
+        raise _WrongType from None
+    return _new_variant(child), None
+
+
+def _generic_converter(type_string):
+    def conv(value):
+        try:
+            variant = GLib.Variant(type_string, value)
+        except (TypeError, ValueError, OverflowError, KeyError, IndexError,
+                AttributeError):
+            raise _WrongType from None
+        return variant, None
+    return conv
+
+
+def _converter(type_string):
+    if type_string in _INT_RANGES:
+        conv = _int_converter(type_string)
+    elif type_string == 'b':
+        conv = _bool_conv
+    elif type_string == 'd':
+        conv = _double_conv
+    elif type_string == 's':
+        conv = _string_converter(_new_string)
+    elif type_string == 'o':
+        conv = _string_converter(GLib.Variant.new_object_path,
+                                 GLib.Variant.is_object_path)
+    elif type_string == 'g':
+        conv = _string_converter(GLib.Variant.new_signature,
+                                 GLib.Variant.is_signature)
+    elif type_string == 'ay':
+        conv = _bytes_conv
+    elif type_string == 'v':
+        conv = _variant_conv
+    else:
+        conv = _generic_converter(type_string)
+
+    def checked(value):
+        # A variant must already have the declared type.
+        if isinstance(value, _Variant):
+            if value.get_type_string() != type_string:
+                raise _WrongType
+            return value, None
+        return conv(value)
+    return checked
+
+
+class _SchemaConverters:
+    __slots__ = ('schema', 'allow_unknown', 'converters')
+
+    def __init__(self, schema):
+        self.schema = schema  # keeps the wrapper (and its pointer) alive
+        self.allow_unknown = schema.get_allow_unknown_keys()
+        self.converters = {}
+        for key in schema.list_keys():
+            type_string = schema.get_key_type(key).dup_string()
+            self.converters[key] = (type_string, _converter(type_string))
+
+
+_schema_cache = {}  # Schema wrapper -> _SchemaConverters (sealed schemas only)
+_schema_cache_lock = threading.Lock()
+
+
+def _schema_converters(schema):
+    converters = _schema_cache.get(schema)
+    if converters is None:
+        converters = _SchemaConverters(schema)
+        if schema.get_sealed():
+            with _schema_cache_lock:
+                _schema_cache[schema] = converters
+    return converters
+
+
+def _user_info_schema(ntype, schema, kwargs):
+    converters = _schema_converters(schema).converters
+    entries = []
+    delivered = {}
+    for key, value in kwargs.items():
+        declared = converters.get(key)
+        if declared is None:
+            # Unknown key: converted naturally; post_checked() rejects it
+            # unless the schema allows unknown keys.
+            try:
+                child = _natural(value)
+            except _Unsupported as e:
+                raise TypeError('%s: user info key %r: %s'
+                                % (ntype, key, e)) from None
+            except (ValueError, OverflowError) as e:
+                raise ValueError('%s: user info key %r: %s'
+                                 % (ntype, key, e)) from None
+            seen = value if value.__class__ in _SCALARS else None
+        else:
+            type_string, conv = declared
+            try:
+                child, seen = conv(value)
+            except _WrongType:
+                if isinstance(value, _Variant):
+                    actual = 'a GLib.Variant of type %r' % (
+                        value.get_type_string(),)
+                else:
+                    actual = 'a value of Python type %s' % (
+                        type(value).__qualname__,)
+                raise TypeError('%s: user info key %r expects GVariant type '
+                                '%r, got %s'
+                                % (ntype, key, type_string, actual)) from None
+            except (ValueError, OverflowError) as e:
+                raise ValueError('%s: user info key %r (type %r): %s'
+                                 % (ntype, key, type_string, e)) from None
+        if delivered is not None:
+            if seen is None:
+                delivered = None
+            else:
+                delivered[key] = seen
+        entries.append(_new_dict_entry(_key_variant(key), _new_variant(child)))
+    return _new_array(_VT_SV, entries), delivered
+
+
+# Delivery ---------------------------------------------------------------
+
+def _unpack(variant):
+    """GLib.Variant.unpack(), except that 'ay' becomes bytes."""
+    type_string = variant.get_type_string()
+    first = type_string[0]
+    if first == 'v':
+        return _unpack(variant.get_variant())
+    if first == 's' or first == 'o' or first == 'g':
+        return variant.get_string()
+    if type_string == 'ay':
+        return variant.get_data_as_bytes().get_data()
+    if first == 'a':
+        if type_string[1] == '{':
+            result = {}
+            for i in range(variant.n_children()):
+                entry = variant.get_child_value(i)
+                result[_unpack(entry.get_child_value(0))] = \
+                    _unpack(entry.get_child_value(1))
+            return result
+        return [_unpack(variant.get_child_value(i))
+                for i in range(variant.n_children())]
+    if first == '(':
+        return tuple(_unpack(variant.get_child_value(i))
+                     for i in range(variant.n_children()))
+    if first == 'm':
+        if not variant.n_children():
+            return None
+        return _unpack(variant.get_child_value(0))
+    return variant.unpack()
+
+
+def _unpack_user_info(user_info):
+    result = {}
+    for i in range(user_info.n_children()):
+        entry = user_info.get_child_value(i)
+        result[entry.get_child_value(0).get_string()] = \
+            _unpack(entry.get_child_value(1))
+    return result
+
+
+def _report_exception():
+    # What PyGObject does for an exception in a callback (PyErr_Print()),
+    # without letting it escape into the C dispatch loop.
+    try:
+        sys.excepthook(*_excepthook_info())
+    except BaseException:
+        pass
+
+
+def _make_trampoline(callback):
+    def trampoline(center, ntype, sender, user_info, *user_data):
+        try:
+            if user_info is None:
+                callback(ntype, sender)
+                return
+            # A synchronous delivery of a post made by post() below, on this
+            # thread: reuse the keyword values instead of unpacking them.
+            frame = getattr(_tls, 'frame', None)
+            if frame is not None and frame[0] == _variant_pointer(user_info):
+                callback(ntype, sender, **frame[1])
+            else:
+                callback(ntype, sender, **_unpack_user_info(user_info))
+        except Exception:
+            _report_exception()
+    trampoline.callback = callback
+    return trampoline
+
+
+# The Center API ---------------------------------------------------------
+
+def _add_observer(self, callback, type=None, sender=None, *, owner=None,
+                  context=None):
+    """Calls ``callback(type, sender, **user_info)`` for every post of
+    ``type`` (``None``: every type) from ``sender`` (``None``: every
+    sender); returns the observer id for :meth:`remove_observer`.
+
+    ``owner`` ties the observer to a GObject's lifetime, ``context``
+    delivers through a GLib.MainContext.  The callable is held until the
+    observer is removed."""
+    if not callable(callback):
+        raise TypeError('callback must be callable, not %s'
+                        % callback.__class__.__qualname__)
+    if type is not None and (not isinstance(type, str) or not type):
+        raise ValueError('type must be a non-empty str or None, not %r'
+                         % (type,))
+    trampoline = _make_trampoline(callback)
+    if owner is None and context is None:
+        return _gi_add_observer(self, type, sender, trampoline)
+    return _gi_add_observer_full(self, type, sender, owner, context,
+                                 trampoline)
+
+
+def _has_observers(self, type, sender=None):
+    """Whether a post of ``type`` from ``sender`` made now would reach
+    anybody (an observer or a ``notification`` signal handler)."""
+    return _gi_has_observers(self, type, sender)
+
+
+def _post(self, type, sender=None, user_info=None, /, **kwargs):
+    """Posts ``type`` from ``sender`` with the keyword arguments as user info
+    (see the module documentation for the conversion).  Returns at once,
+    converting nothing, when nobody observes ``type`` from ``sender``."""
+    if not type:
+        if type is None:
+            raise TypeError('the notification type must be a str, not None')
+        raise ValueError('the notification type must be a non-empty str')
+    if not _gi_has_observers(self, type, sender):
+        return
+    if not kwargs and user_info is None:
+        _gi_post_checked(self, type, sender, None)
+        return
+    if user_info is not None:
+        if isinstance(user_info, _Variant):
+            if kwargs:
+                raise TypeError('post() takes user info either as a '
+                                'GLib.Variant or as keywords, not both')
+            if user_info.get_type_string() != 'a{sv}':
+                raise TypeError("%s: user info must be an 'a{sv}' variant, "
+                                "not %r" % (type, user_info.get_type_string()))
+            _gi_post_checked(self, type, sender, user_info)
+            return
+        if not isinstance(user_info, dict):
+            raise TypeError('%s: user info must be a dict or a GLib.Variant, '
+                            'not %s' % (type, user_info.__class__.__qualname__))
+        user_info = dict(user_info)
+        user_info.update(kwargs)
+        kwargs = user_info
+    schema = _gi_lookup_schema(self, type)
+    if schema is None:
+        try:
+            data = _serialize_user_info(kwargs)
+        except UnicodeEncodeError:
+            data = None  # the general path names the key
+        if data is not None:
+            variant = _new_from_bytes(_VT_ASV, _new_bytes(data), False)
+            delivered = kwargs
+        else:
+            variant, delivered = _user_info_natural(type, kwargs)
+    else:
+        variant, delivered = _user_info_schema(type, schema, kwargs)
+    if delivered is None:
+        _gi_post_checked(self, type, sender, variant)
+        return
+    tls = _tls
+    previous = getattr(tls, 'frame', None)
+    tls.frame = (_variant_pointer(variant), delivered)
+    try:
+        _gi_post_checked(self, type, sender, variant)
+    finally:
+        tls.frame = previous
+
+
+@contextlib.contextmanager
+def _observing(self, callback, type=None, sender=None, *, owner=None,
+               context=None):
+    """Context manager: the observer added on entry (its id is the value of
+    the ``with`` statement) is removed on exit, also on an exception."""
+    handle = self.add_observer(callback, type, sender, owner=owner,
+                               context=context)
+    # This generator's frame lives until exit: it must not keep the owner
+    # (or the sender) alive.
+    del callback, sender, owner, context
+    try:
+        yield handle
+    finally:
+        self.remove_observer(handle)
+
+
+Center.add_observer = _add_observer
+Center.has_observers = _has_observers
+Center.post = _post
+Center.observing = _observing
