@@ -262,14 +262,18 @@ center_post (NotificationCenter  *self,
              GError             **error)
 {
   GQuark detail = 0;
+  gboolean referenced;
 
   if (!notification_registry_validate (self->registry, type, user_info, error))
     return FALSE;
 
-  notification_registry_dispatch (self->registry, self, type, sender, user_info);
+  referenced = notification_registry_dispatch (self->registry, self, type, sender, user_info);
 
   if (center_signal_wanted (self, type, &detail))
     g_signal_emit (self, signals[NOTIFICATION], detail, type, sender, user_info);
+
+  if (referenced)
+    g_object_unref (self);
 
   return TRUE;
 }

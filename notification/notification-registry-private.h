@@ -39,7 +39,7 @@ guint                 notification_registry_get_n_observers (NotificationRegistr
 gboolean              notification_registry_has             (NotificationRegistry *self,
                                                              const char           *type,
                                                              gpointer              sender);
-void                  notification_registry_dispatch        (NotificationRegistry *self,
+gboolean              notification_registry_dispatch        (NotificationRegistry *self,
                                                              NotificationCenter   *center,
                                                              const char           *type,
                                                              GObject              *sender,

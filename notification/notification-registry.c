@@ -497,8 +497,14 @@ notification_registry_has (NotificationRegistry *self,
  * (at most four) lists by id. Observers added after the post started have
  * a larger id than the newest one seen at its start and are not called;
  * removed ones are skipped by their state. Nothing is copied.
+ *
+ * An observer may drop the last reference to @center; so when there is a
+ * match, @center is referenced before the first call.
+ *
+ * Returns: `TRUE` if @center was referenced: the caller unrefs it when it
+ *   is done with it
  */
-void
+gboolean
 notification_registry_dispatch (NotificationRegistry *self,
                                 NotificationCenter   *center,
                                 const char           *type,
@@ -511,11 +517,18 @@ notification_registry_dispatch (NotificationRegistry *self,
   gulong last_id;
 
   if (g_atomic_int_get (&self->n_observers) == 0)
-    return;
+    return FALSE;
 
   notification_ebr_enter ();
 
   n_matches = registry_match (self, type, sender, matches);
+  if (n_matches == 0)
+    {
+      notification_ebr_leave ();
+      return FALSE;
+    }
+
+  g_object_ref (center);
 
   last_id = __atomic_load_n (&self->last_id, __ATOMIC_ACQUIRE);
   for (guint i = 0; i < n_matches; i++)
@@ -542,6 +555,8 @@ notification_registry_dispatch (NotificationRegistry *self,
     }
 
   notification_ebr_leave ();
+
+  return TRUE;
 }
 
 /* Inside an EBR read section: the schema stays valid until it ends. */

@@ -1,0 +1,226 @@
+/* test-bad-input.c: programmer errors are criticals and deliver nothing
+ * (issue behaviour 3)
+ *
+ * Each case runs in a g_test_trap_subprocess() child with criticals made
+ * non-fatal, so the child can also check that no observer and no signal
+ * handler was called; the parent checks the child passed and printed a
+ * Notification critical.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <notification/notification.h>
+
+#include "test-util.h"
+
+typedef enum
+{
+  BAD_POST_NULL_TYPE,
+  BAD_POST_EMPTY_TYPE,
+  BAD_POST_STRING_USER_INFO,
+  BAD_POST_ASS_USER_INFO,
+  BAD_POST_AS_USER_INFO,
+  BAD_POST_NULL_CENTER,
+  BAD_POST_NOT_A_CENTER,
+  BAD_POST_VALUES_NULL_TYPE,
+  BAD_POST_VALUES_EMPTY_TYPE,
+  BAD_POST_VALUES_NULL_CENTER,
+  BAD_POST_CHECKED_NULL_CENTER,
+  BAD_ADD_NULL_CALLBACK,
+  BAD_ADD_EMPTY_TYPE,
+  BAD_ADD_NULL_CENTER,
+  BAD_HAS_OBSERVERS_NULL_TYPE,
+  BAD_HAS_OBSERVERS_NULL_CENTER,
+  BAD_REMOVE_NULL_CENTER,
+  BAD_REMOVE_ALL_NULL_CENTER,
+} BadCase;
+
+typedef struct
+{
+  const char *path;
+  BadCase     bad;
+} BadInput;
+
+static const BadInput bad_inputs[] = {
+  { "/center/bad-input/post/null-type", BAD_POST_NULL_TYPE },
+  { "/center/bad-input/post/empty-type", BAD_POST_EMPTY_TYPE },
+  { "/center/bad-input/post/string-user-info", BAD_POST_STRING_USER_INFO },
+  { "/center/bad-input/post/a-ss-user-info", BAD_POST_ASS_USER_INFO },
+  { "/center/bad-input/post/as-user-info", BAD_POST_AS_USER_INFO },
+  { "/center/bad-input/post/null-center", BAD_POST_NULL_CENTER },
+  { "/center/bad-input/post/not-a-center", BAD_POST_NOT_A_CENTER },
+  { "/center/bad-input/post-values/null-type", BAD_POST_VALUES_NULL_TYPE },
+  { "/center/bad-input/post-values/empty-type", BAD_POST_VALUES_EMPTY_TYPE },
+  { "/center/bad-input/post-values/null-center", BAD_POST_VALUES_NULL_CENTER },
+  { "/center/bad-input/post-checked/null-center", BAD_POST_CHECKED_NULL_CENTER },
+  { "/center/bad-input/add-observer/null-callback", BAD_ADD_NULL_CALLBACK },
+  { "/center/bad-input/add-observer/empty-type", BAD_ADD_EMPTY_TYPE },
+  { "/center/bad-input/add-observer/null-center", BAD_ADD_NULL_CENTER },
+  { "/center/bad-input/has-observers/null-type", BAD_HAS_OBSERVERS_NULL_TYPE },
+  { "/center/bad-input/has-observers/null-center", BAD_HAS_OBSERVERS_NULL_CENTER },
+  { "/center/bad-input/remove-observer/null-center", BAD_REMOVE_NULL_CENTER },
+  { "/center/bad-input/remove-all-observers/null-center", BAD_REMOVE_ALL_NULL_CENTER },
+};
+
+static void
+run_bad_case (NotificationCenter *center,
+              BadCase             bad)
+{
+  g_autoptr(GObject) not_a_center = g_object_new (G_TYPE_OBJECT, NULL);
+  gulong id;
+
+  switch (bad)
+    {
+    case BAD_POST_NULL_TYPE:
+      notification_center_post (center, NULL, NULL, NULL);
+      break;
+    case BAD_POST_EMPTY_TYPE:
+      notification_center_post (center, "", NULL, g_variant_new_parsed ("@a{sv} {}"));
+      break;
+    case BAD_POST_STRING_USER_INFO:
+      notification_center_post (center, "t", NULL, g_variant_new_string ("x"));
+      break;
+    case BAD_POST_ASS_USER_INFO:
+      notification_center_post (center, "t", NULL, g_variant_new_parsed ("@a{ss} {'k': 'v'}"));
+      break;
+    case BAD_POST_AS_USER_INFO:
+      notification_center_post (center, "t", NULL, g_variant_new_parsed ("@as []"));
+      break;
+    case BAD_POST_NULL_CENTER:
+      notification_center_post (NULL, "t", NULL, NULL);
+      break;
+    case BAD_POST_NOT_A_CENTER:
+      notification_center_post ((NotificationCenter *) not_a_center, "t", NULL, NULL);
+      break;
+    case BAD_POST_VALUES_NULL_TYPE:
+      notification_center_post_values (center, NULL, NULL, "k", "s", "v", NULL);
+      break;
+    case BAD_POST_VALUES_EMPTY_TYPE:
+      notification_center_post_values (center, "", NULL, "k", "s", "v", NULL);
+      break;
+    case BAD_POST_VALUES_NULL_CENTER:
+      notification_center_post_values (NULL, "t", NULL, "k", "s", "v", NULL);
+      break;
+    case BAD_POST_CHECKED_NULL_CENTER:
+      g_assert_false (notification_center_post_checked (NULL, "t", NULL, NULL, NULL));
+      break;
+    case BAD_ADD_NULL_CALLBACK:
+      id = notification_center_add_observer (center, "t", NULL, NULL, NULL, NULL);
+      g_assert_cmpuint (id, ==, 0);
+      break;
+    case BAD_ADD_EMPTY_TYPE:
+      id = notification_center_add_observer (center, "", NULL, noop_cb, NULL, NULL);
+      g_assert_cmpuint (id, ==, 0);
+      break;
+    case BAD_ADD_NULL_CENTER:
+      id = notification_center_add_observer (NULL, "t", NULL, noop_cb, NULL, NULL);
+      g_assert_cmpuint (id, ==, 0);
+      break;
+    case BAD_HAS_OBSERVERS_NULL_TYPE:
+      g_assert_false (notification_center_has_observers (center, NULL, NULL));
+      break;
+    case BAD_HAS_OBSERVERS_NULL_CENTER:
+      g_assert_false (notification_center_has_observers (NULL, "t", NULL));
+      break;
+    case BAD_REMOVE_NULL_CENTER:
+      notification_center_remove_observer (NULL, 1);
+      break;
+    case BAD_REMOVE_ALL_NULL_CENTER:
+      notification_center_remove_all_observers (NULL);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+test_bad_input (gconstpointer data)
+{
+  const BadInput *input = data;
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(NotificationCenter) center = notification_center_new ();
+      int signal_calls = 0;
+      Probe any;
+
+      probe_init (&any, "any", NULL);
+      probe_add (center, NULL, NULL, &any);
+      g_signal_connect (center, "notification", G_CALLBACK (count_cb), &signal_calls);
+
+      make_criticals_non_fatal ();
+      run_bad_case (center, input->bad);
+
+      /* nothing delivered, and the center still works */
+      g_assert_cmpint (probe_calls (&any), ==, 0);
+      g_assert_cmpint (signal_calls, ==, 0);
+      g_assert_cmpuint (notification_center_get_n_observers (center), ==, 1);
+      notification_center_post (center, "ok", NULL, NULL);
+      g_assert_cmpint (probe_calls (&any), ==, 1);
+      g_assert_cmpint (signal_calls, ==, 1);
+
+      probe_clear (&any);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*Notification-CRITICAL*");
+}
+
+/* The same, with criticals fatal as usual in tests: the program aborts. */
+static void
+test_bad_input_fatal (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(NotificationCenter) center = notification_center_new ();
+
+      notification_center_post (center, "", NULL, NULL);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*Notification-CRITICAL*");
+}
+
+/* Control: valid input prints no critical. */
+static void
+test_valid_input_control (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(NotificationCenter) center = notification_center_new ();
+      Probe any;
+
+      probe_init (&any, "any", NULL);
+      probe_add (center, NULL, NULL, &any);
+      make_criticals_non_fatal ();
+      notification_center_post (center, "t", NULL, NULL);
+      notification_center_post (center, "t", NULL, g_variant_new_parsed ("@a{sv} {}"));
+      notification_center_post_values (center, "t", NULL, "k", "s", "v", NULL);
+      g_assert_cmpint (probe_calls (&any), ==, 3);
+      probe_clear (&any);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr_unmatched ("*CRITICAL*");
+}
+
+int
+main (int argc, char *argv[])
+{
+  gsize i;
+
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/center/bad-input/control/valid", test_valid_input_control);
+  g_test_add_func ("/center/bad-input/fatal", test_bad_input_fatal);
+  for (i = 0; i < G_N_ELEMENTS (bad_inputs); i++)
+    g_test_add_data_func (bad_inputs[i].path, &bad_inputs[i], test_bad_input);
+
+  return g_test_run ();
+}

@@ -1,0 +1,413 @@
+/* test-reentrancy.c: observers that post, add and remove observers while
+ * being called (issue behaviour 7)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <notification/notification.h>
+
+#include "test-util.h"
+
+/* A scripted observer: on each call it logs its name, then performs an
+ * action on the center. */
+typedef enum
+{
+  ACTION_NONE,
+  ACTION_POST,            /* post @arg_type (once per depth limit) */
+  ACTION_ADD,             /* add @target as observer of @arg_type */
+  ACTION_REMOVE,          /* remove observer *@arg_id */
+  ACTION_ADD_AND_POST,    /* add @target for @arg_type, then post @arg_type */
+  ACTION_UNREF_OBJECT,    /* drop *@arg_object */
+} Action;
+
+typedef struct Scripted Scripted;
+struct Scripted
+{
+  const char *name;
+  GString    *log;
+  Action      action;
+  const char *arg_type;
+  gulong     *arg_id;
+  GObject   **arg_object;
+  Probe      *target;
+  gulong      added_id;
+  int         max_depth;
+  int         depth;
+  int         n_calls;
+  int         n_destroys;
+};
+
+static void
+scripted_cb (NotificationCenter *center,
+             const char         *type,
+             GObject            *sender,
+             GVariant           *user_info,
+             gpointer            user_data)
+{
+  Scripted *s = user_data;
+
+  g_assert_cmpint (s->n_destroys, ==, 0);
+  s->n_calls++;
+  s->depth++;
+  g_string_append_printf (s->log, "%s( ", s->name);
+
+  switch (s->action)
+    {
+    case ACTION_NONE:
+      break;
+    case ACTION_POST:
+      if (s->depth <= s->max_depth)
+        notification_center_post (center, s->arg_type, NULL, NULL);
+      break;
+    case ACTION_ADD:
+      s->added_id = notification_center_add_observer (center, s->arg_type, NULL,
+                                                      probe_cb, s->target, probe_destroy);
+      g_assert_cmpuint (s->added_id, >, 0);
+      s->action = ACTION_NONE;
+      break;
+    case ACTION_REMOVE:
+      notification_center_remove_observer (center, *s->arg_id);
+      s->action = ACTION_NONE;
+      break;
+    case ACTION_ADD_AND_POST:
+      s->added_id = notification_center_add_observer (center, s->arg_type, NULL,
+                                                      probe_cb, s->target, probe_destroy);
+      s->action = ACTION_NONE;
+      notification_center_post (center, s->arg_type, NULL, NULL);
+      break;
+    case ACTION_UNREF_OBJECT:
+      g_clear_object (s->arg_object);
+      s->action = ACTION_NONE;
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  g_string_append_printf (s->log, ")%s ", s->name);
+  s->depth--;
+}
+
+static void
+scripted_destroy (gpointer data)
+{
+  Scripted *s = data;
+
+  g_assert_cmpint (s->depth, ==, 0);
+  s->n_destroys++;
+}
+
+static gulong
+scripted_add (NotificationCenter *center,
+              const char         *type,
+              Scripted           *s)
+{
+  return notification_center_add_observer (center, type, NULL,
+                                           scripted_cb, s, scripted_destroy);
+}
+
+static void
+test_post_from_callback (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(GString) log = g_string_new ("");
+  Scripted a = { "a", log, ACTION_POST, "b", .max_depth = 1 };
+  Scripted b = { "b", log, ACTION_NONE };
+  Scripted c = { "c", log, ACTION_NONE };
+
+  scripted_add (center, "a", &a);
+  scripted_add (center, "b", &b);
+  scripted_add (center, "a", &c);
+
+  notification_center_post (center, "a", NULL, NULL);
+  g_assert_cmpstr (log->str, ==, "a( b( )b )a c( )c ");
+}
+
+static void
+test_recursive_post (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(GString) log = g_string_new ("");
+  Scripted a = { "a", log, ACTION_POST, "t", .max_depth = 3 };
+  Scripted b = { "b", log, ACTION_NONE };
+
+  scripted_add (center, "t", &a);
+  scripted_add (center, "t", &b);
+
+  notification_center_post (center, "t", NULL, NULL);
+  g_assert_cmpint (a.n_calls, ==, 4);
+  g_assert_cmpint (b.n_calls, ==, 4);
+  g_assert_cmpstr (log->str, ==,
+                   "a( a( a( a( )a b( )b )a b( )b )a b( )b )a b( )b ");
+}
+
+/* Observers added during a post are not called by that post. */
+static void
+test_add_during_post (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(GString) log = g_string_new ("");
+  Probe added;
+  Scripted a = { "a", log, ACTION_ADD, "t", .target = &added };
+  Scripted b = { "b", log, ACTION_NONE };
+
+  probe_init (&added, "added", log);
+  scripted_add (center, "t", &a);
+  scripted_add (center, NULL, &b);
+
+  notification_center_post (center, "t", NULL, NULL);
+  g_assert_cmpint (probe_calls (&added), ==, 0);
+  g_assert_cmpstr (log->str, ==, "a( )a b( )b ");
+  g_assert_cmpuint (notification_center_get_n_observers (center), ==, 3);
+
+  g_string_truncate (log, 0);
+  notification_center_post (center, "t", NULL, NULL);
+  g_assert_cmpint (probe_calls (&added), ==, 1);
+  g_assert_cmpstr (log->str, ==, "a( )a b( )b added ");
+
+  probe_clear (&added);
+}
+
+/* ...but a post started after the add (nested) does call it. */
+static void
+test_add_then_nested_post (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(GString) log = g_string_new ("");
+  Probe added;
+  Scripted a = { "a", log, ACTION_ADD_AND_POST, "t", .target = &added };
+  Scripted b = { "b", log, ACTION_NONE };
+
+  probe_init (&added, "added", log);
+  scripted_add (center, "t", &a);
+  scripted_add (center, "t", &b);
+
+  notification_center_post (center, "t", NULL, NULL);
+  /* outer: a, b (not added); nested (from a): a, b, added */
+  g_assert_cmpstr (log->str, ==, "a( a( )a b( )b added )a b( )b ");
+  g_assert_cmpint (probe_calls (&added), ==, 1);
+
+  probe_clear (&added);
+}
+
+/* An observer removed before its turn is not called. */
+static void
+test_remove_later_observer (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(GString) log = g_string_new ("");
+  gulong c_id = 0;
+  Scripted a = { "a", log, ACTION_REMOVE, .arg_id = &c_id };
+  Scripted b = { "b", log, ACTION_NONE };
+  Scripted c = { "c", log, ACTION_NONE };
+
+  scripted_add (center, "t", &a);
+  scripted_add (center, NULL, &b);
+  c_id = scripted_add (center, "t", &c);
+
+  notification_center_post (center, "t", NULL, NULL);
+  g_assert_cmpstr (log->str, ==, "a( )a b( )b ");
+  g_assert_cmpint (c.n_calls, ==, 0);
+  g_assert_cmpint (c.n_destroys, ==, 1);
+}
+
+/* Removing an observer that was already called in this post is harmless. */
+static void
+test_remove_earlier_observer (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(GString) log = g_string_new ("");
+  gulong a_id = 0;
+  Scripted a = { "a", log, ACTION_NONE };
+  Scripted b = { "b", log, ACTION_REMOVE, .arg_id = &a_id };
+  Scripted c = { "c", log, ACTION_NONE };
+
+  a_id = scripted_add (center, "t", &a);
+  scripted_add (center, "t", &b);
+  scripted_add (center, "t", &c);
+
+  notification_center_post (center, "t", NULL, NULL);
+  g_assert_cmpstr (log->str, ==, "a( )a b( )b c( )c ");
+  g_assert_cmpint (a.n_destroys, ==, 1);
+
+  g_string_truncate (log, 0);
+  notification_center_post (center, "t", NULL, NULL);
+  g_assert_cmpstr (log->str, ==, "b( )b c( )c ");
+}
+
+/* An observer removing itself while a nested post runs: the nested post
+ * (started before the removal) may call it; later posts do not. */
+static void
+test_remove_self (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(GString) log = g_string_new ("");
+  gulong a_id = 0;
+  Scripted a = { "a", log, ACTION_REMOVE, .arg_id = &a_id };
+  Scripted b = { "b", log, ACTION_NONE };
+
+  a_id = scripted_add (center, "t", &a);
+  scripted_add (center, "t", &b);
+
+  notification_center_post (center, "t", NULL, NULL);
+  g_assert_cmpstr (log->str, ==, "a( )a b( )b ");
+  g_assert_cmpint (a.n_destroys, ==, 1);
+
+  g_string_truncate (log, 0);
+  notification_center_post (center, "t", NULL, NULL);
+  g_assert_cmpstr (log->str, ==, "b( )b ");
+}
+
+/* An observer removed by a nested post's observer, before its turn in
+ * the outer post, is not called by the outer post. */
+static void
+test_remove_in_nested_post (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(GString) log = g_string_new ("");
+  gulong c_id = 0;
+  Scripted a = { "a", log, ACTION_POST, "inner", .max_depth = 1 };
+  Scripted r = { "r", log, ACTION_REMOVE, .arg_id = &c_id };
+  Scripted c = { "c", log, ACTION_NONE };
+
+  scripted_add (center, "outer", &a);
+  scripted_add (center, "inner", &r);
+  c_id = scripted_add (center, "outer", &c);
+
+  notification_center_post (center, "outer", NULL, NULL);
+  g_assert_cmpstr (log->str, ==, "a( r( )r )a ");
+  g_assert_cmpint (c.n_calls, ==, 0);
+  g_assert_cmpint (c.n_destroys, ==, 1);
+}
+
+/* The owner of a later observer is finalized by an earlier observer. */
+static void
+test_owner_finalized_during_post (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(GString) log = g_string_new ("");
+  GObject *owner = g_object_new (G_TYPE_OBJECT, NULL);
+  Scripted a = { "a", log, ACTION_UNREF_OBJECT, .arg_object = &owner };
+  Scripted c = { "c", log, ACTION_NONE };
+  Scripted d = { "d", log, ACTION_NONE };
+
+  scripted_add (center, "t", &a);
+  notification_center_add_observer_full (center, "t", NULL, owner, NULL,
+                                         scripted_cb, &c, scripted_destroy);
+  scripted_add (center, "t", &d);
+
+  notification_center_post (center, "t", NULL, NULL);
+  g_assert_null (owner);
+  g_assert_cmpstr (log->str, ==, "a( )a d( )d ");
+  g_assert_cmpint (c.n_calls, ==, 0);
+  g_assert_cmpint (c.n_destroys, ==, 1);
+}
+
+/* An earlier observer finalizes the sender of a (non-matching)
+ * sender-specific observer during a post: that observer is removed
+ * mid-post without disturbing the rest of the post. */
+static void
+test_sender_finalized_during_post (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(GString) log = g_string_new ("");
+  GObject *other = g_object_new (G_TYPE_OBJECT, NULL);
+  Scripted a = { "a", log, ACTION_UNREF_OBJECT, .arg_object = &other };
+  Scripted c = { "c", log, ACTION_NONE };
+  Scripted d = { "d", log, ACTION_NONE };
+
+  scripted_add (center, "t", &a);
+  notification_center_add_observer (center, NULL, other, scripted_cb, &c, scripted_destroy);
+  scripted_add (center, "t", &d);
+
+  notification_center_post (center, "t", NULL, NULL);
+  g_assert_null (other);
+  g_assert_cmpstr (log->str, ==, "a( )a d( )d ");
+  g_assert_cmpint (c.n_destroys, ==, 1);
+}
+
+/* The last reference to the center is dropped by an observer, while a
+ * post is running: the post keeps the center alive until it returns. */
+typedef struct
+{
+  NotificationCenter **center;
+  GString             *log;
+} Dropper;
+
+static void
+dropper_cb (NotificationCenter *center,
+            const char         *type,
+            GObject            *sender,
+            GVariant           *user_info,
+            gpointer            user_data)
+{
+  Dropper *d = user_data;
+
+  g_string_append (d->log, "drop ");
+  g_clear_object (d->center);
+}
+
+static void
+center_unref_during_post (void)
+{
+  NotificationCenter *center = notification_center_new ();
+  NotificationCenter *posting = center;
+  g_autoptr(GString) log = g_string_new ("");
+  gboolean center_gone = FALSE;
+  Dropper d = { &center, log };
+  Probe after;
+
+  probe_init (&after, "after", log);
+  g_object_weak_ref (G_OBJECT (center), flag_weak_notify, &center_gone);
+  notification_center_add_observer (center, "t", NULL, dropper_cb, &d, NULL);
+  probe_add (center, "t", NULL, &after);
+  /* the signal route runs after the observers */
+  g_signal_connect (center, "notification", G_CALLBACK (noop_cb), NULL);
+
+  notification_center_post (posting, "t", NULL, NULL);
+  g_assert_true (center_gone);
+  g_assert_null (center);
+  g_assert_cmpint (probe_destroys (&after), ==, 1);
+  /* "after" was either called before finalization or dropped; never
+   * called after its destroy notify (probe_cb asserts that) */
+  g_assert_cmpint (probe_calls (&after), <=, 1);
+
+  probe_clear (&after);
+}
+
+static void
+test_center_unref_during_post (void)
+{
+  if (g_test_subprocess ())
+    {
+      center_unref_during_post ();
+      return;
+    }
+
+  /* A use-after-free of the center must not go unnoticed: run in a child
+   * where freed GObject memory is plain malloc memory, scribbled over. */
+  g_setenv ("G_SLICE", "always-malloc", TRUE);
+  g_setenv ("MALLOC_PERTURB_", "165", TRUE);
+  g_unsetenv ("G_DEBUG");
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/center/reentrancy/post-from-callback", test_post_from_callback);
+  g_test_add_func ("/center/reentrancy/recursive-post", test_recursive_post);
+  g_test_add_func ("/center/reentrancy/add-during-post", test_add_during_post);
+  g_test_add_func ("/center/reentrancy/add-then-nested-post", test_add_then_nested_post);
+  g_test_add_func ("/center/reentrancy/remove-later-observer", test_remove_later_observer);
+  g_test_add_func ("/center/reentrancy/remove-earlier-observer", test_remove_earlier_observer);
+  g_test_add_func ("/center/reentrancy/remove-self", test_remove_self);
+  g_test_add_func ("/center/reentrancy/remove-in-nested-post", test_remove_in_nested_post);
+  g_test_add_func ("/center/reentrancy/owner-finalized-during-post", test_owner_finalized_during_post);
+  g_test_add_func ("/center/reentrancy/sender-finalized-during-post", test_sender_finalized_during_post);
+  g_test_add_func ("/center/reentrancy/center-unref-during-post", test_center_unref_during_post);
+
+  return g_test_run ();
+}

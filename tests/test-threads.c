@@ -1,0 +1,648 @@
+/* test-threads.c: post, add and remove from many threads at once
+ * (issue behaviour 8, and the thread side of behaviour 4)
+ *
+ * None of these tests sleeps or measures time: threads meet on GCond and
+ * atomics only.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <notification/notification.h>
+
+#include "test-util.h"
+
+#define N_POSTERS 4
+
+static NotificationCenter *
+center_new_for (gconstpointer data)
+{
+  gboolean emits_signal = GPOINTER_TO_INT (data);
+
+  return g_object_new (NOTIFICATION_TYPE_CENTER, "emits-signal", emits_signal, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Concurrent posts: every post reaches every matching observer once,
+ * on the posting thread. */
+
+#define N_POSTS 5000
+
+typedef struct
+{
+  NotificationCenter *center;
+  GObject            *sender;
+  GThread            *thread;     /* set by the thread itself */
+  int                 n_calls;    /* of its sender observer */
+  int                 wrong_thread;
+} PostWorker;
+
+static void
+sender_observer_cb (NotificationCenter *center,
+                    const char         *type,
+                    GObject            *sender,
+                    GVariant           *user_info,
+                    gpointer            user_data)
+{
+  PostWorker *w = user_data;
+
+  if (g_thread_self () != g_atomic_pointer_get (&w->thread))
+    g_atomic_int_inc (&w->wrong_thread);
+  g_assert_true (sender == w->sender);
+  g_atomic_int_inc (&w->n_calls);
+}
+
+static gpointer
+post_worker_thread (gpointer data)
+{
+  PostWorker *w = data;
+  int i;
+
+  g_atomic_pointer_set (&w->thread, g_thread_self ());
+  for (i = 0; i < N_POSTS; i++)
+    {
+      notification_center_post (w->center, "t", w->sender, NULL);
+      notification_center_post (w->center, "unobserved", NULL, NULL);
+    }
+  return NULL;
+}
+
+static void
+test_threads_post_concurrent (gconstpointer data)
+{
+  g_autoptr(NotificationCenter) center = center_new_for (data);
+  PostWorker workers[N_POSTERS];
+  GThread *threads[N_POSTERS];
+  int any_calls = 0, typed_calls = 0, signal_calls = 0;
+  gsize i;
+
+  g_signal_connect (center, "notification::t", G_CALLBACK (count_cb), &signal_calls);
+  notification_center_add_observer (center, NULL, NULL, count_cb, &any_calls, NULL);
+  notification_center_add_observer (center, "t", NULL, count_cb, &typed_calls, NULL);
+
+  for (i = 0; i < N_POSTERS; i++)
+    {
+      workers[i] = (PostWorker) { center, g_object_new (G_TYPE_OBJECT, NULL), NULL, 0, 0 };
+      notification_center_add_observer (center, "t", workers[i].sender,
+                                        sender_observer_cb, &workers[i], NULL);
+    }
+
+  for (i = 0; i < N_POSTERS; i++)
+    threads[i] = g_thread_new ("poster", post_worker_thread, &workers[i]);
+  for (i = 0; i < N_POSTERS; i++)
+    g_thread_join (threads[i]);
+
+  g_assert_cmpint (any_calls, ==, 2 * N_POSTS * N_POSTERS);
+  g_assert_cmpint (typed_calls, ==, N_POSTS * N_POSTERS);
+  g_assert_cmpint (signal_calls, ==, GPOINTER_TO_INT (data) ? N_POSTS * N_POSTERS : 0);
+  for (i = 0; i < N_POSTERS; i++)
+    {
+      g_assert_cmpint (workers[i].n_calls, ==, N_POSTS);
+      g_assert_cmpint (workers[i].wrong_thread, ==, 0);
+    }
+
+  notification_center_remove_all_observers (center);
+  for (i = 0; i < N_POSTERS; i++)
+    g_object_unref (workers[i].sender);
+}
+
+/* ------------------------------------------------------------------ */
+/* Stress: posters, adders/removers, has_observers and sender
+ * finalization all at once; each observer's destroy notify runs exactly
+ * once, never during one of its calls, and no call starts after it. */
+
+#define N_MUTATORS 2
+#define N_MUTATIONS 3000
+#define N_LIVE 16
+
+typedef struct
+{
+  int in_call;     /* atomic */
+  int destroyed;   /* atomic */
+  int n_calls;     /* atomic */
+} StressObserver;
+
+static void
+stress_cb (NotificationCenter *center,
+           const char         *type,
+           GObject            *sender,
+           GVariant           *user_info,
+           gpointer            user_data)
+{
+  StressObserver *o = user_data;
+
+  g_assert_cmpint (g_atomic_int_get (&o->destroyed), ==, 0);
+  g_atomic_int_inc (&o->in_call);
+  g_atomic_int_inc (&o->n_calls);
+  g_assert_cmpint (g_atomic_int_get (&o->destroyed), ==, 0);
+  g_atomic_int_dec_and_test (&o->in_call);
+}
+
+static void
+stress_destroy (gpointer data)
+{
+  StressObserver *o = data;
+
+  g_assert_cmpint (g_atomic_int_get (&o->in_call), ==, 0);
+  g_assert_cmpint (g_atomic_int_add (&o->destroyed, 1), ==, 0);
+}
+
+typedef struct
+{
+  NotificationCenter *center;
+  GObject            *senders[3];
+  int                 stop;     /* atomic */
+  GMutex              lock;
+  GPtrArray          *all;      /* (element-type StressObserver), protected by @lock */
+} Stress;
+
+static const char *stress_types[] = { "t0", "t1", "t2" };
+
+static gpointer
+stress_poster_thread (gpointer data)
+{
+  Stress *s = data;
+  GRand *rand = g_rand_new ();
+  guint n = 0;
+
+  while (!g_atomic_int_get (&s->stop) || n < 1000)
+    {
+      const char *type = stress_types[g_rand_int_range (rand, 0, 3)];
+      int which = g_rand_int_range (rand, 0, 4);
+      GObject *sender = which < 3 ? s->senders[which] : NULL;
+
+      if (n % 7 == 0)
+        (void) notification_center_has_observers (s->center, type, sender);
+      if (n % 5 == 0)
+        notification_center_post_values (s->center, type, sender,
+                                         "n", "u", n, "s", "s", "text", NULL);
+      else
+        notification_center_post (s->center, type, sender, NULL);
+      n++;
+    }
+
+  g_rand_free (rand);
+  return NULL;
+}
+
+static StressObserver *
+stress_observer_new (Stress *s)
+{
+  StressObserver *o = g_new0 (StressObserver, 1);
+
+  g_mutex_lock (&s->lock);
+  g_ptr_array_add (s->all, o);
+  g_mutex_unlock (&s->lock);
+  return o;
+}
+
+static gpointer
+stress_mutator_thread (gpointer data)
+{
+  Stress *s = data;
+  GRand *rand = g_rand_new ();
+  gulong live[N_LIVE] = { 0, };
+  int i;
+
+  for (i = 0; i < N_MUTATIONS; i++)
+    {
+      int slot = i % N_LIVE;
+      int which_type = g_rand_int_range (rand, 0, 4);
+      int which_sender = g_rand_int_range (rand, 0, 4);
+      StressObserver *o = stress_observer_new (s);
+
+      if (live[slot] != 0)
+        notification_center_remove_observer (s->center, live[slot]);
+      live[slot] = notification_center_add_observer (s->center,
+                                                     which_type < 3 ? stress_types[which_type] : NULL,
+                                                     which_sender < 3 ? s->senders[which_sender] : NULL,
+                                                     stress_cb, o, stress_destroy);
+      g_assert_cmpuint (live[slot], >, 0);
+
+      if (i % 50 == 0)
+        {
+          /* a short-lived sender and owner: removed when finalized */
+          GObject *tmp = g_object_new (G_TYPE_OBJECT, NULL);
+
+          notification_center_add_observer (s->center, NULL, tmp, stress_cb,
+                                            stress_observer_new (s), stress_destroy);
+          notification_center_add_observer_full (s->center, stress_types[0], NULL, tmp, NULL,
+                                                 stress_cb, stress_observer_new (s), stress_destroy);
+          notification_center_post (s->center, "t0", tmp, NULL);
+          g_object_unref (tmp);
+        }
+
+      if (i % 500 == 0)
+        (void) notification_center_get_n_observers (s->center);
+    }
+
+  for (i = 0; i < N_LIVE; i++)
+    if (live[i] != 0)
+      notification_center_remove_observer (s->center, live[i]);
+
+  g_rand_free (rand);
+  return NULL;
+}
+
+static void
+test_threads_stress (gconstpointer data)
+{
+  Stress s = { 0, };
+  GThread *posters[N_POSTERS];
+  GThread *mutators[N_MUTATORS];
+  int signal_calls = 0;
+  StressObserver *persistent;
+  gsize i;
+
+  s.center = center_new_for (data);
+  g_mutex_init (&s.lock);
+  s.all = g_ptr_array_new_with_free_func (g_free);
+  for (i = 0; i < G_N_ELEMENTS (s.senders); i++)
+    s.senders[i] = g_object_new (G_TYPE_OBJECT, NULL);
+
+  g_signal_connect (s.center, "notification::t1", G_CALLBACK (count_cb), &signal_calls);
+  persistent = stress_observer_new (&s);
+  notification_center_add_observer (s.center, NULL, NULL, stress_cb, persistent, stress_destroy);
+
+  for (i = 0; i < N_POSTERS; i++)
+    posters[i] = g_thread_new ("poster", stress_poster_thread, &s);
+  for (i = 0; i < N_MUTATORS; i++)
+    mutators[i] = g_thread_new ("mutator", stress_mutator_thread, &s);
+
+  for (i = 0; i < N_MUTATORS; i++)
+    g_thread_join (mutators[i]);
+  g_atomic_int_set (&s.stop, TRUE);
+  for (i = 0; i < N_POSTERS; i++)
+    g_thread_join (posters[i]);
+
+  /* only the persistent observer is left */
+  g_assert_cmpuint (notification_center_get_n_observers (s.center), ==, 1);
+  g_assert_cmpint (g_atomic_int_get (&persistent->n_calls), >=, N_POSTERS * 1000);
+  for (i = 0; i < s.all->len; i++)
+    {
+      StressObserver *o = g_ptr_array_index (s.all, i);
+
+      if (o != persistent)
+        g_assert_cmpint (g_atomic_int_get (&o->destroyed), ==, 1);
+      g_assert_cmpint (g_atomic_int_get (&o->in_call), ==, 0);
+    }
+
+  g_clear_object (&s.center);
+  g_assert_cmpint (persistent->destroyed, ==, 1);
+
+  for (i = 0; i < G_N_ELEMENTS (s.senders); i++)
+    g_object_unref (s.senders[i]);
+  g_ptr_array_unref (s.all);
+  g_mutex_clear (&s.lock);
+}
+
+/* ------------------------------------------------------------------ */
+/* After remove_observer returns, no new call of that observer starts.
+ *
+ * Posters number their posts (a sequence number taken before the post
+ * starts, carried in the user info). After remove_observer returns, the
+ * test reads the current number N: any post numbered above N started
+ * after the removal, so must not call the removed observer. */
+
+#define N_ROUNDS 200
+
+typedef struct
+{
+  NotificationCenter *center;
+  int                 seq;    /* atomic */
+  int                 stop;   /* atomic */
+  GMutex              lock;
+  GCond               cond;
+} SeqPosting;
+
+typedef struct
+{
+  SeqPosting *posting;
+  int         removed_at;   /* atomic; G_MAXINT while not removed */
+  int         n_calls;      /* atomic */
+  int         in_call;      /* atomic */
+  int         late_calls;   /* atomic: calls from posts that began after removal */
+  int         destroyed;    /* atomic */
+} Round;
+
+static gpointer
+seq_poster_thread (gpointer data)
+{
+  SeqPosting *p = data;
+
+  while (!g_atomic_int_get (&p->stop))
+    {
+      int seq = g_atomic_int_add (&p->seq, 1) + 1;
+      GVariantBuilder builder;
+
+      g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+      g_variant_builder_add (&builder, "{sv}", "seq", g_variant_new_int32 (seq));
+      notification_center_post (p->center, "t", NULL, g_variant_builder_end (&builder));
+    }
+  return NULL;
+}
+
+static void
+round_cb (NotificationCenter *center,
+          const char         *type,
+          GObject            *sender,
+          GVariant           *user_info,
+          gpointer            user_data)
+{
+  Round *r = user_data;
+  int seq = 0;
+
+  g_assert_cmpint (g_atomic_int_get (&r->destroyed), ==, 0);
+  g_atomic_int_inc (&r->in_call);
+  g_assert_true (g_variant_lookup (user_info, "seq", "i", &seq));
+  if (seq > g_atomic_int_get (&r->removed_at))
+    g_atomic_int_inc (&r->late_calls);
+
+  if (g_atomic_int_add (&r->n_calls, 1) == 0)
+    {
+      g_mutex_lock (&r->posting->lock);
+      g_cond_broadcast (&r->posting->cond);
+      g_mutex_unlock (&r->posting->lock);
+    }
+  g_atomic_int_dec_and_test (&r->in_call);
+}
+
+static void
+round_destroy (gpointer data)
+{
+  Round *r = data;
+
+  g_assert_cmpint (g_atomic_int_get (&r->in_call), ==, 0);
+  g_mutex_lock (&r->posting->lock);
+  g_atomic_int_inc (&r->destroyed);
+  g_cond_broadcast (&r->posting->cond);
+  g_mutex_unlock (&r->posting->lock);
+}
+
+static void
+test_threads_no_call_after_remove (gconstpointer data)
+{
+  SeqPosting p = { 0, };
+  GThread *posters[3];
+  Round *rounds;
+  int late = 0;
+  gsize i;
+
+  p.center = center_new_for (data);
+  g_mutex_init (&p.lock);
+  g_cond_init (&p.cond);
+  rounds = g_new0 (Round, N_ROUNDS);
+
+  /* keep the type observed, so posts never take the empty fast path */
+  notification_center_add_observer (p.center, "t", NULL, noop_cb, NULL, NULL);
+
+  for (i = 0; i < G_N_ELEMENTS (posters); i++)
+    posters[i] = g_thread_new ("poster", seq_poster_thread, &p);
+
+  for (i = 0; i < N_ROUNDS; i++)
+    {
+      Round *r = &rounds[i];
+      gulong id;
+
+      r->posting = &p;
+      r->removed_at = G_MAXINT;
+      id = notification_center_add_observer (p.center, "t", NULL, round_cb, r, round_destroy);
+
+      /* wait until it is being called by the posters */
+      g_mutex_lock (&p.lock);
+      while (g_atomic_int_get (&r->n_calls) == 0)
+        g_cond_wait (&p.cond, &p.lock);
+      g_mutex_unlock (&p.lock);
+
+      notification_center_remove_observer (p.center, id);
+      g_atomic_int_set (&r->removed_at, g_atomic_int_get (&p.seq));
+
+      /* the destroy notify runs, here or on a poster thread */
+      g_mutex_lock (&p.lock);
+      while (g_atomic_int_get (&r->destroyed) == 0)
+        g_cond_wait (&p.cond, &p.lock);
+      g_mutex_unlock (&p.lock);
+    }
+
+  g_atomic_int_set (&p.stop, TRUE);
+  for (i = 0; i < G_N_ELEMENTS (posters); i++)
+    g_thread_join (posters[i]);
+
+  for (i = 0; i < N_ROUNDS; i++)
+    {
+      late += rounds[i].late_calls;
+      g_assert_cmpint (rounds[i].destroyed, ==, 1);
+    }
+  g_assert_cmpint (late, ==, 0);
+
+  g_clear_object (&p.center);
+  for (i = 0; i < N_ROUNDS; i++)
+    g_assert_cmpint (rounds[i].destroyed, ==, 1);
+  g_free (rounds);
+  g_mutex_clear (&p.lock);
+  g_cond_clear (&p.cond);
+}
+
+/* ------------------------------------------------------------------ */
+/* remove_observer while the observer runs on another thread: it returns
+ * without waiting, and the destroy notify runs on that thread as soon as
+ * the call returns. */
+
+typedef struct
+{
+  NotificationCenter *center;
+  GMutex              lock;
+  GCond               cond;
+  gboolean            entered;
+  gboolean            release;
+  int                 n_calls;
+  int                 n_destroys;
+  GThread            *poster;
+  GThread            *destroy_thread;
+} Blocking;
+
+static void
+blocking_cb (NotificationCenter *center,
+             const char         *type,
+             GObject            *sender,
+             GVariant           *user_info,
+             gpointer            user_data)
+{
+  Blocking *b = user_data;
+
+  g_mutex_lock (&b->lock);
+  b->n_calls++;
+  if (b->n_calls == 1)
+    {
+      b->entered = TRUE;
+      g_cond_broadcast (&b->cond);
+      while (!b->release)
+        g_cond_wait (&b->cond, &b->lock);
+    }
+  g_mutex_unlock (&b->lock);
+}
+
+static void
+blocking_destroy (gpointer data)
+{
+  Blocking *b = data;
+
+  g_mutex_lock (&b->lock);
+  b->n_destroys++;
+  b->destroy_thread = g_thread_self ();
+  g_cond_broadcast (&b->cond);
+  g_mutex_unlock (&b->lock);
+}
+
+static gpointer
+blocking_poster_thread (gpointer data)
+{
+  Blocking *b = data;
+
+  notification_center_post (b->center, "t", NULL, NULL);
+  return NULL;
+}
+
+static void
+test_threads_remove_while_running (gconstpointer data)
+{
+  Blocking b = { 0, };
+  gulong id;
+  int destroys_after_remove;
+
+  b.center = center_new_for (data);
+  g_mutex_init (&b.lock);
+  g_cond_init (&b.cond);
+
+  id = notification_center_add_observer (b.center, "t", NULL, blocking_cb, &b, blocking_destroy);
+  b.poster = g_thread_new ("poster", blocking_poster_thread, &b);
+
+  g_mutex_lock (&b.lock);
+  while (!b.entered)
+    g_cond_wait (&b.cond, &b.lock);
+  g_mutex_unlock (&b.lock);
+
+  /* the call is blocked in blocking_cb: this must not wait for it */
+  notification_center_remove_observer (b.center, id);
+
+  g_mutex_lock (&b.lock);
+  destroys_after_remove = b.n_destroys;
+  g_mutex_unlock (&b.lock);
+  g_assert_cmpint (destroys_after_remove, ==, 0);
+  g_assert_cmpuint (notification_center_get_n_observers (b.center), ==, 0);
+  g_assert_false (notification_center_has_observers (b.center, "t", NULL));
+
+  /* no new call */
+  notification_center_post (b.center, "t", NULL, NULL);
+
+  g_mutex_lock (&b.lock);
+  g_assert_cmpint (b.n_destroys, ==, 0);
+  b.release = TRUE;
+  g_cond_broadcast (&b.cond);
+  g_mutex_unlock (&b.lock);
+
+  g_thread_join (b.poster);
+
+  g_assert_cmpint (b.n_calls, ==, 1);
+  g_assert_cmpint (b.n_destroys, ==, 1);
+  g_assert_true (b.destroy_thread == b.poster);
+
+  g_clear_object (&b.center);
+  g_assert_cmpint (b.n_destroys, ==, 1);
+  g_mutex_clear (&b.lock);
+  g_cond_clear (&b.cond);
+}
+
+/* Same with remove_all_observers. */
+static void
+test_threads_remove_all_while_running (gconstpointer data)
+{
+  Blocking b = { 0, };
+  Probe other;
+
+  b.center = center_new_for (data);
+  g_mutex_init (&b.lock);
+  g_cond_init (&b.cond);
+  probe_init (&other, "other", NULL);
+
+  notification_center_add_observer (b.center, "t", NULL, blocking_cb, &b, blocking_destroy);
+  probe_add (b.center, "u", NULL, &other);
+  b.poster = g_thread_new ("poster", blocking_poster_thread, &b);
+
+  g_mutex_lock (&b.lock);
+  while (!b.entered)
+    g_cond_wait (&b.cond, &b.lock);
+  g_mutex_unlock (&b.lock);
+
+  notification_center_remove_all_observers (b.center);
+  /* the idle one is destroyed at once, the running one later */
+  g_assert_cmpint (probe_destroys (&other), ==, 1);
+  g_mutex_lock (&b.lock);
+  g_assert_cmpint (b.n_destroys, ==, 0);
+  b.release = TRUE;
+  g_cond_broadcast (&b.cond);
+  g_mutex_unlock (&b.lock);
+
+  g_thread_join (b.poster);
+  g_assert_cmpint (b.n_destroys, ==, 1);
+  g_assert_true (b.destroy_thread == b.poster);
+
+  g_clear_object (&b.center);
+  g_assert_cmpint (b.n_destroys, ==, 1);
+  probe_clear (&other);
+  g_mutex_clear (&b.lock);
+  g_cond_clear (&b.cond);
+}
+
+/* ------------------------------------------------------------------ */
+
+static gpointer
+get_default_thread (gpointer data)
+{
+  return notification_center_get_default ();
+}
+
+static void
+test_threads_get_default (void)
+{
+  GThread *threads[8];
+  gpointer results[8];
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("get-default", get_default_thread, NULL);
+  for (i = 0; i < G_N_ELEMENTS (threads); i++)
+    results[i] = g_thread_join (threads[i]);
+
+  for (i = 0; i < G_N_ELEMENTS (threads); i++)
+    {
+      g_assert_nonnull (results[i]);
+      g_assert_true (results[i] == results[0]);
+    }
+  g_assert_true (notification_center_get_default () == results[0]);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_data_func ("/center/threads/post-concurrent/emits-signal",
+                        GINT_TO_POINTER (TRUE), test_threads_post_concurrent);
+  g_test_add_data_func ("/center/threads/post-concurrent/no-signal",
+                        GINT_TO_POINTER (FALSE), test_threads_post_concurrent);
+  g_test_add_data_func ("/center/threads/stress/emits-signal",
+                        GINT_TO_POINTER (TRUE), test_threads_stress);
+  g_test_add_data_func ("/center/threads/stress/no-signal",
+                        GINT_TO_POINTER (FALSE), test_threads_stress);
+  g_test_add_data_func ("/center/threads/no-call-after-remove/emits-signal",
+                        GINT_TO_POINTER (TRUE), test_threads_no_call_after_remove);
+  g_test_add_data_func ("/center/threads/no-call-after-remove/no-signal",
+                        GINT_TO_POINTER (FALSE), test_threads_no_call_after_remove);
+  g_test_add_data_func ("/center/threads/remove-while-running",
+                        GINT_TO_POINTER (TRUE), test_threads_remove_while_running);
+  g_test_add_data_func ("/center/threads/remove-all-while-running",
+                        GINT_TO_POINTER (FALSE), test_threads_remove_all_while_running);
+  g_test_add_func ("/center/threads/get-default", test_threads_get_default);
+
+  return g_test_run ();
+}
