@@ -12,13 +12,14 @@
 #include "config.h"
 
 #include "notification-ebr-private.h"
+#include "notification-lock-private.h"
 
 #define COLLECT_THRESHOLD 64
 
 __thread NotificationEbrThread *_notification_ebr_self;
 guint64 _notification_ebr_epoch;
 
-static GMutex ebr_lock;
+static NotificationLock ebr_lock = NOTIFICATION_LOCK_INIT;
 static NotificationEbrThread *ebr_threads;         /* (atomic) head, append only */
 static NotificationEbrNode *ebr_garbage[3];        /* protected by ebr_lock */
 static gsize ebr_n_garbage[3];                     /* protected by ebr_lock */
@@ -50,10 +51,10 @@ _notification_ebr_register (void)
     {
       self = g_new0 (NotificationEbrThread, 1);
       self->in_use = 1;
-      g_mutex_lock (&ebr_lock);
+      notification_lock (&ebr_lock);
       self->next = ebr_threads;
       g_atomic_pointer_set (&ebr_threads, self);
-      g_mutex_unlock (&ebr_lock);
+      notification_unlock (&ebr_lock);
     }
 
   self->nesting = 0;
@@ -123,13 +124,13 @@ notification_ebr_retire (NotificationEbrNode     *node,
 
   node->free_func = free_func;
 
-  g_mutex_lock (&ebr_lock);
+  notification_lock (&ebr_lock);
   slot = __atomic_load_n (&_notification_ebr_epoch, __ATOMIC_RELAXED) % 3;
   node->next = ebr_garbage[slot];
   ebr_garbage[slot] = node;
   ebr_n_garbage[slot]++;
   __atomic_store_n (&ebr_n_pending, ebr_n_pending + 1, __ATOMIC_RELAXED);
-  g_mutex_unlock (&ebr_lock);
+  notification_unlock (&ebr_lock);
 }
 
 /*
@@ -146,9 +147,9 @@ notification_ebr_reclaim (void)
   if (__atomic_load_n (&ebr_n_pending, __ATOMIC_RELAXED) < COLLECT_THRESHOLD)
     return;
 
-  g_mutex_lock (&ebr_lock);
+  notification_lock (&ebr_lock);
   ebr_try_advance_locked (&freed);
-  g_mutex_unlock (&ebr_lock);
+  notification_unlock (&ebr_lock);
 
   ebr_free_list (freed);
 }
@@ -169,9 +170,9 @@ notification_ebr_collect (void)
       NotificationEbrNode *freed = NULL;
       gboolean advanced;
 
-      g_mutex_lock (&ebr_lock);
+      notification_lock (&ebr_lock);
       advanced = ebr_try_advance_locked (&freed);
-      g_mutex_unlock (&ebr_lock);
+      notification_unlock (&ebr_lock);
 
       ebr_free_list (freed);
 

@@ -16,6 +16,7 @@
 
 #include "notification-center.h"
 #include "notification-index-private.h"
+#include "notification-lock-private.h"
 
 G_BEGIN_DECLS
 
@@ -53,7 +54,7 @@ struct _NotificationObserverExt
 
   GMainContext            *context;      /* (owned) (nullable) */
   GWeakRef                 center;       /* for deliveries on @context */
-  GMutex                   queue_lock;
+  NotificationLock         queue_lock;
   GQueue                   queue;        /* (element-type Delivery) protected by @queue_lock */
   gboolean                 scheduled;    /* protected by @queue_lock */
 

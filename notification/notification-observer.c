@@ -40,7 +40,7 @@ observer_ext_unref (NotificationObserverExt *self)
     return;
 
   g_queue_clear_full (&self->queue, delivery_free);
-  g_mutex_clear (&self->queue_lock);
+  notification_lock_clear (&self->queue_lock);
   g_weak_ref_clear (&self->center);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self);
@@ -67,7 +67,7 @@ notification_observer_new (gulong                id,
           ext->context = g_main_context_ref (context);
           g_weak_ref_init (&ext->center, center);
         }
-      g_mutex_init (&ext->queue_lock);
+      notification_lock_init (&ext->queue_lock);
       g_queue_init (&ext->queue);
 
       self = &ext->base;
@@ -140,11 +140,11 @@ observer_deliver_cb (gpointer data)
     {
       Delivery *delivery;
 
-      g_mutex_lock (&self->queue_lock);
+      notification_lock (&self->queue_lock);
       delivery = g_queue_pop_head (&self->queue);
       if (delivery == NULL)
         self->scheduled = FALSE;
-      g_mutex_unlock (&self->queue_lock);
+      notification_unlock (&self->queue_lock);
 
       if (delivery == NULL)
         break;
@@ -185,7 +185,7 @@ notification_observer_notify (NotificationObserver *self,
   delivery->sender = sender != NULL ? g_object_ref (sender) : NULL;
   delivery->user_info = user_info != NULL ? g_variant_ref (user_info) : NULL;
 
-  g_mutex_lock (&ext->queue_lock);
+  notification_lock (&ext->queue_lock);
   g_queue_push_tail (&ext->queue, delivery);
   if (!ext->scheduled)
     {
@@ -199,7 +199,7 @@ notification_observer_notify (NotificationObserver *self,
       g_source_attach (source, ext->context);
       g_source_unref (source);
     }
-  g_mutex_unlock (&ext->queue_lock);
+  notification_unlock (&ext->queue_lock);
 }
 
 static void

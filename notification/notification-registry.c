@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "notification-ebr-private.h"
+#include "notification-lock-private.h"
 #include "notification-index-private.h"
 #include "notification-observer-private.h"
 #include "notification-registry-private.h"
@@ -21,7 +22,7 @@
 struct _NotificationRegistry
 {
   gint               ref_count;    /* (atomic) */
-  GMutex             lock;
+  NotificationLock   lock;
 
   /* Read by posting threads without the lock, changed under it. */
   NotificationIndex *index;        /* observers' entries */
@@ -94,7 +95,7 @@ notification_registry_new (void)
   NotificationRegistry *self = g_new0 (NotificationRegistry, 1);
 
   self->ref_count = 1;
-  g_mutex_init (&self->lock);
+  notification_lock_init (&self->lock);
   self->index = notification_index_new ();
   self->schemas = notification_index_new ();
   self->observers = g_hash_table_new (g_int64_hash, g_int64_equal);
@@ -124,7 +125,7 @@ notification_registry_unref (NotificationRegistry *self)
   notification_index_free (self->schemas);
   g_hash_table_unref (self->observers);
   g_hash_table_unref (self->watches);
-  g_mutex_clear (&self->lock);
+  notification_lock_clear (&self->lock);
   g_free (self);
 }
 
@@ -235,7 +236,7 @@ notification_registry_add (NotificationRegistry *self,
   NotificationObserver *observer;
   gulong id;
 
-  g_mutex_lock (&self->lock);
+  notification_lock (&self->lock);
 
   id = self->last_id + 1;
   observer = notification_observer_new (id, context, owner != NULL, center,
@@ -268,7 +269,7 @@ notification_registry_add (NotificationRegistry *self,
   g_atomic_int_inc (&self->n_observers);
   __atomic_store_n (&self->last_id, id, __ATOMIC_RELEASE);
 
-  g_mutex_unlock (&self->lock);
+  notification_unlock (&self->lock);
 
   notification_ebr_reclaim ();
 
@@ -282,11 +283,11 @@ notification_registry_remove (NotificationRegistry *self,
   Pending pending = PENDING_INIT;
   gulong *found;
 
-  g_mutex_lock (&self->lock);
+  notification_lock (&self->lock);
   found = g_hash_table_lookup (self->observers, &id);
   if (found != NULL)
     registry_unlink_observer_locked (self, OBSERVER_FROM_ID (found), &pending);
-  g_mutex_unlock (&self->lock);
+  notification_unlock (&self->lock);
 
   pending_finish (&pending);
 }
@@ -345,9 +346,9 @@ notification_registry_remove_all (NotificationRegistry *self)
   Pending pending = PENDING_INIT;
 
   /* Schemas stay: they describe the types, not the observers. */
-  g_mutex_lock (&self->lock);
+  notification_lock (&self->lock);
   registry_clear_locked (self, &pending);
-  g_mutex_unlock (&self->lock);
+  notification_unlock (&self->lock);
 
   pending_finish (&pending);
 }
@@ -366,12 +367,12 @@ notification_registry_shutdown (NotificationRegistry *self)
   Pending pending = PENDING_INIT;
   GPtrArray *schemas;
 
-  g_mutex_lock (&self->lock);
+  notification_lock (&self->lock);
   self->shut_down = TRUE;
   registry_clear_locked (self, &pending);
   schemas = notification_index_steal_all (self->schemas);
   g_atomic_int_set (&self->n_schemas, 0);
-  g_mutex_unlock (&self->lock);
+  notification_unlock (&self->lock);
 
   for (guint i = 0; i < schemas->len; i++)
     notification_index_entry_retire (g_ptr_array_index (schemas, i));
@@ -397,7 +398,7 @@ notification_registry_watch_notify (gpointer  data,
   NotificationRegistry *self = watch->registry;
   Pending pending = PENDING_INIT;
 
-  g_mutex_lock (&self->lock);
+  notification_lock (&self->lock);
   if (!watch->detached)
     {
       /* Detached first, so unlinking the last observer does not try to
@@ -410,7 +411,7 @@ notification_registry_watch_notify (gpointer  data,
       while (watch->owned != NULL)
         registry_unlink_observer_locked (self, &watch->owned->base, &pending);
     }
-  g_mutex_unlock (&self->lock);
+  notification_unlock (&self->lock);
 
   pending_finish (&pending);
   notification_watch_unref (watch);
@@ -619,7 +620,7 @@ notification_registry_set_schema (NotificationRegistry *self,
 {
   NotificationIndexEntry *entry;
 
-  g_mutex_lock (&self->lock);
+  notification_lock (&self->lock);
 
   entry = notification_index_lookup (self->schemas,
                                      notification_index_hash (notification_index_hash_type (type), NULL),
@@ -638,7 +639,7 @@ notification_registry_set_schema (NotificationRegistry *self,
       g_atomic_int_inc (&self->n_schemas);
     }
 
-  g_mutex_unlock (&self->lock);
+  notification_unlock (&self->lock);
 
   notification_ebr_reclaim ();
 }
