@@ -31,12 +31,12 @@ G_BEGIN_DECLS
  *  - observers of other types or senders: up to four lookups in the
  *    center's own lock-free index, O(1) whatever their number; the type
  *    string is hashed, never interned, and nothing is allocated;
- *  - with #NotificationCenter:emits-signal TRUE (the default) one more
+ *  - with the `emits-signal` property TRUE (the default) one more
  *    query to GLib (g_signal_handler_find()), which takes GLib's global
  *    signal lock and costs about one g_signal_emit() with no handler.
  *    Only when a `notification` handler exists is the detail quark looked
  *    up (g_quark_try_string()) and the signal emitted.
- *  - with #NotificationCenter:emits-signal FALSE no lock shared between
+ *  - with `emits-signal` FALSE no lock shared between
  *    threads is taken.
  *
  * Cost of a matching observer: a direct call through the callback

@@ -7,6 +7,13 @@
 
 #include "notification-error.h"
 
+/**
+ * notification_error_quark:
+ *
+ * Gets the error domain of libnotification, [error@Error].
+ *
+ * Returns: the error quark
+ */
 G_DEFINE_QUARK (notification-error-quark, notification_error)
 
 G_DEFINE_ENUM_TYPE (NotificationError, notification_error,

@@ -7,6 +7,10 @@
 
 #include "notification-observer-private.h"
 
+/* Calls made per dispatch of a context observer's source: a worker that
+ * posts faster than the main thread can follow must not keep it busy. */
+#define DELIVERY_BATCH 64
+
 typedef struct
 {
   char     *type;       /* (owned) */
@@ -135,15 +139,16 @@ observer_deliver_cb (gpointer data)
 {
   NotificationObserverExt *self = data;
   NotificationCenter *center = g_weak_ref_get (&self->center);
+  gboolean more = TRUE;
 
-  for (;;)
+  for (guint i = 0; more && i < DELIVERY_BATCH; i++)
     {
       Delivery *delivery;
 
       notification_lock (&self->queue_lock);
       delivery = g_queue_pop_head (&self->queue);
       if (delivery == NULL)
-        self->scheduled = FALSE;
+        more = self->scheduled = FALSE;
       notification_unlock (&self->queue_lock);
 
       if (delivery == NULL)
@@ -157,7 +162,7 @@ observer_deliver_cb (gpointer data)
 
   g_clear_object (&center);
 
-  return G_SOURCE_REMOVE;
+  return more ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
 /* Calls the observer for one post: right here, or through its context. */
@@ -192,7 +197,8 @@ notification_observer_notify (NotificationObserver *self,
       GSource *source = g_idle_source_new ();
 
       ext->scheduled = TRUE;
-      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      /* Below GTK's redraw and input: the frontend stays responsive. */
+      g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
       g_source_set_static_name (source, "[notification] deliver");
       g_source_set_callback (source, observer_deliver_cb, observer_ext_ref (ext),
                              (GDestroyNotify) observer_ext_unref);

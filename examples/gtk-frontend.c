@@ -1,0 +1,533 @@
+/* gtk-frontend.c: a GTK 4 frontend showing a long computation's output live
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The blueprint's first use case. A simulated interpreter runs a long
+ * block in a worker thread and posts `stdout` notifications (the text it
+ * prints) and `progress` notifications (how far it got). The window
+ * observes both through main-context observers: the callbacks run in the
+ * GTK main thread, in posting order, so they may touch widgets, while the
+ * worker never waits for the UI.
+ *
+ *   gtk-frontend                      run it, press "Run block"
+ *   gtk-frontend --self-test [--screenshot=FILE]
+ *                                     run the block once, check that the
+ *                                     text view holds every line, that the
+ *                                     progress bar reached 100 % and that
+ *                                     the main loop never stalled; save a
+ *                                     screenshot; exit 0 on success
+ */
+
+#include <gtk/gtk.h>
+#include <notification/notification.h>
+
+typedef struct
+{
+  GtkApplication     *app;
+  GtkWindow          *window;
+  GtkTextView        *text_view;
+  GtkTextBuffer      *buffer;
+  GtkTextMark        *end_mark;
+  GtkProgressBar     *progress;
+  GtkLabel           *status;
+  GtkButton          *run_button;
+
+  NotificationCenter *center;
+  GObject            *interpreter;  /* the sender of the posts */
+  gulong              stdout_id;
+  gulong              progress_id;
+  gulong              finished_id;
+
+  GThread            *worker;
+  guint               n_steps;
+  gulong              step_usec;
+
+  /* --self-test */
+  gboolean            self_test;
+  char               *screenshot;
+  gint64              last_tick;
+  gint64              max_gap;
+  guint               ticker_id;
+  guint               n_frames;
+  int                 status_code;
+} Frontend;
+
+/* The interpreter --------------------------------------------------------
+ *
+ * A stand-in for a kernel executing a long cell: it computes partial sums
+ * of the Basel series (ζ(2) = π²/6), prints one line per step and reports
+ * its progress. It only knows the center and its own identity (the
+ * sender); whether anybody shows its output is not its business. With
+ * nobody observing, notification_center_post_values() returns before
+ * building any user info.
+ */
+
+typedef struct
+{
+  NotificationCenter *center;       /* (owned) */
+  GObject            *interpreter;  /* (owned) */
+  guint               n_steps;
+  gulong              step_usec;
+} Block;
+
+static char *
+block_format_line (guint  step,
+                   guint  n_steps,
+                   double sum)
+{
+  return g_strdup_printf ("[%3u/%u] sum of 1/k² for k ≤ %7u = %.12f\n",
+                          step, n_steps, step * 2000, sum);
+}
+
+static gpointer
+block_run (gpointer data)
+{
+  Block *block = data;
+  double sum = 0.0;
+  guint k = 1;
+
+  for (guint step = 1; step <= block->n_steps; step++)
+    {
+      g_autofree char *line = NULL;
+
+      for (; k <= step * 2000; k++)
+        sum += 1.0 / ((double) k * (double) k);
+      g_usleep (block->step_usec);  /* the rest of the "long computation" */
+
+      line = block_format_line (step, block->n_steps, sum);
+      notification_center_post_values (block->center, "stdout", block->interpreter,
+                                       "out_string", "s", line,
+                                       NULL);
+      notification_center_post_values (block->center, "progress", block->interpreter,
+                                       "fraction", "d", (double) step / block->n_steps,
+                                       NULL);
+    }
+
+  notification_center_post_values (block->center, "finished", block->interpreter,
+                                   "result", "d", sum,
+                                   NULL);
+
+  g_object_unref (block->interpreter);
+  g_object_unref (block->center);
+  g_free (block);
+
+  return NULL;
+}
+
+/* The frontend ----------------------------------------------------------- */
+
+static void
+on_stdout (NotificationCenter *center,
+           const char         *type,
+           GObject            *sender,
+           GVariant           *user_info,
+           gpointer            user_data)
+{
+  Frontend *self = user_data;
+  const char *text;
+  GtkTextIter end;
+
+  /* Runs in the main thread: widgets may be touched. */
+  if (!g_variant_lookup (user_info, "out_string", "&s", &text))
+    return;
+
+  gtk_text_buffer_get_end_iter (self->buffer, &end);
+  gtk_text_buffer_insert (self->buffer, &end, text, -1);
+  /* Queued until the new line is laid out. */
+  gtk_text_view_scroll_to_mark (self->text_view, self->end_mark, 0.0, TRUE, 0.0, 1.0);
+}
+
+static void
+on_progress (NotificationCenter *center,
+             const char         *type,
+             GObject            *sender,
+             GVariant           *user_info,
+             gpointer            user_data)
+{
+  Frontend *self = user_data;
+  double fraction;
+  g_autofree char *text = NULL;
+
+  if (!g_variant_lookup (user_info, "fraction", "d", &fraction))
+    return;
+
+  text = g_strdup_printf ("%.0f %%", fraction * 100.0);
+  gtk_progress_bar_set_fraction (self->progress, fraction);
+  gtk_progress_bar_set_text (self->progress, text);
+}
+
+static gboolean self_test_check (gpointer data);
+
+static void
+on_finished (NotificationCenter *center,
+             const char         *type,
+             GObject            *sender,
+             GVariant           *user_info,
+             gpointer            user_data)
+{
+  Frontend *self = user_data;
+  double result = 0.0;
+  g_autofree char *status = NULL;
+
+  g_variant_lookup (user_info, "result", "d", &result);
+  status = g_strdup_printf ("Finished: ζ(2) ≈ %.12f (π²/6 = %.12f)",
+                            result, G_PI * G_PI / 6.0);
+  gtk_label_set_text (self->status, status);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->run_button), TRUE);
+
+  g_clear_pointer (&self->worker, g_thread_join);
+
+  /* Each observer has its own queue: stdout or progress deliveries posted
+   * before `finished` may still be waiting at G_PRIORITY_DEFAULT. Check
+   * once they have all run. */
+  if (self->self_test)
+    g_idle_add_full (G_PRIORITY_LOW, self_test_check, self, NULL);
+}
+
+static void
+frontend_run_block (Frontend *self)
+{
+  Block *block;
+
+  if (self->worker != NULL)
+    return;
+
+  gtk_text_buffer_set_text (self->buffer, "", -1);
+  gtk_progress_bar_set_fraction (self->progress, 0.0);
+  gtk_progress_bar_set_text (self->progress, "0 %");
+  gtk_label_set_text (self->status, "Running…");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->run_button), FALSE);
+
+  block = g_new0 (Block, 1);
+  block->center = g_object_ref (self->center);
+  block->interpreter = g_object_ref (self->interpreter);
+  block->n_steps = self->n_steps;
+  block->step_usec = self->step_usec;
+  self->worker = g_thread_new ("interpreter", block_run, block);
+}
+
+static void
+on_run_clicked (GtkButton *button,
+                gpointer   user_data)
+{
+  frontend_run_block (user_data);
+}
+
+/* --self-test ------------------------------------------------------------ */
+
+static gboolean
+self_test_tick (gpointer data)
+{
+  Frontend *self = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->last_tick != 0)
+    self->max_gap = MAX (self->max_gap, now - self->last_tick);
+  self->last_tick = now;
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+self_test_watchdog (gpointer data)
+{
+  Frontend *self = data;
+
+  g_printerr ("self-test: the block did not finish within 60 s\n");
+  self->status_code = 1;
+  g_application_quit (G_APPLICATION (self->app));
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+save_screenshot (Frontend    *self,
+                 const char  *path,
+                 GError     **error)
+{
+  GtkWidget *widget = GTK_WIDGET (self->window);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer;
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_to_node (snapshot);
+  if (node == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the window drew nothing");
+      return FALSE;
+    }
+
+  renderer = gtk_native_get_renderer (GTK_NATIVE (self->window));
+  texture = gsk_renderer_render_texture (renderer, node,
+                                        &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (!gdk_texture_save_to_png (texture, path))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "could not write %s", path);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  Frontend *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  GtkAdjustment *vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->text_view));
+
+  /* The text view lays out and scrolls to the end over a few frames. */
+  if (gtk_adjustment_get_value (vadj) + gtk_adjustment_get_page_size (vadj) <
+      gtk_adjustment_get_upper (vadj) - 1.0 &&
+      ++self->n_frames < 120)
+    {
+      gtk_widget_queue_draw (GTK_WIDGET (self->window));
+      return;
+    }
+
+  g_signal_handlers_disconnect_by_func (clock, after_paint_cb, self);
+
+  if (self->screenshot != NULL)
+    {
+      if (save_screenshot (self, self->screenshot, &error))
+        g_print ("self-test: screenshot saved to %s\n", self->screenshot);
+      else
+        {
+          g_printerr ("self-test: screenshot failed: %s\n", error->message);
+          self->status_code = 1;
+        }
+    }
+
+  g_application_quit (G_APPLICATION (self->app));
+}
+
+static gboolean
+self_test_check (gpointer data)
+{
+  Frontend *self = data;
+  g_autoptr(GString) expected = g_string_new (NULL);
+  g_autofree char *shown = NULL;
+  GtkTextIter start, end;
+  double sum = 0.0;
+  guint k = 1;
+  double fraction;
+  GdkFrameClock *clock;
+
+  g_clear_handle_id (&self->ticker_id, g_source_remove);
+
+  /* The very lines the worker printed, in order. */
+  for (guint step = 1; step <= self->n_steps; step++)
+    {
+      g_autofree char *line = NULL;
+
+      for (; k <= step * 2000; k++)
+        sum += 1.0 / ((double) k * (double) k);
+      line = block_format_line (step, self->n_steps, sum);
+      g_string_append (expected, line);
+    }
+
+  gtk_text_buffer_get_bounds (self->buffer, &start, &end);
+  shown = gtk_text_buffer_get_text (self->buffer, &start, &end, FALSE);
+  fraction = gtk_progress_bar_get_fraction (self->progress);
+
+  if (g_strcmp0 (shown, expected->str) != 0)
+    {
+      g_printerr ("self-test: the text view does not show the posted output\n"
+                  "expected:\n%s\nshown:\n%s\n", expected->str, shown);
+      self->status_code = 1;
+    }
+  else
+    g_print ("self-test: the text view shows all %u lines, in order\n", self->n_steps);
+
+  if (fraction != 1.0)
+    {
+      g_printerr ("self-test: the progress bar is at %.1f %%, not 100 %%\n", fraction * 100.0);
+      self->status_code = 1;
+    }
+  else
+    g_print ("self-test: the progress bar is at 100 %%\n");
+
+  /* The main loop ran its 10 ms ticker all along: the window stayed
+   * responsive while the worker computed. */
+  if (self->max_gap > 500 * G_TIME_SPAN_MILLISECOND)
+    {
+      g_printerr ("self-test: the main loop stalled for %" G_GINT64_FORMAT " ms\n",
+                  self->max_gap / G_TIME_SPAN_MILLISECOND);
+      self->status_code = 1;
+    }
+  else
+    g_print ("self-test: the main loop never stalled more than %" G_GINT64_FORMAT " ms\n",
+             self->max_gap / G_TIME_SPAN_MILLISECOND);
+
+  /* Take the screenshot once the final state has been painted. */
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->window));
+  g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->window));
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The window ------------------------------------------------------------- */
+
+static void
+on_window_destroy (GtkWidget *window,
+                   gpointer   user_data)
+{
+  Frontend *self = user_data;
+
+  /* Queued deliveries are dropped; no callback runs after this. */
+  notification_center_remove_observer (self->center, self->stdout_id);
+  notification_center_remove_observer (self->center, self->progress_id);
+  notification_center_remove_observer (self->center, self->finished_id);
+  self->stdout_id = self->progress_id = self->finished_id = 0;
+}
+
+static void
+on_activate (GApplication *app,
+             gpointer      user_data)
+{
+  Frontend *self = user_data;
+  GtkWidget *box, *scrolled, *bar, *text_view, *header;
+  GtkTextIter end;
+  GMainContext *context = g_main_context_default ();
+
+  if (self->window != NULL)
+    {
+      gtk_window_present (self->window);
+      return;
+    }
+
+  self->window = GTK_WINDOW (gtk_application_window_new (GTK_APPLICATION (app)));
+  gtk_window_set_title (self->window, "libnotification: GTK frontend");
+  gtk_window_set_default_size (self->window, 640, 420);
+  header = gtk_header_bar_new ();
+  gtk_window_set_titlebar (self->window, header);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_margin_top (box, 12);
+  gtk_widget_set_margin_bottom (box, 12);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_window_set_child (self->window, box);
+
+  bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_box_append (GTK_BOX (box), bar);
+
+  self->run_button = GTK_BUTTON (gtk_button_new_with_mnemonic ("_Run block"));
+  g_signal_connect (self->run_button, "clicked", G_CALLBACK (on_run_clicked), self);
+  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->run_button));
+
+  self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_progress_bar_set_show_text (self->progress, TRUE);
+  gtk_progress_bar_set_text (self->progress, "0 %");
+  gtk_widget_set_hexpand (GTK_WIDGET (self->progress), TRUE);
+  gtk_widget_set_valign (GTK_WIDGET (self->progress), GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->progress));
+
+  scrolled = gtk_scrolled_window_new ();
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_box_append (GTK_BOX (box), scrolled);
+
+  text_view = gtk_text_view_new ();
+  self->text_view = GTK_TEXT_VIEW (text_view);
+  gtk_text_view_set_editable (self->text_view, FALSE);
+  gtk_text_view_set_cursor_visible (self->text_view, FALSE);
+  gtk_text_view_set_monospace (self->text_view, TRUE);
+  gtk_text_view_set_left_margin (self->text_view, 6);
+  gtk_text_view_set_top_margin (self->text_view, 6);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), text_view);
+
+  self->buffer = gtk_text_view_get_buffer (self->text_view);
+  gtk_text_buffer_get_end_iter (self->buffer, &end);
+  self->end_mark = gtk_text_buffer_create_mark (self->buffer, "end", &end, FALSE);
+
+  self->status = GTK_LABEL (gtk_label_new ("Press “Run block” to start the computation."));
+  gtk_label_set_xalign (self->status, 0.0);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->status));
+
+  /* The frontend's side of the blueprint: observe the interpreter's posts
+   * on the main context. The window is the owner: its finalization
+   * removes the observers too. */
+  self->stdout_id =
+    notification_center_add_observer_full (self->center, "stdout", self->interpreter,
+                                           G_OBJECT (self->window), context,
+                                           on_stdout, self, NULL);
+  self->progress_id =
+    notification_center_add_observer_full (self->center, "progress", self->interpreter,
+                                           G_OBJECT (self->window), context,
+                                           on_progress, self, NULL);
+  self->finished_id =
+    notification_center_add_observer_full (self->center, "finished", self->interpreter,
+                                           G_OBJECT (self->window), context,
+                                           on_finished, self, NULL);
+  g_signal_connect (self->window, "destroy", G_CALLBACK (on_window_destroy), self);
+
+  gtk_window_present (self->window);
+
+  if (self->self_test)
+    {
+      self->ticker_id = g_timeout_add (10, self_test_tick, self);
+      g_timeout_add_seconds (60, self_test_watchdog, self);
+      frontend_run_block (self);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  Frontend self = { 0 };
+  g_autoptr(GOptionContext) options = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NotificationSchema) schema = NULL;
+  GOptionEntry entries[] = {
+    { "self-test", 0, 0, G_OPTION_ARG_NONE, &self.self_test,
+      "Run the block once, check what the window shows, then quit", NULL },
+    { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, &self.screenshot,
+      "With --self-test, save a screenshot of the window to FILE", "FILE" },
+    { NULL }
+  };
+  int status;
+
+  options = g_option_context_new ("- show a long computation's output live");
+  g_option_context_add_main_entries (options, entries, NULL);
+  if (!g_option_context_parse (options, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+
+  self.center = g_object_ref (notification_center_get_default ());
+  self.interpreter = g_object_new (G_TYPE_OBJECT, NULL);
+  self.n_steps = self.self_test ? 60 : 200;
+  self.step_usec = self.self_test ? 10 * 1000 : 25 * 1000;
+
+  /* `progress` carries typed user info: a post without a double
+   * `fraction` would be rejected and delivered to nobody. */
+  schema = notification_schema_new ();
+  notification_schema_add_key (schema, "fraction", "d", TRUE, NULL);
+  notification_center_register_schema (self.center, "progress", schema);
+
+  self.app = gtk_application_new ("org.example.NotificationFrontend",
+                                  G_APPLICATION_NON_UNIQUE);
+  g_signal_connect (self.app, "activate", G_CALLBACK (on_activate), &self);
+  status = g_application_run (G_APPLICATION (self.app), 1, argv);
+
+  /* A block still running when the window was closed: let it finish
+   * (it posts to nobody now). */
+  g_clear_pointer (&self.worker, g_thread_join);
+
+  g_object_unref (self.app);
+  g_object_unref (self.interpreter);
+  g_object_unref (self.center);
+  g_free (self.screenshot);
+
+  return status != 0 ? status : self.status_code;
+}
