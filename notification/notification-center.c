@@ -261,13 +261,16 @@ center_post (NotificationCenter  *self,
              GVariant            *user_info,
              GError             **error)
 {
+  NotificationRegistry *registry = self->registry;
+  gboolean referenced = FALSE;
   GQuark detail = 0;
-  gboolean referenced;
 
-  if (!notification_registry_validate (self->registry, type, user_info, error))
+  if (G_UNLIKELY (notification_registry_has_schemas (registry)) &&
+      !notification_registry_validate (registry, type, user_info, error))
     return FALSE;
 
-  referenced = notification_registry_dispatch (self->registry, self, type, sender, user_info);
+  if (notification_registry_has_any (registry))
+    referenced = notification_registry_dispatch (registry, self, type, sender, user_info);
 
   if (center_signal_wanted (self, type, &detail))
     g_signal_emit (self, signals[NOTIFICATION], detail, type, sender, user_info);
@@ -302,7 +305,29 @@ notification_center_post (NotificationCenter *self,
                           gpointer            sender,
                           GVariant           *user_info)
 {
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
+
+  if (G_LIKELY (user_info == NULL &&
+                NOTIFICATION_IS_CENTER (self) &&
+                type != NULL && *type != '\0'))
+    {
+      /* Nobody can receive the post and there is nothing to consume or
+       * check: the Boss Hog case costs a few loads. */
+      if (!self->emits_signal &&
+          !notification_registry_has_any (self->registry) &&
+          !notification_registry_has_schemas (self->registry))
+        return;
+
+      if (G_LIKELY (sender == NULL || G_IS_OBJECT (sender)))
+        {
+          if (!center_post (self, type, sender, NULL, &error))
+            {
+              g_critical ("%s", error->message);
+              g_error_free (error);
+            }
+          return;
+        }
+    }
 
   if (user_info != NULL)
     g_variant_ref_sink (user_info);
@@ -321,6 +346,7 @@ notification_center_post (NotificationCenter *self,
   else if (!center_post (self, type, sender, user_info, &error))
     {
       g_critical ("%s", error->message);
+      g_error_free (error);
     }
 
   if (user_info != NULL)
@@ -415,6 +441,11 @@ notification_center_post_values (NotificationCenter *self,
 
   g_return_if_fail (NOTIFICATION_IS_CENTER (self));
   g_return_if_fail (type != NULL && *type != '\0');
+
+  /* The common case, inline: no observer and no signal at all. */
+  if (!self->emits_signal && !notification_registry_has_any (self->registry))
+    return;
+
   g_return_if_fail (sender == NULL || G_IS_OBJECT (sender));
 
   if (!notification_center_has_observers (self, type, sender))

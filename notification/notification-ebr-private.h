@@ -6,9 +6,13 @@
  * (adding and removing observers) change it under the center's mutex and
  * hand what they unlink to notification_ebr_retire(); it is freed only
  * once every thread that was reading when it was unlinked has left its
- * read section. A read section costs one store to a thread-local slot
- * (sequentially consistent) on entry and a release store on exit; nothing
- * is shared between readers, so posting threads do not contend.
+ * read section. A read section costs one store to the thread's own slot
+ * on entry and one on exit: nothing is shared between readers, so
+ * posting threads do not contend. Where Linux's membarrier() works the
+ * entry store is a plain store and the reclaimer pays a membarrier()
+ * once per batch of retirements; elsewhere (and under ThreadSanitizer,
+ * which does not model membarrier()) it is a sequentially consistent
+ * store.
  *
  * A read section may be long (it covers the observers' calls, which may
  * post again: sections nest), but a thread that stays in one forever only
@@ -32,16 +36,23 @@ struct _NotificationEbrNode
 
 typedef struct _NotificationEbrThread NotificationEbrThread;
 
+/* One cache line each: the store that starts a read section must not
+ * bounce a line that another posting thread writes too. */
 struct _NotificationEbrThread
 {
   guint64                state;   /* (atomic) epoch << 1 | 1 while reading, else 0 */
   guint                  nesting; /* owned by the thread */
   gint                   in_use;  /* (atomic) claimed by a live thread */
   NotificationEbrThread *next;    /* immutable once published */
-};
+} __attribute__((aligned (64)));
 
-extern __thread NotificationEbrThread *_notification_ebr_self;
+/* initial-exec: a read of a register-relative slot rather than a call to
+ * __tls_get_addr(); one pointer fits the static TLS that the C library
+ * keeps for libraries loaded later (the typelib's dlopen()). */
+extern __thread NotificationEbrThread *_notification_ebr_self
+  __attribute__((tls_model ("initial-exec")));
 extern guint64 _notification_ebr_epoch;
+extern gboolean _notification_ebr_asymmetric;
 
 NotificationEbrThread *_notification_ebr_register (void);
 
@@ -55,11 +66,22 @@ notification_ebr_enter (void)
 
   if (self->nesting++ == 0)
     {
-      guint64 epoch = __atomic_load_n (&_notification_ebr_epoch, __ATOMIC_RELAXED);
+      guint64 state = (__atomic_load_n (&_notification_ebr_epoch, __ATOMIC_RELAXED) << 1) | 1;
 
-      /* Sequentially consistent: the index loads that follow cannot be
-       * performed before the reclaimer can see this thread reading. */
-      __atomic_store_n (&self->state, (epoch << 1) | 1, __ATOMIC_SEQ_CST);
+      /* The index loads that follow must not be performed before the
+       * reclaimer can see this thread reading. With membarrier() the
+       * reclaimer forces that order on every running thread before it
+       * looks, so a compiler barrier is enough here; otherwise a
+       * sequentially consistent store (a locked instruction). */
+      if (G_LIKELY (_notification_ebr_asymmetric))
+        {
+          __atomic_store_n (&self->state, state, __ATOMIC_RELAXED);
+          __atomic_signal_fence (__ATOMIC_SEQ_CST);
+        }
+      else
+        {
+          __atomic_store_n (&self->state, state, __ATOMIC_SEQ_CST);
+        }
     }
 }
 

@@ -11,18 +11,35 @@
 
 #include "config.h"
 
+#ifdef __linux__
+# include <linux/membarrier.h>
+# include <sys/syscall.h>
+# include <unistd.h>
+#endif
+
 #include "notification-ebr-private.h"
 #include "notification-lock-private.h"
 
-#define COLLECT_THRESHOLD 64
+/* Retirements per epoch before the reclaimer moves it on (and, with
+ * membarrier(), pays one system call). */
+#define COLLECT_THRESHOLD 128
 
-__thread NotificationEbrThread *_notification_ebr_self;
+#if defined(__SANITIZE_THREAD__)
+# define EBR_TSAN 1
+#elif defined(__has_feature)
+# if __has_feature(thread_sanitizer)
+#  define EBR_TSAN 1
+# endif
+#endif
+
+__thread NotificationEbrThread *_notification_ebr_self __attribute__((tls_model ("initial-exec")));
 guint64 _notification_ebr_epoch;
+gboolean _notification_ebr_asymmetric;
 
 static NotificationLock ebr_lock = NOTIFICATION_LOCK_INIT;
 static NotificationEbrThread *ebr_threads;         /* (atomic) head, append only */
 static NotificationEbrNode *ebr_garbage[3];        /* protected by ebr_lock */
-static gsize ebr_n_garbage[3];                     /* protected by ebr_lock */
+static gsize ebr_n_garbage[3];                     /* (atomic) written under ebr_lock */
 static gsize ebr_n_pending;                        /* (atomic) written under ebr_lock */
 
 static void
@@ -37,10 +54,47 @@ ebr_thread_exit (gpointer data)
 
 static GPrivate ebr_private = G_PRIVATE_INIT (ebr_thread_exit);
 
+/* Whether readers may enter with a plain store: the process is
+ * registered for expedited private membarrier(). */
+static void
+ebr_init_asymmetric (void)
+{
+#if defined(__linux__) && defined(__NR_membarrier) && !defined(EBR_TSAN)
+  static gsize initialized;
+
+  if (g_once_init_enter (&initialized))
+    {
+      long cmds = syscall (__NR_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+
+      if (cmds > 0 &&
+          (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) != 0 &&
+          syscall (__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0)
+        __atomic_store_n (&_notification_ebr_asymmetric, TRUE, __ATOMIC_SEQ_CST);
+
+      g_once_init_leave (&initialized, 1);
+    }
+#endif
+}
+
+/* The reclaimer's half of the asymmetric fence: afterwards every reader's
+ * state store is visible, or its index loads come after our unlinks. */
+static void
+ebr_heavy_barrier (void)
+{
+#if defined(__linux__) && defined(__NR_membarrier)
+  if (__atomic_load_n (&_notification_ebr_asymmetric, __ATOMIC_RELAXED) &&
+      syscall (__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0)
+    return;
+#endif
+  __atomic_thread_fence (__ATOMIC_SEQ_CST);
+}
+
 NotificationEbrThread *
 _notification_ebr_register (void)
 {
   NotificationEbrThread *self;
+
+  ebr_init_asymmetric ();
 
   /* Reuse the slot of a thread that has exited. */
   for (self = g_atomic_pointer_get (&ebr_threads); self != NULL; self = self->next)
@@ -49,7 +103,7 @@ _notification_ebr_register (void)
 
   if (self == NULL)
     {
-      self = g_new0 (NotificationEbrThread, 1);
+      self = g_aligned_alloc0 (1, sizeof (NotificationEbrThread), 64);
       self->in_use = 1;
       notification_lock (&ebr_lock);
       self->next = ebr_threads;
@@ -73,6 +127,8 @@ ebr_try_advance_locked (NotificationEbrNode **freed)
   NotificationEbrThread *thread;
   guint slot;
 
+  ebr_heavy_barrier ();
+
   for (thread = g_atomic_pointer_get (&ebr_threads); thread != NULL; thread = thread->next)
     {
       guint64 state = __atomic_load_n (&thread->state, __ATOMIC_SEQ_CST);
@@ -88,7 +144,7 @@ ebr_try_advance_locked (NotificationEbrNode **freed)
   *freed = ebr_garbage[slot];
   __atomic_store_n (&ebr_n_pending, ebr_n_pending - ebr_n_garbage[slot], __ATOMIC_RELAXED);
   ebr_garbage[slot] = NULL;
-  ebr_n_garbage[slot] = 0;
+  __atomic_store_n (&ebr_n_garbage[slot], 0, __ATOMIC_RELAXED);
 
   return TRUE;
 }
@@ -128,7 +184,7 @@ notification_ebr_retire (NotificationEbrNode     *node,
   slot = __atomic_load_n (&_notification_ebr_epoch, __ATOMIC_RELAXED) % 3;
   node->next = ebr_garbage[slot];
   ebr_garbage[slot] = node;
-  ebr_n_garbage[slot]++;
+  __atomic_store_n (&ebr_n_garbage[slot], ebr_n_garbage[slot] + 1, __ATOMIC_RELAXED);
   __atomic_store_n (&ebr_n_pending, ebr_n_pending + 1, __ATOMIC_RELAXED);
   notification_unlock (&ebr_lock);
 }
@@ -143,8 +199,10 @@ void
 notification_ebr_reclaim (void)
 {
   NotificationEbrNode *freed = NULL;
+  guint slot = __atomic_load_n (&_notification_ebr_epoch, __ATOMIC_RELAXED) % 3;
 
-  if (__atomic_load_n (&ebr_n_pending, __ATOMIC_RELAXED) < COLLECT_THRESHOLD)
+  /* Once the current epoch has gathered a batch. */
+  if (__atomic_load_n (&ebr_n_garbage[slot], __ATOMIC_RELAXED) < COLLECT_THRESHOLD)
     return;
 
   notification_lock (&ebr_lock);

@@ -11,27 +11,13 @@
 
 #define MIN_SLOTS 16
 /* Marks the slot of a removed entry: probes go on past it. */
-static NotificationIndexEntry tombstone;
-#define TOMBSTONE (&tombstone)
+NotificationIndexEntry _notification_index_tombstone;
+#define TOMBSTONE (&_notification_index_tombstone)
 
-typedef struct
-{
-  NotificationEbrNode     ebr;
-  gsize                   mask;
-  NotificationIndexEntry *slots[];  /* (atomic) */
-} Table;
-
-struct _NotificationIndex
-{
-  Table *table;   /* (atomic) (owned) read without a lock, replaced under the registry lock */
-  gsize  n_live;  /* entries; protected by the registry lock */
-  gsize  n_used;  /* entries and tombstones; protected by the registry lock */
-};
-
-static Table *
+static NotificationIndexTable *
 table_new (gsize n_slots)
 {
-  Table *table = g_malloc0 (sizeof (Table) + n_slots * sizeof (NotificationIndexEntry *));
+  NotificationIndexTable *table = g_malloc0 (sizeof (NotificationIndexTable) + n_slots * sizeof (NotificationIndexSlot));
 
   table->mask = n_slots - 1;
 
@@ -42,16 +28,6 @@ static void
 table_free (NotificationEbrNode *node)
 {
   g_free (node);
-}
-
-static inline gboolean
-type_equal (const char *a,
-            const char *b)
-{
-  if (a == NULL || b == NULL)
-    return a == b;
-
-  return strcmp (a, b) == 0;
 }
 
 NotificationIndex *
@@ -74,43 +50,28 @@ notification_index_free (NotificationIndex *self)
   g_free (self);
 }
 
-/* Call inside an EBR read section. */
-NotificationIndexEntry *
-notification_index_lookup (NotificationIndex *self,
-                           guint              hash,
-                           const char        *type,
-                           gconstpointer      sender)
+static inline gboolean
+slot_is_free (NotificationIndexSlot *slot)
 {
-  Table *table = __atomic_load_n (&self->table, __ATOMIC_ACQUIRE);
-  gsize i = hash & table->mask;
-
-  for (;;)
-    {
-      NotificationIndexEntry *entry = __atomic_load_n (&table->slots[i], __ATOMIC_ACQUIRE);
-
-      if (entry == NULL)
-        return NULL;
-
-      if (entry != TOMBSTONE &&
-          entry->hash == hash &&
-          entry->sender == sender &&
-          type_equal (entry->type, type))
-        return entry;
-
-      i = (i + 1) & table->mask;
-    }
+  return slot->entry == NULL || slot->entry == TOMBSTONE;
 }
 
-static void
-table_place (Table                  *table,
+/* Returns whether the slot was never used (not a tombstone). */
+static gboolean
+table_place (NotificationIndexTable                  *table,
              NotificationIndexEntry *entry)
 {
   gsize i = entry->hash & table->mask;
+  gboolean was_empty;
 
-  while (table->slots[i] != NULL && table->slots[i] != TOMBSTONE)
+  while (!slot_is_free (&table->slots[i]))
     i = (i + 1) & table->mask;
 
-  __atomic_store_n (&table->slots[i], entry, __ATOMIC_RELEASE);
+  was_empty = table->slots[i].entry == NULL;
+  __atomic_store_n (&table->slots[i].hash, entry->hash, __ATOMIC_RELAXED);
+  __atomic_store_n (&table->slots[i].entry, entry, __ATOMIC_RELEASE);
+
+  return was_empty;
 }
 
 /* Rebuilds the table so that it has room for one more entry, dropping the
@@ -118,17 +79,17 @@ table_place (Table                  *table,
 static void
 index_rebuild (NotificationIndex *self)
 {
-  Table *old = self->table;
+  NotificationIndexTable *old = self->table;
   gsize n_slots = MIN_SLOTS;
-  Table *table;
+  NotificationIndexTable *table;
 
-  while (n_slots < (self->n_live + 1) * 2)
+  while (n_slots < (self->n_live + 1) * 4)
     n_slots *= 2;
 
   table = table_new (n_slots);
   for (gsize i = 0; i <= old->mask; i++)
-    if (old->slots[i] != NULL && old->slots[i] != TOMBSTONE)
-      table_place (table, old->slots[i]);
+    if (!slot_is_free (&old->slots[i]))
+      table_place (table, old->slots[i].entry);
 
   __atomic_store_n (&self->table, table, __ATOMIC_RELEASE);
   self->n_used = self->n_live;
@@ -142,28 +103,19 @@ notification_index_add (NotificationIndex *self,
                         gconstpointer      sender)
 {
   NotificationIndexEntry *entry = g_new0 (NotificationIndexEntry, 1);
-  Table *table = self->table;
-  gsize i;
 
   entry->type = g_strdup (type);
   entry->sender = sender;
   entry->hash = notification_index_hash (notification_index_hash_type (type), sender);
 
-  /* Keep at least a quarter of the slots empty so that probes end fast. */
-  if ((self->n_used + 1) * 4 > (table->mask + 1) * 3)
-    {
-      index_rebuild (self);
-      table = self->table;
-    }
+  /* Keep at least half of the slots empty, so that a probe for a key
+   * nobody observes ends after about two slots. */
+  if ((self->n_used + 1) * 2 > self->table->mask + 1)
+    index_rebuild (self);
 
-  i = entry->hash & table->mask;
-  while (table->slots[i] != NULL && table->slots[i] != TOMBSTONE)
-    i = (i + 1) & table->mask;
-
-  if (table->slots[i] == NULL)
+  if (table_place (self->table, entry))
     self->n_used++;
   self->n_live++;
-  __atomic_store_n (&table->slots[i], entry, __ATOMIC_RELEASE);
 
   return entry;
 }
@@ -173,17 +125,18 @@ void
 notification_index_remove (NotificationIndex      *self,
                            NotificationIndexEntry *entry)
 {
-  Table *table = self->table;
+  NotificationIndexTable *table = self->table;
   gsize i = entry->hash & table->mask;
 
-  while (table->slots[i] != entry)
+  while (table->slots[i].entry != entry)
     i = (i + 1) & table->mask;
 
-  __atomic_store_n (&table->slots[i], TOMBSTONE, __ATOMIC_RELEASE);
+  __atomic_store_n (&table->slots[i].entry, TOMBSTONE, __ATOMIC_RELEASE);
   self->n_live--;
 
-  /* Mostly tombstones: start over with a smaller table. */
-  if (self->n_live * 8 < table->mask + 1 && table->mask + 1 > MIN_SLOTS)
+  /* Mostly empty: start over with a smaller table (a rebuilt table is
+   * less than eight times the entries, so this cannot repeat at once). */
+  if (self->n_live * 16 < table->mask + 1 && table->mask + 1 > MIN_SLOTS)
     index_rebuild (self);
 }
 
@@ -193,11 +146,11 @@ GPtrArray *
 notification_index_steal_all (NotificationIndex *self)
 {
   GPtrArray *entries = g_ptr_array_sized_new (self->n_live);
-  Table *old = self->table;
+  NotificationIndexTable *old = self->table;
 
   for (gsize i = 0; i <= old->mask; i++)
-    if (old->slots[i] != NULL && old->slots[i] != TOMBSTONE)
-      g_ptr_array_add (entries, old->slots[i]);
+    if (!slot_is_free (&old->slots[i]))
+      g_ptr_array_add (entries, old->slots[i].entry);
 
   __atomic_store_n (&self->table, table_new (MIN_SLOTS), __ATOMIC_RELEASE);
   self->n_live = 0;

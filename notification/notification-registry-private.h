@@ -12,10 +12,45 @@
 #pragma once
 
 #include "notification-center.h"
+#include "notification-index-private.h"
+#include "notification-lock-private.h"
 
 G_BEGIN_DECLS
 
 typedef struct _NotificationRegistry NotificationRegistry;
+
+struct _NotificationRegistry
+{
+  /* Read by posting threads without a lock; changed under @lock. */
+  guint              n_observers;  /* (atomic) */
+  guint              n_schemas;    /* (atomic) */
+  guint              n_keys[4];    /* (atomic) entries of each key kind */
+  gulong             last_id;      /* (atomic) the newest observer's id */
+  NotificationIndex *index;        /* observers' entries */
+  NotificationIndex *schemas;      /* schema entries, keyed by (type, NULL) */
+
+  gint               ref_count;    /* (atomic) */
+  NotificationLock   lock;
+
+  /* Protected by @lock. */
+  GHashTable        *observers;    /* set of &observer->id: a set stores no value array */
+  GHashTable        *watches;      /* (element-type GObject NotificationWatch) object → watch */
+  gboolean           shut_down;
+};
+
+/* Whether any observer at all is registered: one atomic load, the whole
+ * cost of a post when nobody observes anything. */
+static inline gboolean
+notification_registry_has_any (NotificationRegistry *self)
+{
+  return __atomic_load_n (&self->n_observers, __ATOMIC_ACQUIRE) != 0;
+}
+
+static inline gboolean
+notification_registry_has_schemas (NotificationRegistry *self)
+{
+  return __atomic_load_n (&self->n_schemas, __ATOMIC_ACQUIRE) != 0;
+}
 
 NotificationRegistry *notification_registry_new             (void);
 NotificationRegistry *notification_registry_ref             (NotificationRegistry *self);
@@ -36,6 +71,8 @@ void                  notification_registry_remove          (NotificationRegistr
 void                  notification_registry_remove_all      (NotificationRegistry *self);
 guint                 notification_registry_get_n_observers (NotificationRegistry *self);
 
+/* Only worth calling when notification_registry_has_any() (dispatch), or
+ * notification_registry_has_schemas() (validate). */
 gboolean              notification_registry_has             (NotificationRegistry *self,
                                                              const char           *type,
                                                              gpointer              sender);

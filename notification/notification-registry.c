@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include "notification-ebr-private.h"
-#include "notification-lock-private.h"
 #include "notification-index-private.h"
 #include "notification-observer-private.h"
 #include "notification-registry-private.h"
@@ -19,24 +18,6 @@
 #define OBSERVER_FROM_ID(id_ptr) \
   ((NotificationObserver *) ((char *) (id_ptr) - G_STRUCT_OFFSET (NotificationObserver, id)))
 
-struct _NotificationRegistry
-{
-  gint               ref_count;    /* (atomic) */
-  NotificationLock   lock;
-
-  /* Read by posting threads without the lock, changed under it. */
-  NotificationIndex *index;        /* observers' entries */
-  NotificationIndex *schemas;      /* schema entries, keyed by (type, NULL) */
-  guint              n_observers;  /* (atomic) */
-  guint              n_keys[4];    /* (atomic) entries of each key kind */
-  guint              n_schemas;    /* (atomic) */
-  gulong             last_id;      /* (atomic) the newest observer's id */
-
-  /* Protected by @lock. */
-  GHashTable        *observers;    /* set of &observer->id: a set stores no value array */
-  GHashTable        *watches;      /* (element-type GObject NotificationWatch) object → watch */
-  gboolean           shut_down;
-};
 
 /* What a change under the lock leaves to do once the lock is released. */
 typedef struct
@@ -423,52 +404,51 @@ notification_registry_get_n_observers (NotificationRegistry *self)
   return g_atomic_int_get (&self->n_observers);
 }
 
+/* Looks one key up, unless no entry of its kind exists at all. */
+static inline __attribute__((always_inline)) void
+registry_match_key (NotificationRegistry    *self,
+                    guint                    kind,
+                    const char              *type,
+                    guint                    type_hash,
+                    gconstpointer            sender,
+                    NotificationIndexEntry **matches,
+                    guint                   *n_matches)
+{
+  NotificationIndexEntry *entry;
+
+  if (__atomic_load_n (&self->n_keys[kind], __ATOMIC_RELAXED) == 0)
+    return;
+
+  entry = notification_index_lookup (self->index, notification_index_hash (type_hash, sender),
+                                     type, sender);
+  if (entry != NULL && __atomic_load_n (&entry->head, __ATOMIC_ACQUIRE) != NULL)
+    matches[(*n_matches)++] = entry;
+}
+
 /* The entries whose observers want (type, sender), at most four. Inside
  * an EBR read section: the entries stay valid until it ends. */
-static inline guint
+static inline __attribute__((always_inline)) guint
 registry_match (NotificationRegistry    *self,
                 const char              *type,
                 gconstpointer            sender,
                 NotificationIndexEntry **matches)
 {
-  static const guint8 kinds_with_sender[] = { 0, 1, 2, 3 };
-  static const guint8 kinds_without_sender[] = { 1, 3 };
-  const guint8 *kinds;
-  guint n_kinds;
+  guint any_type_hash = notification_index_hash_type (NULL);
   guint type_hash = 0;
   guint n = 0;
 
+  /* Hash the type only if some observer names a type. */
+  if (__atomic_load_n (&self->n_keys[KEY_KIND (type, sender)], __ATOMIC_RELAXED) != 0 ||
+      __atomic_load_n (&self->n_keys[KEY_KIND (type, NULL)], __ATOMIC_RELAXED) != 0)
+    type_hash = notification_index_hash_type (type);
+
   if (sender != NULL)
     {
-      kinds = kinds_with_sender;
-      n_kinds = G_N_ELEMENTS (kinds_with_sender);
+      registry_match_key (self, KEY_KIND (type, sender), type, type_hash, sender, matches, &n);
+      registry_match_key (self, KEY_KIND (NULL, sender), NULL, any_type_hash, sender, matches, &n);
     }
-  else
-    {
-      kinds = kinds_without_sender;
-      n_kinds = G_N_ELEMENTS (kinds_without_sender);
-    }
-
-  for (guint i = 0; i < n_kinds; i++)
-    {
-      guint kind = kinds[i];
-      const char *key_type = (kind & 2) ? NULL : type;
-      gconstpointer key_sender = (kind & 1) ? NULL : sender;
-      NotificationIndexEntry *entry;
-
-      if (g_atomic_int_get (&self->n_keys[kind]) == 0)
-        continue;
-
-      if (key_type != NULL && type_hash == 0)
-        type_hash = notification_index_hash_type (type);
-
-      entry = notification_index_lookup (self->index,
-                                         notification_index_hash (key_type != NULL ? type_hash : notification_index_hash_type (NULL),
-                                                                  key_sender),
-                                         key_type, key_sender);
-      if (entry != NULL && __atomic_load_n (&entry->head, __ATOMIC_ACQUIRE) != NULL)
-        matches[n++] = entry;
-    }
+  registry_match_key (self, KEY_KIND (type, NULL), type, type_hash, NULL, matches, &n);
+  registry_match_key (self, KEY_KIND (NULL, NULL), NULL, any_type_hash, NULL, matches, &n);
 
   return n;
 }
@@ -491,47 +471,23 @@ notification_registry_has (NotificationRegistry *self,
   return found;
 }
 
-/*
- * notification_registry_dispatch:
- *
- * Calls the matching observers in the order they were added, merging the
- * (at most four) lists by id. Observers added after the post started have
- * a larger id than the newest one seen at its start and are not called;
- * removed ones are skipped by their state. Nothing is copied.
- *
- * An observer may drop the last reference to @center; so when there is a
- * match, @center is referenced before the first call.
- *
- * Returns: `TRUE` if @center was referenced: the caller unrefs it when it
- *   is done with it
- */
-gboolean
-notification_registry_dispatch (NotificationRegistry *self,
-                                NotificationCenter   *center,
-                                const char           *type,
-                                GObject              *sender,
-                                GVariant             *user_info)
+/* Calls the observers of @matches in the order they were added, merging
+ * the (at most four) lists by id. Observers added after the post started
+ * have a larger id than the newest one seen at its start and are not
+ * called; removed ones are skipped by their state. Nothing is copied.
+ * Out of line: the unobserved path stays small. */
+static G_GNUC_NO_INLINE void
+registry_deliver (NotificationRegistry    *self,
+                  NotificationIndexEntry **matches,
+                  guint                    n_matches,
+                  NotificationCenter      *center,
+                  const char              *type,
+                  GObject                 *sender,
+                  GVariant                *user_info)
 {
-  NotificationIndexEntry *matches[4];
   NotificationObserver *cursors[4];
-  guint n_matches;
-  gulong last_id;
+  gulong last_id = __atomic_load_n (&self->last_id, __ATOMIC_ACQUIRE);
 
-  if (g_atomic_int_get (&self->n_observers) == 0)
-    return FALSE;
-
-  notification_ebr_enter ();
-
-  n_matches = registry_match (self, type, sender, matches);
-  if (n_matches == 0)
-    {
-      notification_ebr_leave ();
-      return FALSE;
-    }
-
-  g_object_ref (center);
-
-  last_id = __atomic_load_n (&self->last_id, __ATOMIC_ACQUIRE);
   for (guint i = 0; i < n_matches; i++)
     cursors[i] = __atomic_load_n (&matches[i]->head, __ATOMIC_ACQUIRE);
 
@@ -554,7 +510,40 @@ notification_registry_dispatch (NotificationRegistry *self,
       cursors[best] = __atomic_load_n (&observer->next, __ATOMIC_ACQUIRE);
       notification_observer_notify (observer, center, type, sender, user_info);
     }
+}
 
+/*
+ * notification_registry_dispatch:
+ *
+ * Calls the matching observers in the order they were added.
+ *
+ * An observer may drop the last reference to @center; so when there is a
+ * match, @center is referenced before the first call.
+ *
+ * Returns: `TRUE` if @center was referenced: the caller unrefs it when it
+ *   is done with it
+ */
+gboolean
+notification_registry_dispatch (NotificationRegistry *self,
+                                NotificationCenter   *center,
+                                const char           *type,
+                                GObject              *sender,
+                                GVariant             *user_info)
+{
+  NotificationIndexEntry *matches[4];
+  guint n_matches;
+
+  notification_ebr_enter ();
+
+  n_matches = registry_match (self, type, sender, matches);
+  if (G_LIKELY (n_matches == 0))
+    {
+      notification_ebr_leave ();
+      return FALSE;
+    }
+
+  g_object_ref (center);
+  registry_deliver (self, matches, n_matches, center, type, sender, user_info);
   notification_ebr_leave ();
 
   return TRUE;
@@ -600,9 +589,6 @@ notification_registry_validate (NotificationRegistry  *self,
 {
   NotificationSchema *schema;
   gboolean valid = TRUE;
-
-  if (G_LIKELY (g_atomic_int_get (&self->n_schemas) == 0))
-    return TRUE;
 
   notification_ebr_enter ();
   schema = registry_peek_schema (self, type);
