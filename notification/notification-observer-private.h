@@ -76,7 +76,9 @@ void                  notification_observer_notify      (NotificationObserver *s
                                                          const char           *type,
                                                          GObject              *sender,
                                                          GVariant             *user_info);
-void                  notification_observer_remove      (NotificationObserver *self);
+gboolean              notification_observer_mark_removed  (NotificationObserver *self);
+void                  notification_observer_finish_remove (NotificationObserver *self,
+                                                           gboolean              destroy);
 
 static inline gboolean
 notification_observer_is_ext (NotificationObserver *self)

@@ -220,22 +220,41 @@ observer_free (NotificationEbrNode *node)
 }
 
 /*
- * notification_observer_remove:
- * @self: an observer already unlinked from the index and the id table
+ * notification_observer_mark_removed:
+ * @self: an observer just unlinked from the index and the id table, with
+ *   the registry lock held
  *
- * Stops new calls, runs the destroy notify now if no call is running
- * (otherwise the last running call does), and frees the observer once no
- * reader can reach it. Call without the registry lock held: the destroy
- * notify is user code.
+ * Stops new calls: once this returns, no call of @self starts, even from a
+ * post that already stands on it (so a remove_observer() on another thread
+ * that no longer finds it can return at once).
+ *
+ * Returns: `TRUE` if no call is running: the caller then runs the destroy
+ *   notify, after releasing the lock; otherwise the last running call does
  */
-void
-notification_observer_remove (NotificationObserver *self)
+gboolean
+notification_observer_mark_removed (NotificationObserver *self)
 {
   guint old = __atomic_fetch_or (&self->state, NOTIFICATION_OBSERVER_REMOVED, __ATOMIC_ACQ_REL);
 
   g_assert ((old & NOTIFICATION_OBSERVER_REMOVED) == 0);
 
-  if ((old & NOTIFICATION_OBSERVER_CALLS) == 0)
+  return (old & NOTIFICATION_OBSERVER_CALLS) == 0;
+}
+
+/*
+ * notification_observer_finish_remove:
+ * @self: an observer marked removed
+ * @destroy: what notification_observer_mark_removed() returned
+ *
+ * Runs the destroy notify if it is ours, and frees the observer once no
+ * reader can reach it. Call without the registry lock held: the destroy
+ * notify is user code.
+ */
+void
+notification_observer_finish_remove (NotificationObserver *self,
+                                     gboolean              destroy)
+{
+  if (destroy)
     observer_destroy (self);
 
   notification_ebr_retire (&self->ebr, observer_free);

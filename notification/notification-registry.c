@@ -19,32 +19,89 @@
   ((NotificationObserver *) ((char *) (id_ptr) - G_STRUCT_OFFSET (NotificationObserver, id)))
 
 
+/* A list that lives on the stack while it holds a few items: removing
+ * one observer allocates nothing for the work left after the lock. */
+typedef struct
+{
+  gpointer *items;
+  guint     len;
+  guint     size;
+  gpointer  inline_items[4];
+} PendingList;
+
 /* What a change under the lock leaves to do once the lock is released. */
 typedef struct
 {
-  GPtrArray *removed;  /* (element-type NotificationObserver) */
-  GPtrArray *detached; /* (element-type NotificationWatch) */
+  PendingList removed;   /* observers already marked removed; see DESTROY_OURS */
+  PendingList detached;  /* watches to detach */
 } Pending;
 
-#define PENDING_INIT { NULL, NULL }
+/* Tags a removed observer whose destroy notify is ours to run: no call of
+ * it was running when it was marked removed. */
+#define DESTROY_OURS ((guintptr) 1)
 
 static void
-pending_add (GPtrArray **array,
-             gpointer    item)
+pending_init (Pending *pending)
 {
-  if (*array == NULL)
-    *array = g_ptr_array_new ();
-  g_ptr_array_add (*array, item);
+  pending->removed.items = pending->removed.inline_items;
+  pending->removed.len = 0;
+  pending->removed.size = G_N_ELEMENTS (pending->removed.inline_items);
+  pending->detached.items = pending->detached.inline_items;
+  pending->detached.len = 0;
+  pending->detached.size = G_N_ELEMENTS (pending->detached.inline_items);
+}
+
+static void
+pending_list_add (PendingList *list,
+                  gpointer     item)
+{
+  if (list->len == list->size)
+    {
+      list->size *= 2;
+      if (list->items == list->inline_items)
+        list->items = g_memdup2 (list->inline_items, sizeof list->inline_items);
+      list->items = g_renew (gpointer, list->items, list->size);
+    }
+
+  list->items[list->len++] = item;
+}
+
+static void
+pending_list_clear (PendingList *list)
+{
+  if (list->items != list->inline_items)
+    g_free (list->items);
+}
+
+static inline NotificationObserver *
+pending_observer (gpointer item)
+{
+  return (NotificationObserver *) ((guintptr) item & ~DESTROY_OURS);
 }
 
 static gint
-observer_compare_id (gconstpointer a,
-                     gconstpointer b)
+pending_compare_id (gconstpointer a,
+                    gconstpointer b)
 {
-  const NotificationObserver *oa = *(NotificationObserver * const *) a;
-  const NotificationObserver *ob = *(NotificationObserver * const *) b;
+  const NotificationObserver *oa = pending_observer (*(gpointer const *) a);
+  const NotificationObserver *ob = pending_observer (*(gpointer const *) b);
 
   return (oa->id > ob->id) - (oa->id < ob->id);
+}
+
+/* Lock held, the observer unlinked: from now on no call of it starts.
+ * The destroy notify runs after the lock is released, here if no call is
+ * running, else when the last running call returns. */
+static void
+pending_remove_observer (Pending              *pending,
+                         NotificationObserver *observer)
+{
+  guintptr item = (guintptr) observer;
+
+  if (notification_observer_mark_removed (observer))
+    item |= DESTROY_OURS;
+
+  pending_list_add (&pending->removed, (gpointer) item);
 }
 
 /* Runs what was left for after the lock: destroy notifies (user code,
@@ -52,20 +109,22 @@ observer_compare_id (gconstpointer a,
 static void
 pending_finish (Pending *pending)
 {
-  if (pending->removed != NULL)
+  if (pending->removed.len > 1)
+    qsort (pending->removed.items, pending->removed.len, sizeof (gpointer), pending_compare_id);
+
+  for (guint i = 0; i < pending->removed.len; i++)
     {
-      g_ptr_array_sort (pending->removed, observer_compare_id);
-      for (guint i = 0; i < pending->removed->len; i++)
-        notification_observer_remove (g_ptr_array_index (pending->removed, i));
-      g_ptr_array_unref (pending->removed);
+      gpointer item = pending->removed.items[i];
+
+      notification_observer_finish_remove (pending_observer (item),
+                                           ((guintptr) item & DESTROY_OURS) != 0);
     }
 
-  if (pending->detached != NULL)
-    {
-      for (guint i = 0; i < pending->detached->len; i++)
-        notification_watch_finish_detach (g_ptr_array_index (pending->detached, i));
-      g_ptr_array_unref (pending->detached);
-    }
+  for (guint i = 0; i < pending->detached.len; i++)
+    notification_watch_finish_detach (pending->detached.items[i]);
+
+  pending_list_clear (&pending->removed);
+  pending_list_clear (&pending->detached);
 
   notification_ebr_reclaim ();
 }
@@ -137,7 +196,7 @@ registry_release_watch_locked (NotificationRegistry *self,
 
   g_hash_table_remove (self->watches, watch->object);
   notification_watch_begin_detach (watch);
-  pending_add (&pending->detached, watch);
+  pending_list_add (&pending->detached, watch);
 }
 
 /* Lock held. Unlinks @entry, which has no observer left, from the index. */
@@ -199,7 +258,7 @@ registry_unlink_observer_locked (NotificationRegistry *self,
 
   g_hash_table_remove (self->observers, &observer->id);
   g_atomic_int_add (&self->n_observers, -1);
-  pending_add (&pending->removed, observer);
+  pending_remove_observer (pending, observer);
 }
 
 gulong
@@ -261,9 +320,10 @@ void
 notification_registry_remove (NotificationRegistry *self,
                               gulong                id)
 {
-  Pending pending = PENDING_INIT;
+  Pending pending;
   gulong *found;
 
+  pending_init (&pending);
   notification_lock (&self->lock);
   found = g_hash_table_lookup (self->observers, &id);
   if (found != NULL)
@@ -307,7 +367,7 @@ registry_clear_locked (NotificationRegistry *self,
           if (ext->owner_watch != NULL)
             notification_watch_unlink_owned (ext->owner_watch, ext);
         }
-      pending_add (&pending->removed, observer);
+      pending_remove_observer (pending, observer);
       g_hash_table_iter_remove (&iter);
     }
   g_atomic_int_set (&self->n_observers, 0);
@@ -316,7 +376,7 @@ registry_clear_locked (NotificationRegistry *self,
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       notification_watch_begin_detach (value);
-      pending_add (&pending->detached, value);
+      pending_list_add (&pending->detached, value);
       g_hash_table_iter_remove (&iter);
     }
 }
@@ -324,9 +384,10 @@ registry_clear_locked (NotificationRegistry *self,
 void
 notification_registry_remove_all (NotificationRegistry *self)
 {
-  Pending pending = PENDING_INIT;
+  Pending pending;
 
   /* Schemas stay: they describe the types, not the observers. */
+  pending_init (&pending);
   notification_lock (&self->lock);
   registry_clear_locked (self, &pending);
   notification_unlock (&self->lock);
@@ -345,9 +406,10 @@ notification_registry_remove_all (NotificationRegistry *self)
 void
 notification_registry_shutdown (NotificationRegistry *self)
 {
-  Pending pending = PENDING_INIT;
+  Pending pending;
   GPtrArray *schemas;
 
+  pending_init (&pending);
   notification_lock (&self->lock);
   self->shut_down = TRUE;
   registry_clear_locked (self, &pending);
@@ -377,8 +439,9 @@ notification_registry_watch_notify (gpointer  data,
 {
   NotificationWatch *watch = data;
   NotificationRegistry *self = watch->registry;
-  Pending pending = PENDING_INIT;
+  Pending pending;
 
+  pending_init (&pending);
   notification_lock (&self->lock);
   if (!watch->detached)
     {

@@ -5,6 +5,9 @@
 
 #include "config.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "notification-error.h"
 #include "notification-schema-private.h"
 
@@ -216,9 +219,14 @@ notification_schema_add_key (NotificationSchema  *self,
 
   if (!g_variant_type_string_is_valid (type_string))
     {
-      g_set_error (error, NOTIFICATION_ERROR, NOTIFICATION_ERROR_INVALID_SCHEMA,
-                   "Key “%s”: “%s” is not a valid GVariant type string",
-                   key, type_string);
+      /* Quote the type string only if it is text: messages are UTF-8. */
+      if (g_utf8_validate (type_string, -1, NULL))
+        g_set_error (error, NOTIFICATION_ERROR, NOTIFICATION_ERROR_INVALID_SCHEMA,
+                     "Key “%s”: “%s” is not a valid GVariant type string",
+                     key, type_string);
+      else
+        g_set_error (error, NOTIFICATION_ERROR, NOTIFICATION_ERROR_INVALID_SCHEMA,
+                     "Key “%s”: the type string is not valid UTF-8", key);
       return FALSE;
     }
 
@@ -357,6 +365,13 @@ notification_schema_get_key_required (NotificationSchema *self,
  *
  * Returns: (transfer full) (array zero-terminated=1): the key names
  */
+static int
+compare_strings (const void *a,
+                 const void *b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
 char **
 notification_schema_list_keys (NotificationSchema *self)
 {
@@ -371,7 +386,7 @@ notification_schema_list_keys (NotificationSchema *self)
   for (guint i = 0; i < n; i++)
     keys[i] = g_strdup (names[i]);
   keys[n] = NULL;
-  qsort (keys, n, sizeof (char *), (GCompareFunc) g_strcmp0);
+  qsort (keys, n, sizeof (char *), compare_strings);
 
   return keys;
 }

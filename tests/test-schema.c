@@ -44,6 +44,35 @@ strv_contains_all (char       **strv,
 /* NotificationSchema */
 
 static void
+test_schema_list_keys_sorted (void)
+{
+  const char *names[] = { "b", "a", "d", "c", "aa", "ab", "out_string", "line" };
+  const char *sorted[] = { "a", "aa", "ab", "b", "c", "d", "line", "out_string" };
+  g_autoptr(NotificationSchema) schema = notification_schema_new ();
+  g_auto(GStrv) keys = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_assert_true (notification_schema_add_key (schema, names[i], "s", FALSE, NULL));
+
+  keys = notification_schema_list_keys (schema);
+  g_assert_cmpuint (g_strv_length (keys), ==, G_N_ELEMENTS (sorted));
+  for (guint i = 0; i < G_N_ELEMENTS (sorted); i++)
+    g_assert_cmpstr (keys[i], ==, sorted[i]);
+}
+
+static void
+test_schema_add_key_not_utf8 (void)
+{
+  g_autoptr(NotificationSchema) schema = notification_schema_new ();
+  g_autoptr(GError) error = NULL;
+
+  /* A malformed declaration from outside: the error message stays UTF-8. */
+  g_assert_false (notification_schema_add_key (schema, "k", "\x90/ss}", TRUE, &error));
+  g_assert_error (error, NOTIFICATION_ERROR, NOTIFICATION_ERROR_INVALID_SCHEMA);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+}
+
+static void
 test_schema_keys (void)
 {
   g_autoptr(NotificationSchema) schema = notification_schema_new ();
@@ -649,6 +678,8 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/schema/keys", test_schema_keys);
+  g_test_add_func ("/schema/keys/sorted", test_schema_list_keys_sorted);
+  g_test_add_func ("/schema/add-key/not-utf8", test_schema_add_key_not_utf8);
   g_test_add_func ("/schema/add-key/invalid-type", test_schema_add_key_invalid_type);
   g_test_add_func ("/schema/add-key/duplicate", test_schema_add_key_duplicate);
   g_test_add_func ("/schema/add-key/sealed", test_schema_sealed_add_key);

@@ -621,6 +621,115 @@ test_threads_get_default (void)
   g_assert_true (notification_center_get_default () == results[0]);
 }
 
+/* remove_observer (id) must not return while an observer already unlinked
+ * by its owner's finalization on another thread can still start a call
+ * from a post that stands on it. Thread A finalizes the owner and is held
+ * inside another owned observer's destroy notify; thread C is held inside
+ * the observer just before the one removed. */
+typedef struct
+{
+  NotificationCenter *center;
+  GObject            *owner;
+  GAsyncQueue        *to_main;
+  GAsyncQueue        *to_poster;
+  GAsyncQueue        *to_finalizer;
+  gint                remove_returned;
+  gint                called_after_remove;
+} OwnerRace;
+
+static void
+owner_race_first_cb (NotificationCenter *center, const char *type, GObject *sender,
+                     GVariant *user_info, gpointer user_data)
+{
+  OwnerRace *race = user_data;
+
+  g_async_queue_push (race->to_main, "poster is inside the first observer");
+  g_async_queue_pop (race->to_poster);
+}
+
+static void
+owner_race_removed_cb (NotificationCenter *center, const char *type, GObject *sender,
+                       GVariant *user_info, gpointer user_data)
+{
+  OwnerRace *race = user_data;
+
+  if (g_atomic_int_get (&race->remove_returned))
+    g_atomic_int_set (&race->called_after_remove, 1);
+}
+
+static void
+owner_race_noop_cb (NotificationCenter *center, const char *type, GObject *sender,
+                    GVariant *user_info, gpointer user_data)
+{
+}
+
+static void
+owner_race_hold_destroy (gpointer user_data)
+{
+  OwnerRace *race = user_data;
+
+  g_async_queue_push (race->to_main, "finalizer is in a destroy notify");
+  g_async_queue_pop (race->to_finalizer);
+}
+
+static gpointer
+owner_race_post_thread (gpointer user_data)
+{
+  OwnerRace *race = user_data;
+
+  notification_center_post (race->center, "T", NULL, NULL);
+  return NULL;
+}
+
+static gpointer
+owner_race_finalize_thread (gpointer user_data)
+{
+  OwnerRace *race = user_data;
+
+  g_object_unref (race->owner);
+  return NULL;
+}
+
+static void
+test_threads_remove_during_owner_finalize (void)
+{
+  OwnerRace race = { 0 };
+  GThread *poster, *finalizer;
+  gulong id;
+
+  race.center = notification_center_new ();
+  race.owner = g_object_new (G_TYPE_OBJECT, NULL);
+  race.to_main = g_async_queue_new ();
+  race.to_poster = g_async_queue_new ();
+  race.to_finalizer = g_async_queue_new ();
+
+  notification_center_add_observer (race.center, "T", NULL, owner_race_first_cb, &race, NULL);
+  notification_center_add_observer_full (race.center, "other", NULL, race.owner, NULL,
+                                         owner_race_noop_cb, &race, owner_race_hold_destroy);
+  id = notification_center_add_observer_full (race.center, "T", NULL, race.owner, NULL,
+                                              owner_race_removed_cb, &race, NULL);
+
+  poster = g_thread_new ("poster", owner_race_post_thread, &race);
+  g_async_queue_pop (race.to_main);
+  finalizer = g_thread_new ("finalizer", owner_race_finalize_thread, &race);
+  g_async_queue_pop (race.to_main);
+
+  notification_center_remove_observer (race.center, id);
+  g_atomic_int_set (&race.remove_returned, 1);
+
+  g_async_queue_push (race.to_poster, "go");
+  g_thread_join (poster);
+  g_async_queue_push (race.to_finalizer, "go");
+  g_thread_join (finalizer);
+
+  g_assert_cmpint (g_atomic_int_get (&race.called_after_remove), ==, 0);
+
+  g_async_queue_unref (race.to_main);
+  g_async_queue_unref (race.to_poster);
+  g_async_queue_unref (race.to_finalizer);
+  g_object_unref (race.center);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -643,6 +752,8 @@ main (int argc, char *argv[])
   g_test_add_data_func ("/center/threads/remove-all-while-running",
                         GINT_TO_POINTER (FALSE), test_threads_remove_all_while_running);
   g_test_add_func ("/center/threads/get-default", test_threads_get_default);
+  g_test_add_func ("/center/threads/remove-during-owner-finalize",
+                   test_threads_remove_during_owner_finalize);
 
   return g_test_run ();
 }
