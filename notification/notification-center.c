@@ -254,7 +254,7 @@ center_signal_wanted (NotificationCenter *self,
 
 /* Validates against the type's schema and delivers. @user_info is not
  * floating. */
-static gboolean
+static inline gboolean
 center_post (NotificationCenter  *self,
              const char          *type,
              GObject             *sender,

@@ -47,32 +47,46 @@ struct _NotificationIndexEntry
   NotificationSchema     *schema;        /* (owned) (nullable) */
 };
 
-/* Mixes eight bytes at a time (one multiply per word, not per byte):
- * types are short, and hashing them is much of an unobserved post. */
+static inline guint64
+notification_index_hash_mix (guint64 h,
+                             guint64 word)
+{
+  h = (h ^ word) * G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+
+  return h ^ (h >> 29);
+}
+
+/* Mixes eight bytes at a time (one multiply per word, not per byte), the
+ * last word overlapping the one before: types are short, and hashing
+ * them is much of an unobserved post. */
 static inline guint
 notification_index_hash_type (const char *type)
 {
   guint64 h = G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
-  const guchar *p = (const guchar *) type;
-  gsize len, rest;
   guint64 word = 0;
+  gsize len;
 
   if (type == NULL)
     return 0x9e3779b9u;
 
   len = strlen (type);
-  for (rest = len; rest >= 8; rest -= 8, p += 8)
+  if (len >= 8)
     {
-      memcpy (&word, p, 8);
-      h = (h ^ word) * G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
-      h ^= h >> 29;
+      for (gsize i = 0; i + 8 < len; i += 8)
+        {
+          memcpy (&word, type + i, 8);
+          h = notification_index_hash_mix (h, word);
+        }
+      memcpy (&word, type + len - 8, 8);
+    }
+  else
+    {
+      for (gsize i = 0; i < len; i++)
+        word |= (guint64) (guchar) type[i] << (8 * i);
     }
 
-  word = 0;
-  for (gsize i = 0; i < rest; i++)
-    word |= (guint64) p[i] << (8 * i);
-
-  h = (h ^ word ^ len) * G_GUINT64_CONSTANT (0xc4ceb9fe1a85ec53);
+  h = notification_index_hash_mix (h, word ^ len);
+  h *= G_GUINT64_CONSTANT (0xc4ceb9fe1a85ec53);
 
   return (guint) (h ^ (h >> 32));
 }

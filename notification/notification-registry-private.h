@@ -12,6 +12,7 @@
 #pragma once
 
 #include "notification-center.h"
+#include "notification-ebr-private.h"
 #include "notification-index-private.h"
 #include "notification-lock-private.h"
 
@@ -76,11 +77,13 @@ guint                 notification_registry_get_n_observers (NotificationRegistr
 gboolean              notification_registry_has             (NotificationRegistry *self,
                                                              const char           *type,
                                                              gpointer              sender);
-gboolean              notification_registry_dispatch        (NotificationRegistry *self,
-                                                             NotificationCenter   *center,
-                                                             const char           *type,
-                                                             GObject              *sender,
-                                                             GVariant             *user_info);
+void                  notification_registry_deliver         (NotificationRegistry    *self,
+                                                             NotificationIndexEntry **matches,
+                                                             guint                    n_matches,
+                                                             NotificationCenter      *center,
+                                                             const char              *type,
+                                                             GObject                 *sender,
+                                                             GVariant                *user_info);
 gboolean              notification_registry_validate        (NotificationRegistry *self,
                                                              const char           *type,
                                                              GVariant             *user_info,
@@ -94,5 +97,98 @@ void                  notification_registry_watch_notify    (gpointer           
 void                  notification_registry_set_schema      (NotificationRegistry *self,
                                                              const char           *type,
                                                              NotificationSchema   *schema);
+
+/* Which of the four kinds of key an entry has: a specific type and sender,
+ * a type from every sender, every type from a sender, everything. */
+#define NOTIFICATION_REGISTRY_KEY_KIND(type, sender) (((type) == NULL ? 2 : 0) | ((sender) == NULL ? 1 : 0))
+
+/* The unobserved path, inline in the post: the read section, the hash of
+ * the type and one lookup per kind of key in use. */
+
+/* Looks one key up, unless no entry of its kind exists at all. */
+static inline __attribute__((always_inline)) void
+notification_registry_match_key (NotificationRegistry    *self,
+                    guint                    kind,
+                    const char              *type,
+                    guint                    type_hash,
+                    gconstpointer            sender,
+                    NotificationIndexEntry **matches,
+                    guint                   *n_matches)
+{
+  NotificationIndexEntry *entry;
+
+  if (__atomic_load_n (&self->n_keys[kind], __ATOMIC_RELAXED) == 0)
+    return;
+
+  entry = notification_index_lookup (self->index, notification_index_hash (type_hash, sender),
+                                     type, sender);
+  if (entry != NULL && __atomic_load_n (&entry->head, __ATOMIC_ACQUIRE) != NULL)
+    matches[(*n_matches)++] = entry;
+}
+
+/* The entries whose observers want (type, sender), at most four. Inside
+ * an EBR read section: the entries stay valid until it ends. */
+static inline __attribute__((always_inline)) guint
+notification_registry_match (NotificationRegistry    *self,
+                const char              *type,
+                gconstpointer            sender,
+                NotificationIndexEntry **matches)
+{
+  guint any_type_hash = notification_index_hash_type (NULL);
+  guint type_hash = 0;
+  guint n = 0;
+
+  /* Hash the type only if some observer names a type. */
+  if (__atomic_load_n (&self->n_keys[NOTIFICATION_REGISTRY_KEY_KIND (type, sender)], __ATOMIC_RELAXED) != 0 ||
+      __atomic_load_n (&self->n_keys[NOTIFICATION_REGISTRY_KEY_KIND (type, NULL)], __ATOMIC_RELAXED) != 0)
+    type_hash = notification_index_hash_type (type);
+
+  if (sender != NULL)
+    {
+      notification_registry_match_key (self, NOTIFICATION_REGISTRY_KEY_KIND (type, sender), type, type_hash, sender, matches, &n);
+      notification_registry_match_key (self, NOTIFICATION_REGISTRY_KEY_KIND (NULL, sender), NULL, any_type_hash, sender, matches, &n);
+    }
+  notification_registry_match_key (self, NOTIFICATION_REGISTRY_KEY_KIND (type, NULL), type, type_hash, NULL, matches, &n);
+  notification_registry_match_key (self, NOTIFICATION_REGISTRY_KEY_KIND (NULL, NULL), NULL, any_type_hash, NULL, matches, &n);
+
+  return n;
+}
+
+/*
+ * notification_registry_dispatch:
+ *
+ * Calls the matching observers in the order they were added.
+ *
+ * An observer may drop the last reference to @center; so when there is a
+ * match, @center is referenced before the first call.
+ *
+ * Returns: `TRUE` if @center was referenced: the caller unrefs it when it
+ *   is done with it
+ */
+static inline gboolean
+notification_registry_dispatch (NotificationRegistry *self,
+                                NotificationCenter   *center,
+                                const char           *type,
+                                GObject              *sender,
+                                GVariant             *user_info)
+{
+  NotificationIndexEntry *matches[4];
+  guint n_matches;
+
+  notification_ebr_enter ();
+
+  n_matches = notification_registry_match (self, type, sender, matches);
+  if (G_LIKELY (n_matches == 0))
+    {
+      notification_ebr_leave ();
+      return FALSE;
+    }
+
+  g_object_ref (center);
+  notification_registry_deliver (self, matches, n_matches, center, type, sender, user_info);
+  notification_ebr_leave ();
+
+  return TRUE;
+}
 
 G_END_DECLS

@@ -11,9 +11,7 @@
 #include "notification-registry-private.h"
 #include "notification-watch-private.h"
 
-/* Which of the four kinds of key an entry has: a specific type and sender,
- * a type from every sender, every type from a sender, everything. */
-#define KEY_KIND(type, sender) (((type) == NULL ? 2 : 0) | ((sender) == NULL ? 1 : 0))
+#define KEY_KIND(type, sender) NOTIFICATION_REGISTRY_KEY_KIND (type, sender)
 
 #define OBSERVER_FROM_ID(id_ptr) \
   ((NotificationObserver *) ((char *) (id_ptr) - G_STRUCT_OFFSET (NotificationObserver, id)))
@@ -467,55 +465,6 @@ notification_registry_get_n_observers (NotificationRegistry *self)
   return g_atomic_int_get (&self->n_observers);
 }
 
-/* Looks one key up, unless no entry of its kind exists at all. */
-static inline __attribute__((always_inline)) void
-registry_match_key (NotificationRegistry    *self,
-                    guint                    kind,
-                    const char              *type,
-                    guint                    type_hash,
-                    gconstpointer            sender,
-                    NotificationIndexEntry **matches,
-                    guint                   *n_matches)
-{
-  NotificationIndexEntry *entry;
-
-  if (__atomic_load_n (&self->n_keys[kind], __ATOMIC_RELAXED) == 0)
-    return;
-
-  entry = notification_index_lookup (self->index, notification_index_hash (type_hash, sender),
-                                     type, sender);
-  if (entry != NULL && __atomic_load_n (&entry->head, __ATOMIC_ACQUIRE) != NULL)
-    matches[(*n_matches)++] = entry;
-}
-
-/* The entries whose observers want (type, sender), at most four. Inside
- * an EBR read section: the entries stay valid until it ends. */
-static inline __attribute__((always_inline)) guint
-registry_match (NotificationRegistry    *self,
-                const char              *type,
-                gconstpointer            sender,
-                NotificationIndexEntry **matches)
-{
-  guint any_type_hash = notification_index_hash_type (NULL);
-  guint type_hash = 0;
-  guint n = 0;
-
-  /* Hash the type only if some observer names a type. */
-  if (__atomic_load_n (&self->n_keys[KEY_KIND (type, sender)], __ATOMIC_RELAXED) != 0 ||
-      __atomic_load_n (&self->n_keys[KEY_KIND (type, NULL)], __ATOMIC_RELAXED) != 0)
-    type_hash = notification_index_hash_type (type);
-
-  if (sender != NULL)
-    {
-      registry_match_key (self, KEY_KIND (type, sender), type, type_hash, sender, matches, &n);
-      registry_match_key (self, KEY_KIND (NULL, sender), NULL, any_type_hash, sender, matches, &n);
-    }
-  registry_match_key (self, KEY_KIND (type, NULL), type, type_hash, NULL, matches, &n);
-  registry_match_key (self, KEY_KIND (NULL, NULL), NULL, any_type_hash, NULL, matches, &n);
-
-  return n;
-}
-
 gboolean
 notification_registry_has (NotificationRegistry *self,
                            const char           *type,
@@ -528,7 +477,7 @@ notification_registry_has (NotificationRegistry *self,
     return FALSE;
 
   notification_ebr_enter ();
-  found = registry_match (self, type, sender, matches) > 0;
+  found = notification_registry_match (self, type, sender, matches) > 0;
   notification_ebr_leave ();
 
   return found;
@@ -538,9 +487,10 @@ notification_registry_has (NotificationRegistry *self,
  * the (at most four) lists by id. Observers added after the post started
  * have a larger id than the newest one seen at its start and are not
  * called; removed ones are skipped by their state. Nothing is copied.
- * Out of line: the unobserved path stays small. */
-static G_GNUC_NO_INLINE void
-registry_deliver (NotificationRegistry    *self,
+ * Out of line: the unobserved path stays small. Inside an EBR read
+ * section. */
+void
+notification_registry_deliver (NotificationRegistry    *self,
                   NotificationIndexEntry **matches,
                   guint                    n_matches,
                   NotificationCenter      *center,
@@ -575,42 +525,6 @@ registry_deliver (NotificationRegistry    *self,
     }
 }
 
-/*
- * notification_registry_dispatch:
- *
- * Calls the matching observers in the order they were added.
- *
- * An observer may drop the last reference to @center; so when there is a
- * match, @center is referenced before the first call.
- *
- * Returns: `TRUE` if @center was referenced: the caller unrefs it when it
- *   is done with it
- */
-gboolean
-notification_registry_dispatch (NotificationRegistry *self,
-                                NotificationCenter   *center,
-                                const char           *type,
-                                GObject              *sender,
-                                GVariant             *user_info)
-{
-  NotificationIndexEntry *matches[4];
-  guint n_matches;
-
-  notification_ebr_enter ();
-
-  n_matches = registry_match (self, type, sender, matches);
-  if (G_LIKELY (n_matches == 0))
-    {
-      notification_ebr_leave ();
-      return FALSE;
-    }
-
-  g_object_ref (center);
-  registry_deliver (self, matches, n_matches, center, type, sender, user_info);
-  notification_ebr_leave ();
-
-  return TRUE;
-}
 
 /* Inside an EBR read section: the schema stays valid until it ends. */
 static NotificationSchema *
