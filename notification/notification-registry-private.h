@@ -13,6 +13,7 @@
 
 #include "notification-center.h"
 #include "notification-ebr-private.h"
+#include "notification-id-table-private.h"
 #include "notification-index-private.h"
 #include "notification-lock-private.h"
 
@@ -34,8 +35,9 @@ struct _NotificationRegistry
   NotificationLock   lock;
 
   /* Protected by @lock. */
-  GHashTable        *observers;    /* set of &observer->id: a set stores no value array */
+  NotificationIdTable observers;   /* every observer, by id */
   GHashTable        *watches;      /* (element-type GObject NotificationWatch) object → watch */
+  guint              n_empty_entries; /* entries of every sender kept without observers */
   gboolean           shut_down;
 };
 

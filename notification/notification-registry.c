@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "notification-ebr-private.h"
+#include "notification-id-table-private.h"
 #include "notification-index-private.h"
 #include "notification-observer-private.h"
 #include "notification-registry-private.h"
@@ -13,8 +14,9 @@
 
 #define KEY_KIND(type, sender) NOTIFICATION_REGISTRY_KEY_KIND (type, sender)
 
-#define OBSERVER_FROM_ID(id_ptr) \
-  ((NotificationObserver *) ((char *) (id_ptr) - G_STRUCT_OFFSET (NotificationObserver, id)))
+/* Entries without observers kept for reuse, at most. */
+#define MAX_EMPTY_ENTRIES 64
+
 
 
 /* A list that lives on the stack while it holds a few items: removing
@@ -136,7 +138,7 @@ notification_registry_new (void)
   notification_lock_init (&self->lock);
   self->index = notification_index_new ();
   self->schemas = notification_index_new ();
-  self->observers = g_hash_table_new (g_int64_hash, g_int64_equal);
+  notification_id_table_init (&self->observers);
   self->watches = g_hash_table_new (NULL, NULL);
 
   return self;
@@ -156,12 +158,12 @@ notification_registry_unref (NotificationRegistry *self)
   if (!g_atomic_int_dec_and_test (&self->ref_count))
     return;
 
-  g_assert (g_hash_table_size (self->observers) == 0);
+  g_assert (self->observers.len == 0);
   g_assert (g_hash_table_size (self->watches) == 0);
 
   notification_index_free (self->index);
   notification_index_free (self->schemas);
-  g_hash_table_unref (self->observers);
+  notification_id_table_clear (&self->observers);
   g_hash_table_unref (self->watches);
   notification_lock_clear (&self->lock);
   g_free (self);
@@ -239,8 +241,15 @@ registry_unlink_observer_locked (NotificationRegistry *self,
   else
     entry->tail = prev;
 
+  /* A few emptied entries of every sender stay, so that observing a
+   * type again (add, remove, add…) neither allocates nor hashes it. */
   if (entry->head == NULL)
-    registry_drop_entry_locked (self, entry, pending);
+    {
+      if (entry->sender == NULL && self->n_empty_entries < MAX_EMPTY_ENTRIES)
+        self->n_empty_entries++;
+      else
+        registry_drop_entry_locked (self, entry, pending);
+    }
 
   if (notification_observer_is_ext (observer))
     {
@@ -254,7 +263,7 @@ registry_unlink_observer_locked (NotificationRegistry *self,
         }
     }
 
-  g_hash_table_remove (self->observers, &observer->id);
+  notification_id_table_remove (&self->observers, observer);
   g_atomic_int_add (&self->n_observers, -1);
   pending_remove_observer (pending, observer);
 }
@@ -290,6 +299,10 @@ notification_registry_add (NotificationRegistry *self,
         notification_watch_link_entry (registry_watch_locked (self, sender), entry);
       g_atomic_int_inc (&self->n_keys[KEY_KIND (type, sender)]);
     }
+  else if (entry->head == NULL)
+    {
+      self->n_empty_entries--;
+    }
 
   observer->entry = entry;
   observer->prev = entry->tail;
@@ -303,7 +316,7 @@ notification_registry_add (NotificationRegistry *self,
     notification_watch_link_owned (registry_watch_locked (self, owner),
                                    (NotificationObserverExt *) observer);
 
-  g_hash_table_add (self->observers, &observer->id);
+  notification_id_table_add (&self->observers, observer);
   g_atomic_int_inc (&self->n_observers);
   __atomic_store_n (&self->last_id, id, __ATOMIC_RELEASE);
 
@@ -319,13 +332,13 @@ notification_registry_remove (NotificationRegistry *self,
                               gulong                id)
 {
   Pending pending;
-  gulong *found;
+  NotificationObserver *observer;
 
   pending_init (&pending);
   notification_lock (&self->lock);
-  found = g_hash_table_lookup (self->observers, &id);
-  if (found != NULL)
-    registry_unlink_observer_locked (self, OBSERVER_FROM_ID (found), &pending);
+  observer = notification_id_table_lookup (&self->observers, id);
+  if (observer != NULL)
+    registry_unlink_observer_locked (self, observer, &pending);
   notification_unlock (&self->lock);
 
   pending_finish (&pending);
@@ -338,6 +351,8 @@ registry_clear_locked (NotificationRegistry *self,
 {
   GHashTableIter iter;
   gpointer value;
+  NotificationObserver **observers;
+  gsize n_observers;
   GPtrArray *entries;
 
   entries = notification_index_steal_all (self->index);
@@ -352,11 +367,12 @@ registry_clear_locked (NotificationRegistry *self,
   g_ptr_array_unref (entries);
   for (guint i = 0; i < G_N_ELEMENTS (self->n_keys); i++)
     g_atomic_int_set (&self->n_keys[i], 0);
+  self->n_empty_entries = 0;
 
-  g_hash_table_iter_init (&iter, self->observers);
-  while (g_hash_table_iter_next (&iter, &value, NULL))
+  observers = notification_id_table_steal (&self->observers, &n_observers);
+  for (gsize i = 0; i < n_observers; i++)
     {
-      NotificationObserver *observer = OBSERVER_FROM_ID (value);
+      NotificationObserver *observer = observers[i];
 
       if (notification_observer_is_ext (observer))
         {
@@ -366,8 +382,8 @@ registry_clear_locked (NotificationRegistry *self,
             notification_watch_unlink_owned (ext->owner_watch, ext);
         }
       pending_remove_observer (pending, observer);
-      g_hash_table_iter_remove (&iter);
     }
+  g_free (observers);
   g_atomic_int_set (&self->n_observers, 0);
 
   g_hash_table_iter_init (&iter, self->watches);

@@ -11,9 +11,9 @@
 static void
 test_remove_by_id (void)
 {
+  Probe a, b, c;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GString) log = g_string_new ("");
-  Probe a, b, c;
   gulong id_a, id_b, id_c;
 
   probe_init (&a, "a", log);
@@ -66,8 +66,8 @@ test_remove_by_id (void)
 static void
 test_remove_null_destroy (void)
 {
-  g_autoptr(NotificationCenter) center = notification_center_new ();
   Probe probe;
+  g_autoptr(NotificationCenter) center = notification_center_new ();
   gulong id;
 
   probe_init (&probe, "p", NULL);
@@ -85,10 +85,10 @@ test_remove_null_destroy (void)
 static void
 test_remove_all (void)
 {
+  Probe p[4];
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GObject) sender = g_object_new (G_TYPE_OBJECT, NULL);
   g_autoptr(GObject) owner = g_object_new (G_TYPE_OBJECT, NULL);
-  Probe p[4];
   gsize i;
 
   for (i = 0; i < G_N_ELEMENTS (p); i++)
@@ -231,9 +231,9 @@ watcher_cb (NotificationCenter *center,
 static void
 test_remove_self_in_callback (void)
 {
-  g_autoptr(NotificationCenter) center = notification_center_new ();
   SelfRemover self = { 0, };
   Probe other;
+  g_autoptr(NotificationCenter) center = notification_center_new ();
 
   probe_init (&self.probe, "self", NULL);
   probe_init (&other, "other", NULL);
@@ -272,8 +272,8 @@ test_remove_self_in_callback (void)
 static void
 test_remove_self_destroy_when_call_returns (void)
 {
-  g_autoptr(NotificationCenter) center = notification_center_new ();
   SelfRemover self = { 0, };
+  g_autoptr(NotificationCenter) center = notification_center_new ();
 
   probe_init (&self.probe, "self", NULL);
   self.center = center;
@@ -336,8 +336,8 @@ nested_destroy (gpointer data)
 static void
 test_remove_during_nested_calls (void)
 {
-  g_autoptr(NotificationCenter) center = notification_center_new ();
   Nested n = { 0, };
+  g_autoptr(NotificationCenter) center = notification_center_new ();
 
   n.id = notification_center_add_observer (center, "t", NULL, nested_cb, &n, nested_destroy);
   notification_center_post (center, "t", NULL, NULL);
@@ -377,9 +377,9 @@ remover_cb (NotificationCenter *center,
 static void
 test_remove_other_in_callback (void)
 {
+  Probe victim;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   Remover r = { 0, };
-  Probe victim;
 
   probe_init (&victim, "victim", NULL);
   r.victim = &victim;
@@ -428,9 +428,9 @@ all_remover_destroy (gpointer data)
 static void
 test_remove_all_in_callback (void)
 {
-  g_autoptr(NotificationCenter) center = notification_center_new ();
   AllRemover r = { 0, };
   Probe before, after;
+  g_autoptr(NotificationCenter) center = notification_center_new ();
 
   probe_init (&r.probe, "remover", NULL);
   probe_init (&before, "before", NULL);
@@ -479,9 +479,9 @@ reentering_destroy (gpointer data)
 static void
 test_remove_destroy_reenters (void)
 {
-  g_autoptr(NotificationCenter) center = notification_center_new ();
   Reenter r = { 0, };
   Probe probe;
+  g_autoptr(NotificationCenter) center = notification_center_new ();
   gulong id;
 
   probe_init (&probe, "p", NULL);
@@ -528,6 +528,54 @@ test_remove_ids_unique (void)
   g_assert_cmpuint (notification_center_get_n_observers (center), ==, 500);
 }
 
+static void
+tally_cb (NotificationCenter *center, const char *type, GObject *sender,
+          GVariant *user_info, gpointer user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* Many observers removed in a random order: each removal by id finds its
+ * observer, whatever happened to the others. */
+static void
+test_remove_many_random_order (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+  static guint calls;
+
+  for (guint round = 0; round < 20; round++)
+    {
+      guint n = g_rand_int_range (rand, 1, 3000);
+      guint keep = g_rand_int_range (rand, 0, n);
+      g_autofree gulong *ids = g_new (gulong, n);
+
+      for (guint i = 0; i < n; i++)
+        ids[i] = notification_center_add_observer (center, "t", NULL, tally_cb, &calls, NULL);
+      for (guint i = n - 1; i > 0; i--)
+        {
+          guint j = g_rand_int_range (rand, 0, i + 1);
+          gulong id = ids[i];
+
+          ids[i] = ids[j];
+          ids[j] = id;
+        }
+
+      for (guint i = keep; i < n; i++)
+        notification_center_remove_observer (center, ids[i]);
+      calls = 0;
+      notification_center_post (center, "t", NULL, NULL);
+      g_assert_cmpuint (calls, ==, keep);
+      g_assert_cmpuint (notification_center_get_n_observers (center), ==, keep);
+
+      for (guint i = 0; i < keep; i++)
+        notification_center_remove_observer (center, ids[i]);
+      calls = 0;
+      notification_center_post (center, "t", NULL, NULL);
+      g_assert_cmpuint (calls, ==, 0);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -544,6 +592,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/center/remove/all-in-callback", test_remove_all_in_callback);
   g_test_add_func ("/center/remove/destroy-reenters", test_remove_destroy_reenters);
   g_test_add_func ("/center/remove/ids-unique", test_remove_ids_unique);
+
+  g_test_add_func ("/center/remove/many-random-order", test_remove_many_random_order);
 
   return g_test_run ();
 }
