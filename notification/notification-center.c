@@ -262,6 +262,7 @@ center_post (NotificationCenter  *self,
              GError             **error)
 {
   NotificationRegistry *registry = self->registry;
+  gboolean emits_signal = self->emits_signal;
   gboolean referenced = FALSE;
   GQuark detail = 0;
 
@@ -269,10 +270,13 @@ center_post (NotificationCenter  *self,
       !notification_registry_validate (registry, type, user_info, error))
     return FALSE;
 
+  /* Without the signal, @self is not touched once observers have run (one
+   * of them may finalize it), so it need not be referenced. */
   if (notification_registry_has_any (registry))
-    referenced = notification_registry_dispatch (registry, self, type, sender, user_info);
+    referenced = notification_registry_dispatch (registry, self, emits_signal,
+                                                 type, sender, user_info);
 
-  if (center_signal_wanted (self, type, &detail))
+  if (emits_signal && center_signal_wanted (self, type, &detail))
     g_signal_emit (self, signals[NOTIFICATION], detail, type, sender, user_info);
 
   if (referenced)

@@ -158,11 +158,16 @@ notification_registry_match (NotificationRegistry    *self,
 
 /*
  * notification_registry_dispatch:
+ * @hold_center: whether the caller needs @center after the calls
  *
  * Calls the matching observers in the order they were added.
  *
- * An observer may drop the last reference to @center; so when there is a
- * match, @center is referenced before the first call.
+ * An observer may drop the last reference to @center. The center's
+ * finalization then marks every observer removed, so no later observer
+ * of this post is called with the dead center, and nothing here touches
+ * the registry after the calls began. A caller that still needs @center
+ * afterwards asks for a reference: that is an atomic write shared by all
+ * the threads posting to the center, which the others avoid.
  *
  * Returns: `TRUE` if @center was referenced: the caller unrefs it when it
  *   is done with it
@@ -170,6 +175,7 @@ notification_registry_match (NotificationRegistry    *self,
 static inline gboolean
 notification_registry_dispatch (NotificationRegistry *self,
                                 NotificationCenter   *center,
+                                gboolean              hold_center,
                                 const char           *type,
                                 GObject              *sender,
                                 GVariant             *user_info)
@@ -186,11 +192,12 @@ notification_registry_dispatch (NotificationRegistry *self,
       return FALSE;
     }
 
-  g_object_ref (center);
+  if (hold_center)
+    g_object_ref (center);
   notification_registry_deliver (self, matches, n_matches, center, type, sender, user_info);
   notification_ebr_leave ();
 
-  return TRUE;
+  return hold_center;
 }
 
 G_END_DECLS

@@ -108,11 +108,11 @@ scripted_add (NotificationCenter *center,
 static void
 test_post_from_callback (void)
 {
-  g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GString) log = g_string_new ("");
   Scripted a = { "a", log, ACTION_POST, "b", .max_depth = 1 };
   Scripted b = { "b", log, ACTION_NONE };
   Scripted c = { "c", log, ACTION_NONE };
+  g_autoptr(NotificationCenter) center = notification_center_new ();
 
   scripted_add (center, "a", &a);
   scripted_add (center, "b", &b);
@@ -125,10 +125,10 @@ test_post_from_callback (void)
 static void
 test_recursive_post (void)
 {
-  g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GString) log = g_string_new ("");
   Scripted a = { "a", log, ACTION_POST, "t", .max_depth = 3 };
   Scripted b = { "b", log, ACTION_NONE };
+  g_autoptr(NotificationCenter) center = notification_center_new ();
 
   scripted_add (center, "t", &a);
   scripted_add (center, "t", &b);
@@ -144,11 +144,11 @@ test_recursive_post (void)
 static void
 test_add_during_post (void)
 {
-  g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GString) log = g_string_new ("");
   Probe added;
   Scripted a = { "a", log, ACTION_ADD, "t", .target = &added };
   Scripted b = { "b", log, ACTION_NONE };
+  g_autoptr(NotificationCenter) center = notification_center_new ();
 
   probe_init (&added, "added", log);
   scripted_add (center, "t", &a);
@@ -171,11 +171,11 @@ test_add_during_post (void)
 static void
 test_add_then_nested_post (void)
 {
-  g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GString) log = g_string_new ("");
   Probe added;
   Scripted a = { "a", log, ACTION_ADD_AND_POST, "t", .target = &added };
   Scripted b = { "b", log, ACTION_NONE };
+  g_autoptr(NotificationCenter) center = notification_center_new ();
 
   probe_init (&added, "added", log);
   scripted_add (center, "t", &a);
@@ -193,12 +193,12 @@ test_add_then_nested_post (void)
 static void
 test_remove_later_observer (void)
 {
-  g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GString) log = g_string_new ("");
   gulong c_id = 0;
   Scripted a = { "a", log, ACTION_REMOVE, .arg_id = &c_id };
   Scripted b = { "b", log, ACTION_NONE };
   Scripted c = { "c", log, ACTION_NONE };
+  g_autoptr(NotificationCenter) center = notification_center_new ();
 
   scripted_add (center, "t", &a);
   scripted_add (center, NULL, &b);
@@ -214,12 +214,12 @@ test_remove_later_observer (void)
 static void
 test_remove_earlier_observer (void)
 {
-  g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GString) log = g_string_new ("");
   gulong a_id = 0;
   Scripted a = { "a", log, ACTION_NONE };
   Scripted b = { "b", log, ACTION_REMOVE, .arg_id = &a_id };
   Scripted c = { "c", log, ACTION_NONE };
+  g_autoptr(NotificationCenter) center = notification_center_new ();
 
   a_id = scripted_add (center, "t", &a);
   scripted_add (center, "t", &b);
@@ -239,11 +239,11 @@ test_remove_earlier_observer (void)
 static void
 test_remove_self (void)
 {
-  g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GString) log = g_string_new ("");
   gulong a_id = 0;
   Scripted a = { "a", log, ACTION_REMOVE, .arg_id = &a_id };
   Scripted b = { "b", log, ACTION_NONE };
+  g_autoptr(NotificationCenter) center = notification_center_new ();
 
   a_id = scripted_add (center, "t", &a);
   scripted_add (center, "t", &b);
@@ -262,12 +262,12 @@ test_remove_self (void)
 static void
 test_remove_in_nested_post (void)
 {
-  g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GString) log = g_string_new ("");
   gulong c_id = 0;
   Scripted a = { "a", log, ACTION_POST, "inner", .max_depth = 1 };
   Scripted r = { "r", log, ACTION_REMOVE, .arg_id = &c_id };
   Scripted c = { "c", log, ACTION_NONE };
+  g_autoptr(NotificationCenter) center = notification_center_new ();
 
   scripted_add (center, "outer", &a);
   scripted_add (center, "inner", &r);
@@ -283,12 +283,12 @@ test_remove_in_nested_post (void)
 static void
 test_owner_finalized_during_post (void)
 {
-  g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GString) log = g_string_new ("");
   GObject *owner = g_object_new (G_TYPE_OBJECT, NULL);
   Scripted a = { "a", log, ACTION_UNREF_OBJECT, .arg_object = &owner };
   Scripted c = { "c", log, ACTION_NONE };
   Scripted d = { "d", log, ACTION_NONE };
+  g_autoptr(NotificationCenter) center = notification_center_new ();
 
   scripted_add (center, "t", &a);
   notification_center_add_observer_full (center, "t", NULL, owner, NULL,
@@ -308,12 +308,12 @@ test_owner_finalized_during_post (void)
 static void
 test_sender_finalized_during_post (void)
 {
-  g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GString) log = g_string_new ("");
   GObject *other = g_object_new (G_TYPE_OBJECT, NULL);
   Scripted a = { "a", log, ACTION_UNREF_OBJECT, .arg_object = &other };
   Scripted c = { "c", log, ACTION_NONE };
   Scripted d = { "d", log, ACTION_NONE };
+  g_autoptr(NotificationCenter) center = notification_center_new ();
 
   scripted_add (center, "t", &a);
   notification_center_add_observer (center, NULL, other, scripted_cb, &c, scripted_destroy);
@@ -347,9 +347,11 @@ dropper_cb (NotificationCenter *center,
 }
 
 static void
-center_unref_during_post (void)
+center_unref_during_post (gboolean emits_signal)
 {
-  NotificationCenter *center = notification_center_new ();
+  NotificationCenter *center = g_object_new (NOTIFICATION_TYPE_CENTER,
+                                             "emits-signal", emits_signal,
+                                             NULL);
   NotificationCenter *posting = center;
   g_autoptr(GString) log = g_string_new ("");
   gboolean center_gone = FALSE;
@@ -375,11 +377,11 @@ center_unref_during_post (void)
 }
 
 static void
-test_center_unref_during_post (void)
+test_center_unref_during_post (gconstpointer data)
 {
   if (g_test_subprocess ())
     {
-      center_unref_during_post ();
+      center_unref_during_post (GPOINTER_TO_INT (data));
       return;
     }
 
@@ -407,7 +409,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/center/reentrancy/remove-in-nested-post", test_remove_in_nested_post);
   g_test_add_func ("/center/reentrancy/owner-finalized-during-post", test_owner_finalized_during_post);
   g_test_add_func ("/center/reentrancy/sender-finalized-during-post", test_sender_finalized_during_post);
-  g_test_add_func ("/center/reentrancy/center-unref-during-post", test_center_unref_during_post);
+  g_test_add_data_func ("/center/reentrancy/center-unref-during-post/emits-signal",
+                        GINT_TO_POINTER (TRUE), test_center_unref_during_post);
+  g_test_add_data_func ("/center/reentrancy/center-unref-during-post/no-signal",
+                        GINT_TO_POINTER (FALSE), test_center_unref_during_post);
 
   return g_test_run ();
 }
