@@ -166,6 +166,7 @@ keep_cb (NotificationCenter *center,
 static void
 test_post_values_builds_dict (void)
 {
+  Probe probe;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GObject) sender = g_object_new (G_TYPE_OBJECT, NULL);
   g_autoptr(GVariant) info = NULL;
@@ -176,7 +177,6 @@ test_post_values_builds_dict (void)
   gboolean b = FALSE;
   double d = 0;
   gint64 x = 0;
-  Probe probe;
 
   probe_init (&probe, "p", NULL);
   probe_add (center, "t", NULL, &probe);

@@ -140,9 +140,9 @@ test_bad_input (gconstpointer data)
 
   if (g_test_subprocess ())
     {
+      Probe any;
       g_autoptr(NotificationCenter) center = notification_center_new ();
       int signal_calls = 0;
-      Probe any;
 
       probe_init (&any, "any", NULL);
       probe_add (center, NULL, NULL, &any);
@@ -191,8 +191,8 @@ test_valid_input_control (void)
 {
   if (g_test_subprocess ())
     {
-      g_autoptr(NotificationCenter) center = notification_center_new ();
       Probe any;
+      g_autoptr(NotificationCenter) center = notification_center_new ();
 
       probe_init (&any, "any", NULL);
       probe_add (center, NULL, NULL, &any);

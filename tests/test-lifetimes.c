@@ -29,10 +29,10 @@ probe_add_owned (NotificationCenter *center,
 static void
 test_owner_finalized (void)
 {
+  Probe owned, other;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   GObject *owner = g_object_new (G_TYPE_OBJECT, NULL);
   gboolean owner_gone = FALSE;
-  Probe owned, other;
 
   probe_init (&owned, "owned", NULL);
   probe_init (&other, "other", NULL);
@@ -68,9 +68,9 @@ test_owner_finalized (void)
 static void
 test_owner_many_observers (void)
 {
+  Probe probes[10][3];
   g_autoptr(NotificationCenter) center = notification_center_new ();
   GObject *owners[10];
-  Probe probes[10][3];
   gsize i, j;
 
   for (i = 0; i < G_N_ELEMENTS (owners); i++)
@@ -113,9 +113,9 @@ test_owner_many_observers (void)
 static void
 test_owner_removed_first (void)
 {
+  Probe probe;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   GObject *owner = g_object_new (G_TYPE_OBJECT, NULL);
-  Probe probe;
   gulong id;
 
   probe_init (&probe, "p", NULL);
@@ -162,9 +162,9 @@ test_owner_center_finalized_first (void)
 static void
 test_owner_is_sender (void)
 {
+  Probe probe;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   GObject *obj = g_object_new (G_TYPE_OBJECT, NULL);
-  Probe probe;
 
   probe_init (&probe, "p", NULL);
   probe_add_owned (center, "t", obj, obj, &probe);
@@ -183,11 +183,11 @@ test_owner_is_sender (void)
 static void
 test_sender_held_weakly (void)
 {
+  Probe typed, any_type, other_probe;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   GObject *sender = g_object_new (G_TYPE_OBJECT, NULL);
   g_autoptr(GObject) other = g_object_new (G_TYPE_OBJECT, NULL);
   gboolean sender_gone = FALSE;
-  Probe typed, any_type, other_probe;
 
   probe_init (&typed, "typed", NULL);
   probe_init (&any_type, "any_type", NULL);
@@ -222,12 +222,12 @@ test_sender_held_weakly (void)
 static void
 test_sender_address_reuse (void)
 {
+  Probe probe;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
   GObject *sender = g_object_new (G_TYPE_OBJECT, NULL);
   gpointer old_address = sender;
   gboolean reused = FALSE;
-  Probe probe;
   guint i;
 
   probe_init (&probe, "p", NULL);
@@ -278,9 +278,9 @@ test_sender_center_finalized_first (void)
 static void
 test_sender_removed_first (void)
 {
+  Probe a, b;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   GObject *sender = g_object_new (G_TYPE_OBJECT, NULL);
-  Probe a, b;
   gulong id;
 
   probe_init (&a, "a", NULL);
@@ -303,10 +303,10 @@ test_sender_removed_first (void)
 static void
 test_sender_two_centers (void)
 {
+  Probe a, b;
   g_autoptr(NotificationCenter) c1 = notification_center_new ();
   g_autoptr(NotificationCenter) c2 = notification_center_new ();
   GObject *sender = g_object_new (G_TYPE_OBJECT, NULL);
-  Probe a, b;
 
   probe_init (&a, "a", NULL);
   probe_init (&b, "b", NULL);
@@ -325,9 +325,9 @@ test_sender_two_centers (void)
 static void
 test_user_info_same_pointer (void)
 {
+  Probe p[3];
   g_autoptr(NotificationCenter) center = notification_center_new ();
   GVariant *info;
-  Probe p[3];
   gboolean freed;
   gsize i;
 
@@ -421,8 +421,8 @@ test_user_info_floating_consumed (void)
 static void
 test_user_info_null (void)
 {
-  g_autoptr(NotificationCenter) center = notification_center_new ();
   Probe probe;
+  g_autoptr(NotificationCenter) center = notification_center_new ();
 
   probe_init (&probe, "p", NULL);
   probe_add (center, "t", NULL, &probe);

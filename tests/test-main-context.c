@@ -26,11 +26,11 @@ probe_add_on (NotificationCenter *center,
 static void
 test_deferred (void)
 {
+  Probe probe;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GObject) sender = g_object_new (G_TYPE_OBJECT, NULL);
   g_autoptr(GVariant) info = g_variant_ref_sink (g_variant_new_parsed ("@a{sv} {'k': <1>}"));
-  Probe probe;
 
   probe_init (&probe, "p", NULL);
   probe_add_on (center, "t", NULL, context, &probe);
@@ -64,8 +64,8 @@ test_deferred (void)
 static void
 test_default_context (void)
 {
-  g_autoptr(NotificationCenter) center = notification_center_new ();
   Probe probe;
+  g_autoptr(NotificationCenter) center = notification_center_new ();
 
   probe_init (&probe, "p", NULL);
   probe_add_on (center, "t", NULL, g_main_context_default (), &probe);
@@ -279,11 +279,11 @@ test_from_worker_thread (void)
 static void
 test_user_info_kept_alive (void)
 {
+  Probe probe;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GMainContext) context = g_main_context_new ();
   gboolean freed;
   GVariant *info;
-  Probe probe;
 
   probe_init (&probe, "p", NULL);
   probe_add_on (center, "t", NULL, context, &probe);
@@ -305,12 +305,12 @@ test_user_info_kept_alive (void)
 static void
 test_sender_kept_alive (void)
 {
+  Probe any_sender, this_sender;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GMainContext) context = g_main_context_new ();
   GObject *sender = g_object_new (G_TYPE_OBJECT, NULL);
   gpointer sender_address = sender;
   gboolean gone = FALSE;
-  Probe any_sender, this_sender;
 
   probe_init (&any_sender, "any", NULL);
   probe_init (&this_sender, "this", NULL);
@@ -342,10 +342,10 @@ test_sender_kept_alive (void)
 static void
 test_removed_before_delivery (void)
 {
+  Probe probe, kept;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GMainContext) context = g_main_context_new ();
   gboolean freed;
-  Probe probe, kept;
   gulong id;
 
   probe_init (&probe, "p", NULL);
@@ -371,10 +371,10 @@ test_removed_before_delivery (void)
 static void
 test_remove_all_before_delivery (void)
 {
+  Probe probe;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GMainContext) context = g_main_context_new ();
   gboolean freed;
-  Probe probe;
 
   probe_init (&probe, "p", NULL);
   probe_add_on (center, NULL, NULL, context, &probe);
@@ -392,10 +392,10 @@ test_remove_all_before_delivery (void)
 static void
 test_owner_finalized_before_delivery (void)
 {
+  Probe probe;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GMainContext) context = g_main_context_new ();
   GObject *owner = g_object_new (G_TYPE_OBJECT, NULL);
-  Probe probe;
 
   probe_init (&probe, "p", NULL);
   notification_center_add_observer_full (center, "t", NULL, owner, context,
@@ -463,9 +463,9 @@ self_removing_destroy (gpointer data)
 static void
 test_remove_self_in_deferred_call (void)
 {
+  SelfRemoving s = { 0, };
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GMainContext) context = g_main_context_new ();
-  SelfRemoving s = { 0, };
 
   s.id = notification_center_add_observer_full (center, "t", NULL, NULL, context,
                                                 self_removing_cb, &s, self_removing_destroy);
@@ -483,10 +483,10 @@ test_remove_self_in_deferred_call (void)
 static void
 test_sync_and_deferred (void)
 {
+  Probe d1, s1, d2, s2;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GString) log = g_string_new ("");
-  Probe d1, s1, d2, s2;
 
   probe_init (&d1, "d1", log);
   probe_init (&s1, "s1", log);

@@ -22,11 +22,11 @@ test_post_no_observers (void)
 static void
 test_post_arguments (void)
 {
+  Probe probe;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GObject) sender = g_object_new (G_TYPE_OBJECT, NULL);
   g_autoptr(GVariant) info = NULL;
   g_autofree char *type = g_strdup ("some-type");
-  Probe probe;
 
   probe_init (&probe, "p", NULL);
   probe_add (center, NULL, NULL, &probe);
@@ -51,8 +51,8 @@ test_post_arguments (void)
 static void
 test_post_synchronous (void)
 {
-  g_autoptr(NotificationCenter) center = notification_center_new ();
   Probe probe;
+  g_autoptr(NotificationCenter) center = notification_center_new ();
 
   probe_init (&probe, "p", NULL);
   probe_add (center, "t", NULL, &probe);
@@ -68,9 +68,9 @@ test_post_synchronous (void)
 static void
 test_post_type_match (void)
 {
+  Probe alpha, beta;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autofree char *copy = g_strdup ("alpha");
-  Probe alpha, beta;
 
   probe_init (&alpha, "alpha", NULL);
   probe_init (&beta, "beta", NULL);
@@ -105,8 +105,8 @@ test_post_type_match (void)
 static void
 test_post_every_type (void)
 {
-  g_autoptr(NotificationCenter) center = notification_center_new ();
   Probe any;
+  g_autoptr(NotificationCenter) center = notification_center_new ();
 
   probe_init (&any, "any", NULL);
   probe_add (center, NULL, NULL, &any);
@@ -129,8 +129,8 @@ test_post_label_types (void)
     "x", "stdout", "with spaces", "a::b", "notification::stdout",
     "dotted.name.v1", "ünïcødé ✓", "/path/like", "-", "0",
   };
-  g_autoptr(NotificationCenter) center = notification_center_new ();
   Probe probes[G_N_ELEMENTS (labels)];
+  g_autoptr(NotificationCenter) center = notification_center_new ();
   gsize i, j;
 
   for (i = 0; i < G_N_ELEMENTS (labels); i++)
@@ -155,10 +155,10 @@ test_post_label_types (void)
 static void
 test_post_sender_match (void)
 {
+  Probe from_a;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GObject) a = g_object_new (G_TYPE_OBJECT, NULL);
   g_autoptr(GObject) b = g_object_new (G_TYPE_OBJECT, NULL);
-  Probe from_a;
 
   probe_init (&from_a, "from_a", NULL);
   probe_add (center, "t", a, &from_a);
@@ -178,10 +178,10 @@ test_post_sender_match (void)
 static void
 test_post_every_sender (void)
 {
+  Probe any;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GObject) a = g_object_new (G_TYPE_OBJECT, NULL);
   g_autoptr(GObject) b = g_object_new (G_TYPE_OBJECT, NULL);
-  Probe any;
 
   probe_init (&any, "any", NULL);
   probe_add (center, "t", NULL, &any);
@@ -201,9 +201,9 @@ test_post_every_sender (void)
 static void
 test_post_null_sender (void)
 {
+  Probe typed_any, typed_a, any_any, any_a;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GObject) a = g_object_new (G_TYPE_OBJECT, NULL);
-  Probe typed_any, typed_a, any_any, any_a;
 
   probe_init (&typed_any, "typed_any", NULL);
   probe_init (&typed_a, "typed_a", NULL);
@@ -231,6 +231,7 @@ test_post_null_sender (void)
 static void
 test_post_matrix (void)
 {
+  Probe probes[3][3];
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GObject) a = g_object_new (G_TYPE_OBJECT, NULL);
   g_autoptr(GObject) b = g_object_new (G_TYPE_OBJECT, NULL);
@@ -238,7 +239,6 @@ test_post_matrix (void)
   GObject *obs_senders[] = { a, b, NULL };
   const char *post_types[] = { "x", "y", "z" };
   GObject *post_senders[] = { a, b, NULL };
-  Probe probes[3][3];
   gsize ot, os, pt, ps;
 
   for (ot = 0; ot < 3; ot++)
@@ -288,10 +288,10 @@ test_post_matrix (void)
 static void
 test_post_order (void)
 {
+  Probe p[8];
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GObject) a = g_object_new (G_TYPE_OBJECT, NULL);
   g_autoptr(GString) log = g_string_new ("");
-  Probe p[8];
   const char *names[] = { "1", "2", "3", "4", "5", "6", "7", "8" };
   gsize i;
 
@@ -326,9 +326,9 @@ test_post_order (void)
 static void
 test_post_order_after_removal (void)
 {
+  Probe p[5];
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GString) log = g_string_new ("");
-  Probe p[5];
   const char *names[] = { "1", "2", "3", "4", "5" };
   gulong ids[5];
   gsize i;
@@ -359,9 +359,9 @@ test_post_order_after_removal (void)
 static void
 test_post_exactly_once (void)
 {
+  Probe both;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GObject) a = g_object_new (G_TYPE_OBJECT, NULL);
-  Probe both;
 
   probe_init (&both, "both", NULL);
   probe_add (center, "t", a, &both);
@@ -377,9 +377,9 @@ test_post_exactly_once (void)
 static void
 test_post_same_callback_twice (void)
 {
+  Probe probe;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GString) log = g_string_new ("");
-  Probe probe;
   gulong id1, id2;
 
   probe_init (&probe, "p", log);
@@ -408,9 +408,9 @@ test_post_same_callback_twice (void)
 static void
 test_post_independent_centers (void)
 {
+  Probe p1, p2;
   g_autoptr(NotificationCenter) c1 = notification_center_new ();
   g_autoptr(NotificationCenter) c2 = notification_center_new ();
-  Probe p1, p2;
 
   g_assert_true (c1 != c2);
   probe_init (&p1, "p1", NULL);

@@ -375,11 +375,11 @@ test_register_center_keeps_schema (void)
 static void
 test_post_checked_valid (void)
 {
+  Probe probe;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(NotificationSchema) schema = stdout_schema_new (FALSE);
   g_autoptr(GError) error = NULL;
   gboolean freed;
-  Probe probe;
 
   probe_init (&probe, "p", NULL);
   probe_add (center, "stdout", NULL, &probe);
@@ -435,11 +435,11 @@ static void
 test_post_checked_violation (gconstpointer data)
 {
   const Violation *v = data;
+  Probe typed, any;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(NotificationSchema) schema = stdout_schema_new (FALSE);
   g_autoptr(GError) error = NULL;
   int signal_calls = 0;
-  Probe typed, any;
   gsize i;
 
   probe_init (&typed, "typed", NULL);
@@ -494,9 +494,9 @@ test_post_checked_violation (gconstpointer data)
 static void
 test_post_checked_invalid_type (void)
 {
+  Probe any;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   const char *bad[] = { NULL, "", "\xff\xfe" };
-  Probe any;
   gsize i;
 
   probe_init (&any, "any", NULL);
@@ -517,9 +517,9 @@ test_post_checked_invalid_type (void)
 static void
 test_post_checked_invalid_user_info (void)
 {
+  Probe any;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GError) error = NULL;
-  Probe any;
 
   probe_init (&any, "any", NULL);
   probe_add (center, NULL, NULL, &any);
@@ -558,10 +558,10 @@ test_post_violation_critical (void)
 {
   if (g_test_subprocess ())
     {
+      Probe typed, any;
       g_autoptr(NotificationCenter) center = notification_center_new ();
       g_autoptr(NotificationSchema) schema = notification_schema_new ();
       int signal_calls = 0;
-      Probe typed, any;
 
       g_assert_true (notification_schema_add_key (schema, "out_string", "(sx)", TRUE, NULL));
       notification_center_register_schema (center, "stdout", schema);
@@ -597,9 +597,9 @@ test_post_missing_key_critical (void)
 {
   if (g_test_subprocess ())
     {
+      Probe any;
       g_autoptr(NotificationCenter) center = notification_center_new ();
       g_autoptr(NotificationSchema) schema = stdout_schema_new (FALSE);
-      Probe any;
 
       notification_center_register_schema (center, "stdout", schema);
       probe_init (&any, "any", NULL);
@@ -625,9 +625,9 @@ test_post_unknown_key_critical (void)
 {
   if (g_test_subprocess ())
     {
+      Probe any;
       g_autoptr(NotificationCenter) center = notification_center_new ();
       g_autoptr(NotificationSchema) schema = stdout_schema_new (FALSE);
-      Probe any;
 
       notification_center_register_schema (center, "stdout", schema);
       probe_init (&any, "any", NULL);
@@ -653,9 +653,9 @@ test_post_unknown_key_critical (void)
 static void
 test_post_valid_declared (void)
 {
+  Probe probe;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(NotificationSchema) schema = stdout_schema_new (FALSE);
-  Probe probe;
 
   notification_center_register_schema (center, "stdout", schema);
   probe_init (&probe, "p", NULL);

@@ -120,10 +120,10 @@ test_signal_detail_less (void)
 static void
 test_signal_order_after_observers (void)
 {
+  Probe o1, o2, o3;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GString) log = g_string_new ("");
   Handler h1, h2, h3;
-  Probe o1, o2, o3;
 
   handler_init (&h1, "h1", log);
   handler_init (&h2, "h2", log);
@@ -226,10 +226,10 @@ test_signal_has_observers_blocked (void)
 static void
 test_signal_emits_signal_false (void)
 {
+  Probe probe;
   g_autoptr(NotificationCenter) center = NULL;
   gboolean emits = TRUE;
   Handler h_all, h_detail;
-  Probe probe;
 
   center = g_object_new (NOTIFICATION_TYPE_CENTER, "emits-signal", FALSE, NULL);
   g_assert_false (notification_center_get_emits_signal (center));
@@ -354,9 +354,9 @@ reentrant_handler_cb (NotificationCenter *center,
 static void
 test_signal_reentrancy (void)
 {
+  Probe probe;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GString) log = g_string_new ("");
-  Probe probe;
   Reentrant r = { log, 0, &probe };
 
   probe_init (&probe, "o", log);

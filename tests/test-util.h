@@ -15,6 +15,12 @@ G_BEGIN_DECLS
  * destroy notifies, remembers the arguments of the last call and appends
  * its name to a shared log, so tests can compare call order as a string
  * ("a b c ").
+ *
+ * A center that still has observers runs their destroy notifies when it
+ * is finalized. So a stack Probe (or any stack struct given as user data
+ * with a destroy notify) is declared before a g_autoptr center: automatic
+ * cleanups run in reverse order of declaration, and the center is then
+ * finalized while the Probe is still in scope.
  */
 typedef struct
 {
