@@ -17,8 +17,6 @@
 /* Entries without observers kept for reuse, at most. */
 #define MAX_EMPTY_ENTRIES 64
 
-
-
 /* A list that lives on the stack while it holds a few items: removing
  * one observer allocates nothing for the work left after the lock. */
 typedef struct
@@ -220,7 +218,8 @@ registry_drop_entry_locked (NotificationRegistry   *self,
 }
 
 /* Lock held. Takes @observer out of the index, its entry's list, its
- * owner's watch and the id table; the caller removes it after unlocking. */
+ * owner's watch and the id table, and marks it removed; its destroy
+ * notify and its memory wait in @pending for the lock to be released. */
 static void
 registry_unlink_observer_locked (NotificationRegistry *self,
                                  NotificationObserver *observer,
@@ -242,7 +241,7 @@ registry_unlink_observer_locked (NotificationRegistry *self,
     entry->tail = prev;
 
   /* A few emptied entries of every sender stay, so that observing a
-   * type again (add, remove, add…) neither allocates nor hashes it. */
+   * type again (add, remove, add…) allocates and copies nothing. */
   if (entry->head == NULL)
     {
       if (entry->sender == NULL && self->n_empty_entries < MAX_EMPTY_ENTRIES)
