@@ -888,10 +888,13 @@ setup_post_match (Case *c)
   setup_common (c);
   c->f.user_info = user_info;
   c->f.type = MATCH_TYPE;
-  if (c->f.n == 0)
-    c->f.center = center_new (case_emits_signal (c));
-  else
-    c->f.center = g_object_ref (get_center (case_emits_signal (c), "types", c->f.n));
+  /* A center of its own also with f.n others: added to the center that
+   * the unobserved cases share, the matching observer would make their
+   * posts look up one more kind of key, and each +100k case would call
+   * the other two cases' matching observers as well. */
+  c->f.center = center_new (case_emits_signal (c));
+  if (c->f.n != 0)
+    add_other_types (c->f.center, c->f.n);
   notification_center_add_observer (c->f.center, MATCH_TYPE, the_sender,
                                     observer_cb, &c->f.counter, NULL);
 }

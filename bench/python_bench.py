@@ -190,7 +190,9 @@ def calibrate(case, goal_ns):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description='The Python cases of the libnotification benchmark '
+                    '(see doc/performance.md).')
     parser.add_argument('--quick', action='store_true',
                         help='1 ms per measurement, 2 repetitions (smoke test)')
     parser.add_argument('--reps', type=int, default=5)
