@@ -98,6 +98,5 @@ void  notification_ebr_retire       (NotificationEbrNode     *node,
                                      NotificationEbrFreeFunc  free_func);
 void  notification_ebr_reclaim      (void);
 void  notification_ebr_collect      (void);
-gsize notification_ebr_get_n_pending (void);
 
 G_END_DECLS

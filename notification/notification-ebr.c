@@ -38,9 +38,8 @@ gboolean _notification_ebr_asymmetric;
 
 static NotificationLock ebr_lock = NOTIFICATION_LOCK_INIT;
 static NotificationEbrThread *ebr_threads;         /* (atomic) head, append only */
-static NotificationEbrNode *ebr_garbage[3];        /* protected by ebr_lock */
-static gsize ebr_n_garbage[3];                     /* (atomic) written under ebr_lock */
-static gsize ebr_n_pending;                        /* (atomic) written under ebr_lock */
+static NotificationEbrNode *ebr_garbage[3];        /* (atomic) pushed without a lock, taken under ebr_lock */
+static gsize ebr_n_garbage[3];                     /* (atomic) about how many each list holds */
 
 static void
 ebr_thread_exit (gpointer data)
@@ -141,9 +140,7 @@ ebr_try_advance_locked (NotificationEbrNode **freed)
 
   /* Garbage retired during epoch - 1 is now unreachable for every reader. */
   slot = (epoch + 2) % 3;
-  *freed = ebr_garbage[slot];
-  __atomic_store_n (&ebr_n_pending, ebr_n_pending - ebr_n_garbage[slot], __ATOMIC_RELAXED);
-  ebr_garbage[slot] = NULL;
+  *freed = __atomic_exchange_n (&ebr_garbage[slot], NULL, __ATOMIC_ACQ_REL);
   __atomic_store_n (&ebr_n_garbage[slot], 0, __ATOMIC_RELAXED);
 
   return TRUE;
@@ -171,22 +168,24 @@ ebr_free_list (NotificationEbrNode *node)
  * anything itself, so it may be called with locks held: free functions
  * can run user code (a last g_object_unref()). Call
  * notification_ebr_reclaim() where no lock is held.
+ *
+ * Lock-free: the node goes onto the list of the epoch read here. If the
+ * epoch moves on meanwhile, the node lands on a list that is freed later
+ * than its own epoch's would be, never earlier: the read is sequentially
+ * consistent and comes after the object was unlinked.
  */
 void
 notification_ebr_retire (NotificationEbrNode     *node,
                          NotificationEbrFreeFunc  free_func)
 {
-  guint slot;
+  guint slot = __atomic_load_n (&_notification_ebr_epoch, __ATOMIC_SEQ_CST) % 3;
 
   node->free_func = free_func;
-
-  notification_lock (&ebr_lock);
-  slot = __atomic_load_n (&_notification_ebr_epoch, __ATOMIC_RELAXED) % 3;
-  node->next = ebr_garbage[slot];
-  ebr_garbage[slot] = node;
-  __atomic_store_n (&ebr_n_garbage[slot], ebr_n_garbage[slot] + 1, __ATOMIC_RELAXED);
-  __atomic_store_n (&ebr_n_pending, ebr_n_pending + 1, __ATOMIC_RELAXED);
-  notification_unlock (&ebr_lock);
+  node->next = __atomic_load_n (&ebr_garbage[slot], __ATOMIC_RELAXED);
+  while (!__atomic_compare_exchange_n (&ebr_garbage[slot], &node->next, node, TRUE,
+                                       __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+    ;
+  __atomic_add_fetch (&ebr_n_garbage[slot], 1, __ATOMIC_RELAXED);
 }
 
 /*
@@ -237,10 +236,4 @@ notification_ebr_collect (void)
       if (!advanced)
         break;
     }
-}
-
-gsize
-notification_ebr_get_n_pending (void)
-{
-  return __atomic_load_n (&ebr_n_pending, __ATOMIC_RELAXED);
 }
