@@ -102,6 +102,12 @@ void                  notification_registry_set_schema      (NotificationRegistr
 
 /* Which of the four kinds of key an entry has: a specific type and sender,
  * a type from every sender, every type from a sender, everything. */
+enum {
+  NOTIFICATION_KEY_TYPE_SENDER = 0,
+  NOTIFICATION_KEY_TYPE        = 1,
+  NOTIFICATION_KEY_SENDER      = 2,
+  NOTIFICATION_KEY_ANY         = 3,
+};
 #define NOTIFICATION_REGISTRY_KEY_KIND(type, sender) (((type) == NULL ? 2 : 0) | ((sender) == NULL ? 1 : 0))
 
 /* The unobserved path, inline in the post: the read section, the hash of
@@ -132,26 +138,27 @@ notification_registry_match_key (NotificationRegistry    *self,
  * an EBR read section: the entries stay valid until it ends. */
 static inline __attribute__((always_inline)) guint
 notification_registry_match (NotificationRegistry    *self,
-                const char              *type,
-                gconstpointer            sender,
-                NotificationIndexEntry **matches)
+                             const char              *type,
+                             gconstpointer            sender,
+                             NotificationIndexEntry **matches)
 {
   guint any_type_hash = notification_index_hash_type (NULL);
   guint type_hash = 0;
   guint n = 0;
 
   /* Hash the type only if some observer names a type. */
-  if (__atomic_load_n (&self->n_keys[NOTIFICATION_REGISTRY_KEY_KIND (type, sender)], __ATOMIC_RELAXED) != 0 ||
-      __atomic_load_n (&self->n_keys[NOTIFICATION_REGISTRY_KEY_KIND (type, NULL)], __ATOMIC_RELAXED) != 0)
+  if ((sender != NULL &&
+       __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_TYPE_SENDER], __ATOMIC_RELAXED) != 0) ||
+      __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_TYPE], __ATOMIC_RELAXED) != 0)
     type_hash = notification_index_hash_type (type);
 
   if (sender != NULL)
     {
-      notification_registry_match_key (self, NOTIFICATION_REGISTRY_KEY_KIND (type, sender), type, type_hash, sender, matches, &n);
-      notification_registry_match_key (self, NOTIFICATION_REGISTRY_KEY_KIND (NULL, sender), NULL, any_type_hash, sender, matches, &n);
+      notification_registry_match_key (self, NOTIFICATION_KEY_TYPE_SENDER, type, type_hash, sender, matches, &n);
+      notification_registry_match_key (self, NOTIFICATION_KEY_SENDER, NULL, any_type_hash, sender, matches, &n);
     }
-  notification_registry_match_key (self, NOTIFICATION_REGISTRY_KEY_KIND (type, NULL), type, type_hash, NULL, matches, &n);
-  notification_registry_match_key (self, NOTIFICATION_REGISTRY_KEY_KIND (NULL, NULL), NULL, any_type_hash, NULL, matches, &n);
+  notification_registry_match_key (self, NOTIFICATION_KEY_TYPE, type, type_hash, NULL, matches, &n);
+  notification_registry_match_key (self, NOTIFICATION_KEY_ANY, NULL, any_type_hash, NULL, matches, &n);
 
   return n;
 }
@@ -172,7 +179,7 @@ notification_registry_match (NotificationRegistry    *self,
  * Returns: `TRUE` if @center was referenced: the caller unrefs it when it
  *   is done with it
  */
-static inline gboolean
+static inline __attribute__((always_inline)) gboolean
 notification_registry_dispatch (NotificationRegistry *self,
                                 NotificationCenter   *center,
                                 gboolean              hold_center,
