@@ -431,7 +431,9 @@ notification_center_post_checked (NotificationCenter  *self,
  *
  * With nobody observing, this costs what [method@Center.has_observers]
  * costs and allocates nothing (building a two-key dictionary costs about
- * seventy unobserved posts).
+ * seventy unobserved posts). A dictionary that is not built is not
+ * checked against the type's schema either: the check happens whenever
+ * the post is received.
  */
 void
 notification_center_post_values (NotificationCenter *self,
