@@ -126,6 +126,10 @@ ebr_try_advance_locked (NotificationEbrNode **freed)
   NotificationEbrThread *thread;
   guint slot;
 
+  /* The mode is settled before any reader can use it: a reclaimer that
+   * read a stale "not asymmetric" would skip membarrier() while a reader
+   * already enters with a plain store. */
+  ebr_init_asymmetric ();
   ebr_heavy_barrier ();
 
   for (thread = g_atomic_pointer_get (&ebr_threads); thread != NULL; thread = thread->next)
