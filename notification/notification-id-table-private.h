@@ -2,8 +2,9 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * An open-addressing set of observers keyed by their id (ids only grow
- * and are never reused), for removal by id in O(1). Linear probing with
+ * An open-addressing set of the observers whose id does not name a slab
+ * cell (those tied to an owner or called on a main context, and every
+ * observer where gulong has 32 bits), keyed by id, for removal in O(1). Linear probing with
  * backward-shift deletion, so there are no tombstones to sweep. Used
  * under the registry lock only.
  */
@@ -16,7 +17,7 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  NotificationObserver **slots;   /* (owned) */
+  NotificationObserverExt **slots;   /* (owned) */
   gsize                  mask;
   gsize                  len;
 } NotificationIdTable;
@@ -24,12 +25,10 @@ typedef struct
 void                  notification_id_table_init   (NotificationIdTable  *self);
 void                  notification_id_table_clear  (NotificationIdTable  *self);
 void                  notification_id_table_add    (NotificationIdTable  *self,
-                                                    NotificationObserver *observer);
-NotificationObserver *notification_id_table_lookup (NotificationIdTable  *self,
+                                                    NotificationObserverExt *observer);
+NotificationObserverExt *notification_id_table_lookup (NotificationIdTable  *self,
                                                     gulong                id);
 void                  notification_id_table_remove (NotificationIdTable  *self,
-                                                    NotificationObserver *observer);
-NotificationObserver **notification_id_table_steal (NotificationIdTable  *self,
-                                                    gsize                *n_observers);
+                                                    NotificationObserverExt *observer);
 
 G_END_DECLS

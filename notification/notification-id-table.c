@@ -20,7 +20,7 @@ id_hash (gulong id)
 void
 notification_id_table_init (NotificationIdTable *self)
 {
-  self->slots = g_new0 (NotificationObserver *, MIN_SLOTS);
+  self->slots = g_new0 (NotificationObserverExt *, MIN_SLOTS);
   self->mask = MIN_SLOTS - 1;
   self->len = 0;
 }
@@ -34,9 +34,9 @@ notification_id_table_clear (NotificationIdTable *self)
 }
 
 static void
-id_table_place (NotificationObserver **slots,
+id_table_place (NotificationObserverExt **slots,
                 gsize                  mask,
-                NotificationObserver  *observer)
+                NotificationObserverExt *observer)
 {
   gsize i = id_hash (observer->id) & mask;
 
@@ -49,7 +49,7 @@ static void
 id_table_resize (NotificationIdTable *self,
                  gsize                n_slots)
 {
-  NotificationObserver **slots = g_new0 (NotificationObserver *, n_slots);
+  NotificationObserverExt **slots = g_new0 (NotificationObserverExt *, n_slots);
 
   for (gsize i = 0; i <= self->mask; i++)
     if (self->slots[i] != NULL)
@@ -62,7 +62,7 @@ id_table_resize (NotificationIdTable *self,
 
 void
 notification_id_table_add (NotificationIdTable  *self,
-                           NotificationObserver *observer)
+                           NotificationObserverExt *observer)
 {
   /* At most half full: probes stay short. */
   if ((self->len + 1) * 2 > self->mask + 1)
@@ -72,7 +72,7 @@ notification_id_table_add (NotificationIdTable  *self,
   self->len++;
 }
 
-NotificationObserver *
+NotificationObserverExt *
 notification_id_table_lookup (NotificationIdTable *self,
                               gulong               id)
 {
@@ -87,7 +87,7 @@ notification_id_table_lookup (NotificationIdTable *self,
 
 void
 notification_id_table_remove (NotificationIdTable  *self,
-                              NotificationObserver *observer)
+                              NotificationObserverExt *observer)
 {
   gsize i = id_hash (observer->id) & self->mask;
   gsize j;
@@ -115,24 +115,4 @@ notification_id_table_remove (NotificationIdTable  *self,
   /* A quarter of the slots at least in use, or shrink. */
   if (self->len * 8 < self->mask + 1 && self->mask + 1 > MIN_SLOTS)
     id_table_resize (self, (self->mask + 1) / 2);
-}
-
-/* Empties the table and returns its observers, in no order. */
-NotificationObserver **
-notification_id_table_steal (NotificationIdTable *self,
-                             gsize               *n_observers)
-{
-  NotificationObserver **observers = g_new (NotificationObserver *, self->len + 1);
-  gsize n = 0;
-
-  for (gsize i = 0; i <= self->mask; i++)
-    if (self->slots[i] != NULL)
-      observers[n++] = self->slots[i];
-  observers[n] = NULL;
-
-  g_free (self->slots);
-  notification_id_table_init (self);
-  *n_observers = n;
-
-  return observers;
 }

@@ -17,24 +17,32 @@
 #include "notification-center.h"
 #include "notification-index-private.h"
 #include "notification-lock-private.h"
+#include "notification-slab-private.h"
 
 G_BEGIN_DECLS
 
-#define NOTIFICATION_OBSERVER_REMOVED (1u << 31)
-#define NOTIFICATION_OBSERVER_EXT     (1u << 30)
-#define NOTIFICATION_OBSERVER_CALLS   (NOTIFICATION_OBSERVER_EXT - 1)
+/* An observer's state word: its sequence number (the order observers
+ * were added in; 46 bits, which at one add every 50 ns last more than a
+ * month before they wrap, and comparisons are wrap-safe beyond that for
+ * observers less than 2^45 adds apart), two flags and the number of its
+ * calls running (16 bits: recursion deeper than that is not supported). */
+#define NOTIFICATION_OBSERVER_CALLS   G_GUINT64_CONSTANT (0xffff)
+#define NOTIFICATION_OBSERVER_EXT     (G_GUINT64_CONSTANT (1) << 16)  /* immutable */
+#define NOTIFICATION_OBSERVER_REMOVED (G_GUINT64_CONSTANT (1) << 17)
+#define NOTIFICATION_OBSERVER_SEQ_SHIFT 18
+#define NOTIFICATION_OBSERVER_SEQ_MASK  ((G_GUINT64_CONSTANT (1) << (64 - NOTIFICATION_OBSERVER_SEQ_SHIFT)) - 1)
 
 typedef struct _NotificationObserverExt NotificationObserverExt;
 
+/* 56 bytes: a slab cell (notification-slab-private.h). The second word
+ * (@callback) is never NULL while the cell is allocated. */
 struct _NotificationObserver
 {
   /* Read by posting threads. */
   NotificationObserver *next;            /* (atomic) next in the entry's list */
-  gulong                id;
   NotificationCallback  callback;
   gpointer              user_data;
-  guint                 state;           /* (atomic) */
-  guint                 flags;           /* immutable: NOTIFICATION_OBSERVER_EXT */
+  guint64               state;           /* (atomic) sequence number, REMOVED, EXT, running calls */
 
   /* Writers only (registry lock); reused as the EBR node once unlinked. */
   union {
@@ -50,6 +58,7 @@ struct _NotificationObserver
 struct _NotificationObserverExt
 {
   NotificationObserver     base;
+  gulong                   id;
   gint                     ref_count;    /* (atomic) the index holds one, each scheduled delivery one */
 
   GMainContext            *context;      /* (owned) (nullable) */
@@ -64,9 +73,14 @@ struct _NotificationObserverExt
   NotificationObserverExt *owner_next;
 };
 
-NotificationObserver *notification_observer_new         (gulong                id,
+NotificationObserver *notification_observer_new         (NotificationSlab     *slab,
+                                                         guint64               seq,
+                                                         NotificationCallback  callback,
+                                                         gpointer              user_data,
+                                                         GDestroyNotify        destroy,
+                                                         guint32              *cell);
+NotificationObserver *notification_observer_new_ext     (guint64               seq,
                                                          GMainContext         *context,
-                                                         gboolean              owned,
                                                          NotificationCenter   *center,
                                                          NotificationCallback  callback,
                                                          gpointer              user_data,
@@ -83,7 +97,32 @@ void                  notification_observer_finish_remove (NotificationObserver 
 static inline gboolean
 notification_observer_is_ext (NotificationObserver *self)
 {
-  return (self->flags & NOTIFICATION_OBSERVER_EXT) != 0;
+  return (__atomic_load_n (&self->state, __ATOMIC_RELAXED) & NOTIFICATION_OBSERVER_EXT) != 0;
+}
+
+static inline guint64
+notification_observer_get_seq (const NotificationObserver *self)
+{
+  return __atomic_load_n (&self->state, __ATOMIC_RELAXED) >> NOTIFICATION_OBSERVER_SEQ_SHIFT;
+}
+
+/* Whether sequence number @a comes before @b, allowing for wrapping. */
+static inline gboolean
+notification_observer_seq_before (guint64 a,
+                                  guint64 b)
+{
+  guint64 d = (a - b) & NOTIFICATION_OBSERVER_SEQ_MASK;
+
+  return d != 0 && d > (NOTIFICATION_OBSERVER_SEQ_MASK >> 1);
+}
+
+/* Whether @a was added before @b. */
+static inline gboolean
+notification_observer_before (const NotificationObserver *a,
+                              const NotificationObserver *b)
+{
+  return notification_observer_seq_before (notification_observer_get_seq (a),
+                                           notification_observer_get_seq (b));
 }
 
 G_END_DECLS

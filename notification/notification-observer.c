@@ -11,6 +11,10 @@
  * posts faster than the main thread can follow must not keep it busy. */
 #define DELIVERY_BATCH 64
 
+/* Seven words: a slab cell with no rounding (see the memory figures in
+ * doc/performance.md). */
+G_STATIC_ASSERT (sizeof (NotificationObserver) == 7 * sizeof (gpointer));
+
 typedef struct
 {
   char     *type;       /* (owned) */
@@ -50,39 +54,47 @@ observer_ext_unref (NotificationObserverExt *self)
   g_free (self);
 }
 
+/* A plain observer: a slab cell. */
 NotificationObserver *
-notification_observer_new (gulong                id,
-                           GMainContext         *context,
-                           gboolean              owned,
-                           NotificationCenter   *center,
+notification_observer_new (NotificationSlab     *slab,
+                           guint64               seq,
                            NotificationCallback  callback,
                            gpointer              user_data,
-                           GDestroyNotify        destroy)
+                           GDestroyNotify        destroy,
+                           guint32              *cell)
 {
-  NotificationObserver *self;
+  NotificationObserver *self = notification_slab_alloc (slab, cell);
 
-  if (context != NULL || owned)
+  self->state = seq << NOTIFICATION_OBSERVER_SEQ_SHIFT;
+  self->callback = callback;
+  self->user_data = user_data;
+  self->destroy = destroy;
+
+  return self;
+}
+
+/* An observer tied to an owner or called on a main context. */
+NotificationObserver *
+notification_observer_new_ext (guint64               seq,
+                               GMainContext         *context,
+                               NotificationCenter   *center,
+                               NotificationCallback  callback,
+                               gpointer              user_data,
+                               GDestroyNotify        destroy)
+{
+  NotificationObserverExt *ext = g_new0 (NotificationObserverExt, 1);
+  NotificationObserver *self = &ext->base;
+
+  ext->ref_count = 1;
+  if (context != NULL)
     {
-      NotificationObserverExt *ext = g_new0 (NotificationObserverExt, 1);
-
-      ext->ref_count = 1;
-      if (context != NULL)
-        {
-          ext->context = g_main_context_ref (context);
-          g_weak_ref_init (&ext->center, center);
-        }
-      notification_lock_init (&ext->queue_lock);
-      g_queue_init (&ext->queue);
-
-      self = &ext->base;
-      self->flags = NOTIFICATION_OBSERVER_EXT;
+      ext->context = g_main_context_ref (context);
+      g_weak_ref_init (&ext->center, center);
     }
-  else
-    {
-      self = g_new0 (NotificationObserver, 1);
-    }
+  notification_lock_init (&ext->queue_lock);
+  g_queue_init (&ext->queue);
 
-  self->id = id;
+  self->state = (seq << NOTIFICATION_OBSERVER_SEQ_SHIFT) | NOTIFICATION_OBSERVER_EXT;
   self->callback = callback;
   self->user_data = user_data;
   self->destroy = destroy;
@@ -100,7 +112,7 @@ observer_destroy (NotificationObserver *self)
 static inline gboolean
 observer_begin_call (NotificationObserver *self)
 {
-  guint state = __atomic_load_n (&self->state, __ATOMIC_RELAXED);
+  guint64 state = __atomic_load_n (&self->state, __ATOMIC_RELAXED);
 
   do
     {
@@ -116,7 +128,9 @@ observer_begin_call (NotificationObserver *self)
 static inline void
 observer_end_call (NotificationObserver *self)
 {
-  if (__atomic_sub_fetch (&self->state, 1, __ATOMIC_ACQ_REL) == NOTIFICATION_OBSERVER_REMOVED)
+  guint64 state = __atomic_sub_fetch (&self->state, 1, __ATOMIC_ACQ_REL);
+
+  if ((state & (NOTIFICATION_OBSERVER_REMOVED | NOTIFICATION_OBSERVER_CALLS)) == NOTIFICATION_OBSERVER_REMOVED)
     observer_destroy (self);
 }
 
@@ -216,7 +230,7 @@ observer_free (NotificationEbrNode *node)
   if (notification_observer_is_ext (self))
     observer_ext_unref ((NotificationObserverExt *) self);
   else
-    g_free (self);
+    notification_slab_free (self);
 }
 
 /*
@@ -234,7 +248,7 @@ observer_free (NotificationEbrNode *node)
 gboolean
 notification_observer_mark_removed (NotificationObserver *self)
 {
-  guint old = __atomic_fetch_or (&self->state, NOTIFICATION_OBSERVER_REMOVED, __ATOMIC_ACQ_REL);
+  guint64 old = __atomic_fetch_or (&self->state, NOTIFICATION_OBSERVER_REMOVED, __ATOMIC_ACQ_REL);
 
   g_assert ((old & NOTIFICATION_OBSERVER_REMOVED) == 0);
 

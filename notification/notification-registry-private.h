@@ -16,6 +16,7 @@
 #include "notification-id-table-private.h"
 #include "notification-index-private.h"
 #include "notification-lock-private.h"
+#include "notification-slab-private.h"
 
 G_BEGIN_DECLS
 
@@ -27,7 +28,7 @@ struct _NotificationRegistry
   guint              n_observers;  /* (atomic) */
   guint              n_schemas;    /* (atomic) */
   guint              n_keys[4];    /* (atomic) entries of each key kind */
-  gulong             last_id;      /* (atomic) the newest observer's id */
+  guint64            last_seq;     /* (atomic) the newest observer's sequence number */
   NotificationIndex *index;        /* observers' entries */
   NotificationIndex *schemas;      /* schema entries, keyed by (type, NULL) */
 
@@ -35,7 +36,8 @@ struct _NotificationRegistry
   NotificationLock   lock;
 
   /* Protected by @lock. */
-  NotificationIdTable observers;   /* every observer, by id */
+  NotificationSlab  *slab;         /* (owned) the plain observers' cells */
+  NotificationIdTable ext_observers; /* the other observers, by id */
   GHashTable        *watches;      /* (element-type GObject NotificationWatch) object → watch */
   guint              n_empty_entries; /* entries of every sender kept without observers */
   gboolean           shut_down;

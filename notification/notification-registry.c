@@ -14,8 +14,26 @@
 
 #define KEY_KIND(type, sender) NOTIFICATION_REGISTRY_KEY_KIND (type, sender)
 
+/* Counters read by posting threads without the lock and written only
+ * under it: a plain read and a release store, no locked instruction. */
+#define COUNTER_ADD(counter, delta) \
+  __atomic_store_n (&(counter), (counter) + (delta), __ATOMIC_RELEASE)
+
 /* Entries without observers kept for reuse, at most. */
 #define MAX_EMPTY_ENTRIES 64
+
+/* Where gulong has 64 bits, a plain observer's id is the low 32 bits of
+ * its sequence number (high half) and its slab cell + 1 (low half):
+ * removal by id finds the cell, with no table. Other observers have a low
+ * half of 0 and sit in the id table. */
+#if GLIB_SIZEOF_LONG >= 8
+# define SLAB_IDS 1
+# define ID_CELL(id) ((guint32) ((id) & G_MAXUINT32))
+# define ID_SEQ(id)  ((guint32) ((id) >> 32))
+# define MAKE_ID(seq, cell_plus_one) (((gulong) ((seq) & G_MAXUINT32) << 32) | (cell_plus_one))
+#else
+# define SLAB_IDS 0
+#endif
 
 /* A list that lives on the stack while it holds a few items: removing
  * one observer allocates nothing for the work left after the lock. */
@@ -84,7 +102,7 @@ pending_compare_id (gconstpointer a,
   const NotificationObserver *oa = pending_observer (*(gpointer const *) a);
   const NotificationObserver *ob = pending_observer (*(gpointer const *) b);
 
-  return (oa->id > ob->id) - (oa->id < ob->id);
+  return notification_observer_before (oa, ob) ? -1 : notification_observer_before (ob, oa);
 }
 
 /* Lock held, the observer unlinked: from now on no call of it starts.
@@ -136,7 +154,8 @@ notification_registry_new (void)
   notification_lock_init (&self->lock);
   self->index = notification_index_new ();
   self->schemas = notification_index_new ();
-  notification_id_table_init (&self->observers);
+  notification_id_table_init (&self->ext_observers);
+  self->slab = notification_slab_new (sizeof (NotificationObserver));
   self->watches = g_hash_table_new (NULL, NULL);
 
   return self;
@@ -156,12 +175,13 @@ notification_registry_unref (NotificationRegistry *self)
   if (!g_atomic_int_dec_and_test (&self->ref_count))
     return;
 
-  g_assert (self->observers.len == 0);
+  g_assert (self->ext_observers.len == 0);
   g_assert (g_hash_table_size (self->watches) == 0);
 
   notification_index_free (self->index);
   notification_index_free (self->schemas);
-  notification_id_table_clear (&self->observers);
+  notification_id_table_clear (&self->ext_observers);
+  notification_slab_unref (self->slab);
   g_hash_table_unref (self->watches);
   notification_lock_clear (&self->lock);
   g_free (self);
@@ -206,7 +226,7 @@ registry_drop_entry_locked (NotificationRegistry   *self,
   NotificationWatch *watch = entry->watch;
 
   notification_index_remove (self->index, entry);
-  g_atomic_int_add (&self->n_keys[KEY_KIND (entry->type, entry->sender)], -1);
+  COUNTER_ADD (self->n_keys[KEY_KIND (entry->type, entry->sender)], -1);
 
   if (watch != NULL)
     {
@@ -262,8 +282,9 @@ registry_unlink_observer_locked (NotificationRegistry *self,
         }
     }
 
-  notification_id_table_remove (&self->observers, observer);
-  g_atomic_int_add (&self->n_observers, -1);
+  if (notification_observer_is_ext (observer))
+    notification_id_table_remove (&self->ext_observers, (NotificationObserverExt *) observer);
+  COUNTER_ADD (self->n_observers, -1);
   pending_remove_observer (pending, observer);
 }
 
@@ -280,13 +301,36 @@ notification_registry_add (NotificationRegistry *self,
 {
   NotificationIndexEntry *entry;
   NotificationObserver *observer;
+  guint64 seq;
   gulong id;
 
   notification_lock (&self->lock);
 
-  id = self->last_id + 1;
-  observer = notification_observer_new (id, context, owner != NULL, center,
-                                        callback, user_data, destroy);
+  /* Ids are never 0: neither are the low 32 bits of a sequence number. */
+  seq = (self->last_seq + 1) & NOTIFICATION_OBSERVER_SEQ_MASK;
+  if ((seq & G_MAXUINT32) == 0)
+    seq++;
+
+#if SLAB_IDS
+  if (owner == NULL && context == NULL)
+    {
+      guint32 cell;
+
+      observer = notification_observer_new (self->slab, seq, callback, user_data, destroy, &cell);
+      id = MAKE_ID (seq, cell + 1);
+    }
+  else
+#endif
+    {
+      observer = notification_observer_new_ext (seq, context, center, callback, user_data, destroy);
+#if SLAB_IDS
+      id = MAKE_ID (seq, 0);
+#else
+      id = (gulong) seq;
+#endif
+      ((NotificationObserverExt *) observer)->id = id;
+      notification_id_table_add (&self->ext_observers, (NotificationObserverExt *) observer);
+    }
 
   entry = notification_index_lookup (self->index,
                                      notification_index_hash (notification_index_hash_type (type), sender),
@@ -296,7 +340,7 @@ notification_registry_add (NotificationRegistry *self,
       entry = notification_index_add (self->index, type, sender);
       if (sender != NULL)
         notification_watch_link_entry (registry_watch_locked (self, sender), entry);
-      g_atomic_int_inc (&self->n_keys[KEY_KIND (type, sender)]);
+      COUNTER_ADD (self->n_keys[KEY_KIND (type, sender)], 1);
     }
   else if (entry->head == NULL)
     {
@@ -315,15 +359,43 @@ notification_registry_add (NotificationRegistry *self,
     notification_watch_link_owned (registry_watch_locked (self, owner),
                                    (NotificationObserverExt *) observer);
 
-  notification_id_table_add (&self->observers, observer);
-  g_atomic_int_inc (&self->n_observers);
-  __atomic_store_n (&self->last_id, id, __ATOMIC_RELEASE);
+  COUNTER_ADD (self->n_observers, 1);
+  __atomic_store_n (&self->last_seq, seq, __ATOMIC_RELEASE);
 
   notification_unlock (&self->lock);
 
   notification_ebr_reclaim ();
 
   return id;
+}
+
+#if SLAB_IDS
+/* Slab lock held: whether @cell holds the live plain observer of @id. */
+static gboolean
+observer_cell_matches (gconstpointer cell,
+                       gconstpointer data)
+{
+  const NotificationObserver *observer = cell;
+  gulong id = *(const gulong *) data;
+  guint64 state = __atomic_load_n (&observer->state, __ATOMIC_RELAXED);
+
+  return observer->callback != NULL &&
+         (guint32) (state >> NOTIFICATION_OBSERVER_SEQ_SHIFT) == ID_SEQ (id) &&
+         (state & (NOTIFICATION_OBSERVER_REMOVED | NOTIFICATION_OBSERVER_EXT)) == 0;
+}
+#endif
+
+/* Lock held. The observer of @id, or NULL if it is gone already. */
+static NotificationObserver *
+registry_lookup_locked (NotificationRegistry *self,
+                        gulong                id)
+{
+#if SLAB_IDS
+  if (ID_CELL (id) != 0)
+    return notification_slab_lookup (self->slab, ID_CELL (id) - 1, observer_cell_matches, &id);
+#endif
+
+  return (NotificationObserver *) notification_id_table_lookup (&self->ext_observers, id);
 }
 
 void
@@ -335,7 +407,8 @@ notification_registry_remove (NotificationRegistry *self,
 
   pending_init (&pending);
   notification_lock (&self->lock);
-  observer = notification_id_table_lookup (&self->observers, id);
+  notification_slab_drain (self->slab);
+  observer = registry_lookup_locked (self, id);
   if (observer != NULL)
     registry_unlink_observer_locked (self, observer, &pending);
   notification_unlock (&self->lock);
@@ -350,14 +423,26 @@ registry_clear_locked (NotificationRegistry *self,
 {
   GHashTableIter iter;
   gpointer value;
-  NotificationObserver **observers;
-  gsize n_observers;
   GPtrArray *entries;
 
+  /* Every observer is on the list of exactly one entry. The lists stay as
+   * they are for the readers still on them. */
   entries = notification_index_steal_all (self->index);
   for (guint i = 0; i < entries->len; i++)
     {
       NotificationIndexEntry *entry = g_ptr_array_index (entries, i);
+
+      for (NotificationObserver *observer = entry->head; observer != NULL; observer = observer->next)
+        {
+          if (notification_observer_is_ext (observer))
+            {
+              NotificationObserverExt *ext = (NotificationObserverExt *) observer;
+
+              if (ext->owner_watch != NULL)
+                notification_watch_unlink_owned (ext->owner_watch, ext);
+            }
+          pending_remove_observer (pending, observer);
+        }
 
       if (entry->watch != NULL)
         notification_watch_unlink_entry (entry->watch, entry);
@@ -368,21 +453,8 @@ registry_clear_locked (NotificationRegistry *self,
     g_atomic_int_set (&self->n_keys[i], 0);
   self->n_empty_entries = 0;
 
-  observers = notification_id_table_steal (&self->observers, &n_observers);
-  for (gsize i = 0; i < n_observers; i++)
-    {
-      NotificationObserver *observer = observers[i];
-
-      if (notification_observer_is_ext (observer))
-        {
-          NotificationObserverExt *ext = (NotificationObserverExt *) observer;
-
-          if (ext->owner_watch != NULL)
-            notification_watch_unlink_owned (ext->owner_watch, ext);
-        }
-      pending_remove_observer (pending, observer);
-    }
-  g_free (observers);
+  notification_id_table_clear (&self->ext_observers);
+  notification_id_table_init (&self->ext_observers);
   g_atomic_int_set (&self->n_observers, 0);
 
   g_hash_table_iter_init (&iter, self->watches);
@@ -499,8 +571,8 @@ notification_registry_has (NotificationRegistry *self,
 }
 
 /* Calls the observers of @matches in the order they were added, merging
- * the (at most four) lists by id. Observers added after the post started
- * have a larger id than the newest one seen at its start and are not
+ * the (at most four) lists by sequence number. Observers added after the
+ * post started come after the newest one seen at its start and are not
  * called; removed ones are skipped by their state. Nothing is copied.
  * Out of line: the unobserved path stays small. Inside an EBR read
  * section. */
@@ -514,7 +586,7 @@ notification_registry_deliver (NotificationRegistry    *self,
                   GVariant                *user_info)
 {
   NotificationObserver *cursors[4];
-  gulong last_id = __atomic_load_n (&self->last_id, __ATOMIC_ACQUIRE);
+  guint64 last_seq = __atomic_load_n (&self->last_seq, __ATOMIC_ACQUIRE);
 
   for (guint i = 0; i < n_matches; i++)
     cursors[i] = __atomic_load_n (&matches[i]->head, __ATOMIC_ACQUIRE);
@@ -525,8 +597,9 @@ notification_registry_deliver (NotificationRegistry    *self,
       guint best = 0;
 
       for (guint i = 0; i < n_matches; i++)
-        if (cursors[i] != NULL && cursors[i]->id <= last_id &&
-            (observer == NULL || cursors[i]->id < observer->id))
+        if (cursors[i] != NULL &&
+            !notification_observer_seq_before (last_seq, notification_observer_get_seq (cursors[i])) &&
+            (observer == NULL || notification_observer_before (cursors[i], observer)))
           {
             observer = cursors[i];
             best = i;
@@ -607,14 +680,14 @@ notification_registry_set_schema (NotificationRegistry *self,
     {
       notification_index_remove (self->schemas, entry);
       notification_index_entry_retire (entry);
-      g_atomic_int_add (&self->n_schemas, -1);
+      COUNTER_ADD (self->n_schemas, -1);
     }
 
   if (schema != NULL && !self->shut_down)
     {
       entry = notification_index_add (self->schemas, type, NULL);
       entry->schema = g_object_ref (schema);
-      g_atomic_int_inc (&self->n_schemas);
+      COUNTER_ADD (self->n_schemas, 1);
     }
 
   notification_unlock (&self->lock);
