@@ -33,7 +33,7 @@ struct _NotificationIndexEntry
   char                   *type;          /* (owned) (nullable): NULL is every type */
   gconstpointer           sender;        /* (nullable): NULL is every sender */
 
-  /* Observers of this key, in id order (the order they were added). */
+  /* Observers of this key, in the order they were added. */
   NotificationObserver   *head;          /* (atomic) */
   NotificationObserver   *tail;          /* protected by the registry lock */
 
