@@ -12,6 +12,12 @@
 #define CHUNK_SIZE   8192
 #define HEADER_SIZE  64
 
+/* Fresh cells are handed out this many cells apart (modulo the chunk):
+ * objects allocated one after the other, which different threads may
+ * write at the same time (an observer's state word on every call), do
+ * not share a cache line. */
+#define FRESH_STRIDE 8
+
 typedef struct _Chunk Chunk;
 
 /* At the start of each chunk; the cells follow at HEADER_SIZE. Written
@@ -21,7 +27,7 @@ struct _Chunk
   NotificationSlab *slab;
   guint             index;       /* in slab->chunks */
   guint             n_used;      /* cells handed out and not drained back */
-  guint             n_fresh;     /* cells never handed out, at the end */
+  guint             n_fresh;     /* cells never handed out (zeroed) */
   gboolean          has_room_listed;
   gpointer          free_cells;  /* drained cells, linked through their first word */
   Chunk            *prev;        /* in slab->with_room */
@@ -38,6 +44,7 @@ struct _NotificationSlab
   /* Protected by the owner's lock. */
   gsize             cell_size;
   guint             cells_per_chunk;
+  guint             stride;      /* coprime with cells_per_chunk */
   GPtrArray        *chunks;      /* (element-type Chunk) (nullable elements) by index */
   Chunk            *with_room;   /* chunks with a free cell */
 };
@@ -52,6 +59,8 @@ notification_slab_new (gsize cell_size)
   self->ref_count = 1;
   self->cell_size = cell_size;
   self->cells_per_chunk = (CHUNK_SIZE - HEADER_SIZE) / cell_size;
+  /* A power of two is coprime with an odd count. */
+  self->stride = self->cells_per_chunk % 2 != 0 ? FRESH_STRIDE : 1;
   self->chunks = g_ptr_array_new ();
 
   return self;
@@ -112,11 +121,8 @@ slab_unlist_room (NotificationSlab *self,
 static Chunk *
 slab_add_chunk (NotificationSlab *self)
 {
-  Chunk *chunk = g_aligned_alloc (1, CHUNK_SIZE, CHUNK_SIZE);
+  Chunk *chunk = g_aligned_alloc0 (1, CHUNK_SIZE, CHUNK_SIZE);
   guint index;
-
-  /* Cells are cleared when handed out: only the header here. */
-  memset (chunk, 0, sizeof (Chunk));
 
   /* Reuse the index of a chunk that was given back. */
   for (index = 0; index < self->chunks->len; index++)
@@ -200,7 +206,9 @@ notification_slab_alloc (NotificationSlab *self,
     }
   else
     {
-      cell = chunk_cell (chunk, self->cells_per_chunk - chunk->n_fresh);
+      guint fresh = self->cells_per_chunk - chunk->n_fresh;
+
+      cell = chunk_cell (chunk, (fresh * self->stride) % self->cells_per_chunk);
       chunk->n_fresh--;
     }
   if (++chunk->n_used == self->cells_per_chunk)
@@ -237,7 +245,8 @@ notification_slab_free (gpointer cell)
 /*
  * notification_slab_lookup:
  * @index: a cell index, perhaps stale
- * @match: tells whether the cell is the one wanted (it may be free)
+ * @match: tells whether the cell is the one wanted (it may be free, or
+ *   never handed out and zeroed)
  *
  * Owner's lock held.
  *
@@ -254,9 +263,9 @@ notification_slab_lookup (NotificationSlab      *self,
   Chunk *chunk;
   gpointer cell;
 
+  /* A cell never handed out is zeroed: @match rejects it. */
   if (chunk_index >= self->chunks->len ||
-      (chunk = g_ptr_array_index (self->chunks, chunk_index)) == NULL ||
-      cell_index >= self->cells_per_chunk - chunk->n_fresh)
+      (chunk = g_ptr_array_index (self->chunks, chunk_index)) == NULL)
     return NULL;
 
   cell = chunk_cell (chunk, cell_index);
