@@ -302,6 +302,10 @@ center_post (NotificationCenter  *self,
  * otherwise this is a programmer error, reported as a critical warning,
  * and nobody receives the notification. Use [method@Center.post_checked]
  * for data that comes from outside the program.
+ *
+ * A post nobody would receive returns after a few loads (and, when the
+ * center emits the signal, one query to GLib): @sender is then not
+ * checked.
  */
 void
 notification_center_post (NotificationCenter *self,
@@ -315,14 +319,24 @@ notification_center_post (NotificationCenter *self,
                 NOTIFICATION_IS_CENTER (self) &&
                 type != NULL && *type != '\0'))
     {
-      /* Nobody can receive the post and there is nothing to consume or
-       * check: the Boss Hog case costs a few loads. */
-      if (!self->emits_signal &&
-          !notification_registry_has_any (self->registry) &&
+      /* No observer and no schema: only the signal may want the post
+       * (the Boss Hog case costs a few loads, and GLib's query if the
+       * center emits the signal). */
+      if (!notification_registry_has_any (self->registry) &&
           !notification_registry_has_schemas (self->registry))
-        return;
+        {
+          GQuark detail = 0;
 
-      if (G_LIKELY (sender == NULL || G_IS_OBJECT (sender)))
+          if (!center_signal_wanted (self, type, &detail))
+            return;
+
+          if (G_LIKELY (sender == NULL || G_IS_OBJECT (sender)))
+            {
+              g_signal_emit (self, signals[NOTIFICATION], detail, type, sender, NULL);
+              return;
+            }
+        }
+      else if (G_LIKELY (sender == NULL || G_IS_OBJECT (sender)))
         {
           if (!center_post (self, type, sender, NULL, &error))
             {
