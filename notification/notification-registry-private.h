@@ -95,9 +95,6 @@ gboolean              notification_registry_validate        (NotificationRegistr
 NotificationSchema   *notification_registry_dup_schema      (NotificationRegistry *self,
                                                              const char           *type);
 
-void                  notification_registry_watch_notify    (gpointer              data,
-                                                             GObject              *where_the_object_was);
-
 void                  notification_registry_set_schema      (NotificationRegistry *self,
                                                              const char           *type,
                                                              NotificationSchema   *schema);

@@ -49,7 +49,6 @@ typedef struct
 typedef struct
 {
   PendingList removed;   /* observers already marked removed; see DESTROY_OURS */
-  PendingList detached;  /* watches to detach */
 } Pending;
 
 /* Tags a removed observer whose destroy notify is ours to run: no call of
@@ -62,9 +61,6 @@ pending_init (Pending *pending)
   pending->removed.items = pending->removed.inline_items;
   pending->removed.len = 0;
   pending->removed.size = G_N_ELEMENTS (pending->removed.inline_items);
-  pending->detached.items = pending->detached.inline_items;
-  pending->detached.len = 0;
-  pending->detached.size = G_N_ELEMENTS (pending->detached.inline_items);
 }
 
 static void
@@ -121,7 +117,7 @@ pending_remove_observer (Pending              *pending,
 }
 
 /* Runs what was left for after the lock: destroy notifies (user code,
- * in the order the observers were added) and weak reference removal. */
+ * in the order the observers were added). */
 static void
 pending_finish (Pending *pending)
 {
@@ -136,11 +132,7 @@ pending_finish (Pending *pending)
                                            ((guintptr) item & DESTROY_OURS) != 0);
     }
 
-  for (guint i = 0; i < pending->detached.len; i++)
-    notification_watch_finish_detach (pending->detached.items[i]);
-
   pending_list_clear (&pending->removed);
-  pending_list_clear (&pending->detached);
 
   notification_ebr_reclaim ();
 }
@@ -187,7 +179,11 @@ notification_registry_unref (NotificationRegistry *self)
   g_free (self);
 }
 
-/* The watch of @object, made on first use. Lock held. */
+static void registry_watch_vanished (NotificationWatch *watch,
+                                     gpointer           data);
+
+/* The watch of @object, made on first use. Lock held. It stays, empty or
+ * not, until @object is disposed (see notification-watch-private.h). */
 static NotificationWatch *
 registry_watch_locked (NotificationRegistry *self,
                        GObject              *object)
@@ -196,25 +192,13 @@ registry_watch_locked (NotificationRegistry *self,
 
   if (watch == NULL)
     {
-      watch = notification_watch_new (self, object);
+      watch = notification_watch_new (object, registry_watch_vanished,
+                                      notification_registry_ref (self),
+                                      (GDestroyNotify) notification_registry_unref);
       g_hash_table_insert (self->watches, object, watch);
     }
 
   return watch;
-}
-
-/* Lock held. Stops watching an object nothing refers to any more. */
-static void
-registry_release_watch_locked (NotificationRegistry *self,
-                               NotificationWatch    *watch,
-                               Pending              *pending)
-{
-  if (watch == NULL || !notification_watch_is_empty (watch) || watch->detached)
-    return;
-
-  g_hash_table_remove (self->watches, watch->object);
-  notification_watch_begin_detach (watch);
-  pending_list_add (&pending->detached, watch);
 }
 
 /* Lock held. Unlinks @entry, which has no observer left, from the index. */
@@ -229,10 +213,7 @@ registry_drop_entry_locked (NotificationRegistry   *self,
   COUNTER_ADD (self->n_keys[KEY_KIND (entry->type, entry->sender)], -1);
 
   if (watch != NULL)
-    {
-      notification_watch_unlink_entry (watch, entry);
-      registry_release_watch_locked (self, watch, pending);
-    }
+    notification_watch_unlink_entry (watch, entry);
 
   notification_index_entry_retire (entry);
 }
@@ -276,10 +257,7 @@ registry_unlink_observer_locked (NotificationRegistry *self,
       NotificationWatch *watch = ext->owner_watch;
 
       if (watch != NULL)
-        {
-          notification_watch_unlink_owned (watch, ext);
-          registry_release_watch_locked (self, watch, pending);
-        }
+        notification_watch_unlink_owned (watch, ext);
     }
 
   if (notification_observer_is_ext (observer))
@@ -421,8 +399,6 @@ static void
 registry_clear_locked (NotificationRegistry *self,
                        Pending              *pending)
 {
-  GHashTableIter iter;
-  gpointer value;
   GPtrArray *entries;
 
   /* Every observer is on the list of exactly one entry. The lists stay as
@@ -456,14 +432,6 @@ registry_clear_locked (NotificationRegistry *self,
   notification_id_table_clear (&self->ext_observers);
   notification_id_table_init (&self->ext_observers);
   g_atomic_int_set (&self->n_observers, 0);
-
-  g_hash_table_iter_init (&iter, self->watches);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      notification_watch_begin_detach (value);
-      pending_list_add (&pending->detached, value);
-      g_hash_table_iter_remove (&iter);
-    }
 }
 
 void
@@ -484,9 +452,9 @@ notification_registry_remove_all (NotificationRegistry *self)
  * notification_registry_shutdown:
  *
  * Called when the center is finalized: removes every observer (running
- * the destroy notifies), the schemas and the weak references. A sender or
- * owner that is being finalized on another thread right now keeps the
- * registry alive until its weak notify has run.
+ * the destroy notifies) and the schemas. The watches stop being the
+ * registry's: each stays on its object, keeping the registry alive, until
+ * the object is disposed (see notification-watch-private.h).
  */
 void
 notification_registry_shutdown (NotificationRegistry *self)
@@ -498,6 +466,7 @@ notification_registry_shutdown (NotificationRegistry *self)
   notification_lock (&self->lock);
   self->shut_down = TRUE;
   registry_clear_locked (self, &pending);
+  g_hash_table_remove_all (self->watches);
   schemas = notification_index_steal_all (self->schemas);
   g_atomic_int_set (&self->n_schemas, 0);
   notification_unlock (&self->lock);
@@ -512,27 +481,25 @@ notification_registry_shutdown (NotificationRegistry *self)
 }
 
 /*
- * notification_registry_watch_notify:
+ * registry_watch_vanished:
  *
- * The weak notify of a watched sender or owner: removes every observer of
- * that sender and every observer tied to that owner, while the object is
- * being finalized, so that a new object at the same address starts clean.
+ * A watched sender or owner is being disposed: removes every observer of
+ * that sender and every observer tied to that owner, so that a new object
+ * at the same address starts clean. The watch is the registry's only if
+ * its table still holds it: after the registry shut down, or when a
+ * disposed object was observed again (a new watch), it holds nothing.
  */
-void
-notification_registry_watch_notify (gpointer  data,
-                                    GObject  *where_the_object_was)
+static void
+registry_watch_vanished (NotificationWatch *watch,
+                         gpointer           data)
 {
-  NotificationWatch *watch = data;
-  NotificationRegistry *self = watch->registry;
+  NotificationRegistry *self = data;
   Pending pending;
 
   pending_init (&pending);
   notification_lock (&self->lock);
-  if (!watch->detached)
+  if (g_hash_table_lookup (self->watches, watch->object) == watch)
     {
-      /* Detached first, so unlinking the last observer does not try to
-       * release the watch a second time. */
-      watch->detached = TRUE;
       g_hash_table_remove (self->watches, watch->object);
 
       while (watch->entries != NULL)
@@ -540,10 +507,10 @@ notification_registry_watch_notify (gpointer  data,
       while (watch->owned != NULL)
         registry_unlink_observer_locked (self, &watch->owned->base, &pending);
     }
+  g_assert (notification_watch_is_empty (watch));
   notification_unlock (&self->lock);
 
   pending_finish (&pending);
-  notification_watch_unref (watch);
 }
 
 guint

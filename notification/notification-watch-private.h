@@ -4,40 +4,56 @@
  *
  * A registry watches each object that observers name as their sender or
  * owner with one GObject weak reference, whatever the number of those
- * observers. When the object is finalized, the watch's lists give the
- * observers to remove without looking at any other observer.
+ * observers. When the object is disposed, the watch calls back with its
+ * lists, which give the observers to remove without looking at any other
+ * observer.
  *
- * Ownership: the weak reference holds one reference on the watch. When
- * the registry stops watching (begin_detach, under its lock) it takes a
- * second one; finish_detach (without the lock) removes the weak reference
- * if the object is still alive, else leaves the first reference to the
- * weak notify that is about to run on the finalizing thread.
+ * The weak reference is never removed while the object lives: the watch
+ * stays, empty, when the object's observers are removed, and is reused
+ * when the object is observed again. Removing a weak reference is not
+ * safe while the object is being disposed (on this thread, from a weak
+ * notify registered before ours, or on another one): g_object_run_dispose()
+ * has already taken the weak-reference list off the object, so
+ * g_object_weak_unref() cannot find it, yet GLib is about to call the
+ * notify, and no check can tell. So the weak reference owns the watch,
+ * and only its notify frees it.
+ *
+ * Locking: a watch's lists and @vanished flag are protected by the lock
+ * of the registry that made it; the notify takes that lock itself
+ * through @func.
  */
 
 #pragma once
 
+#include <glib-object.h>
+
 #include "notification-index-private.h"
 #include "notification-observer-private.h"
-#include "notification-registry-private.h"
 
 G_BEGIN_DECLS
 
+/* Called on the disposing thread, with the watch's lists still filled,
+ * without any lock held. Afterwards the watch calls @data_destroy on the
+ * data and frees itself. */
+typedef void (*NotificationWatchFunc) (NotificationWatch *watch,
+                                       gpointer           data);
+
 struct _NotificationWatch
 {
-  NotificationRegistry    *registry;  /* (owned) */
   GObject                 *object;    /* (unowned) the watched object */
-  GWeakRef                 weak;
-  gint                     ref_count; /* (atomic) */
+  NotificationWatchFunc    func;
+  gpointer                 data;      /* (owned) released with @data_destroy */
+  GDestroyNotify           data_destroy;
 
-  /* Protected by the registry lock. */
-  gboolean                 detached;
+  /* Protected by the lock of @data's registry. */
   NotificationIndexEntry  *entries;   /* entries whose sender is @object */
   NotificationObserverExt *owned;     /* observers whose owner is @object */
 };
 
-NotificationWatch *notification_watch_new           (NotificationRegistry    *registry,
-                                                     GObject                 *object);
-void               notification_watch_unref         (NotificationWatch       *self);
+NotificationWatch *notification_watch_new           (GObject                 *object,
+                                                     NotificationWatchFunc    func,
+                                                     gpointer                 data,
+                                                     GDestroyNotify           data_destroy);
 gboolean           notification_watch_is_empty      (NotificationWatch       *self);
 void               notification_watch_link_entry    (NotificationWatch       *self,
                                                      NotificationIndexEntry  *entry);
@@ -47,7 +63,5 @@ void               notification_watch_link_owned    (NotificationWatch       *se
                                                      NotificationObserverExt *observer);
 void               notification_watch_unlink_owned  (NotificationWatch       *self,
                                                      NotificationObserverExt *observer);
-void               notification_watch_begin_detach  (NotificationWatch       *self);
-void               notification_watch_finish_detach (NotificationWatch       *self);
 
 G_END_DECLS

@@ -7,31 +7,43 @@
 
 #include "notification-watch-private.h"
 
-/* Lock held; @object is alive (the caller holds a reference). */
+static void
+watch_weak_notify (gpointer  data,
+                   GObject  *where_the_object_was)
+{
+  NotificationWatch *self = data;
+
+  self->func (self, self->data);
+  if (self->data_destroy != NULL)
+    self->data_destroy (self->data);
+  g_free (self);
+}
+
+/*
+ * notification_watch_new:
+ * @object: the object to watch, alive (the caller holds a reference)
+ * @func: called when @object is disposed
+ * @data: (transfer full): data for @func
+ * @data_destroy: (nullable): releases @data after @func has run
+ *
+ * Starts watching @object. The watch lives until @object is disposed:
+ * see the comment of notification-watch-private.h.
+ */
 NotificationWatch *
-notification_watch_new (NotificationRegistry *registry,
-                        GObject              *object)
+notification_watch_new (GObject               *object,
+                        NotificationWatchFunc  func,
+                        gpointer               data,
+                        GDestroyNotify         data_destroy)
 {
   NotificationWatch *self = g_new0 (NotificationWatch, 1);
 
-  self->registry = notification_registry_ref (registry);
   self->object = object;
-  self->ref_count = 1;
-  g_weak_ref_init (&self->weak, object);
-  g_object_weak_ref (object, notification_registry_watch_notify, self);
+  self->func = func;
+  self->data = data;
+  self->data_destroy = data_destroy;
+  g_object_weak_ref (object, watch_weak_notify, self);
 
   return self;
-}
-
-void
-notification_watch_unref (NotificationWatch *self)
-{
-  if (!g_atomic_int_dec_and_test (&self->ref_count))
-    return;
-
-  g_weak_ref_clear (&self->weak);
-  notification_registry_unref (self->registry);
-  g_free (self);
 }
 
 gboolean
@@ -88,29 +100,4 @@ notification_watch_unlink_owned (NotificationWatch       *self,
   if (observer->owner_next != NULL)
     observer->owner_next->owner_prev = observer->owner_prev;
   observer->owner_watch = NULL;
-}
-
-/* Lock held: the registry has dropped the watch from its table. */
-void
-notification_watch_begin_detach (NotificationWatch *self)
-{
-  self->detached = TRUE;
-  g_atomic_int_inc (&self->ref_count);
-}
-
-/* Lock not held: may drop the last reference on the object. */
-void
-notification_watch_finish_detach (NotificationWatch *self)
-{
-  GObject *object = g_weak_ref_get (&self->weak);
-
-  if (object != NULL)
-    {
-      /* Alive, and kept alive by @object: the notify cannot run any more. */
-      g_object_weak_unref (object, notification_registry_watch_notify, self);
-      notification_watch_unref (self);
-      g_object_unref (object);
-    }
-
-  notification_watch_unref (self);
 }
