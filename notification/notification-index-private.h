@@ -43,7 +43,8 @@ struct _NotificationIndexEntry
   NotificationIndexEntry *watch_prev;
   NotificationIndexEntry *watch_next;
 
-  /* For entries of a schema index. */
+  /* For entries of a schema index: set before the entry is published,
+   * never changed afterwards (a new schema is a new entry). */
   NotificationSchema     *schema;        /* (owned) (nullable) */
 };
 
@@ -170,9 +171,16 @@ notification_index_lookup (NotificationIndex *self,
 
 NotificationIndex      *notification_index_new       (void);
 void                    notification_index_free      (NotificationIndex      *self);
+NotificationIndexEntry *notification_index_entry_new (const char             *type,
+                                                      gconstpointer           sender);
+void                    notification_index_insert    (NotificationIndex      *self,
+                                                      NotificationIndexEntry *entry);
 NotificationIndexEntry *notification_index_add       (NotificationIndex      *self,
                                                       const char             *type,
                                                       gconstpointer           sender);
+void                    notification_index_replace   (NotificationIndex      *self,
+                                                      NotificationIndexEntry *entry,
+                                                      NotificationIndexEntry *replacement);
 void                    notification_index_remove    (NotificationIndex      *self,
                                                       NotificationIndexEntry *entry);
 GPtrArray              *notification_index_steal_all (NotificationIndex      *self);

@@ -96,11 +96,11 @@ index_rebuild (NotificationIndex *self)
   notification_ebr_retire (&old->ebr, table_free);
 }
 
-/* Call with the registry lock held, for a key that is not in the index. */
+/* A new entry, not in any index yet: fill it, then publish it with
+ * notification_index_insert() or notification_index_replace(). */
 NotificationIndexEntry *
-notification_index_add (NotificationIndex *self,
-                        const char        *type,
-                        gconstpointer      sender)
+notification_index_entry_new (const char    *type,
+                              gconstpointer  sender)
 {
   NotificationIndexEntry *entry = g_new0 (NotificationIndexEntry, 1);
 
@@ -108,6 +108,15 @@ notification_index_add (NotificationIndex *self,
   entry->sender = sender;
   entry->hash = notification_index_hash (notification_index_hash_type (type), sender);
 
+  return entry;
+}
+
+/* Call with the registry lock held, for a key that is not in the index.
+ * Publishes @entry: what it holds now is what readers see. */
+void
+notification_index_insert (NotificationIndex      *self,
+                           NotificationIndexEntry *entry)
+{
   /* Keep at least half of the slots empty, so that a probe for a key
    * nobody observes ends after about two slots. */
   if ((self->n_used + 1) * 2 > self->table->mask + 1)
@@ -116,8 +125,47 @@ notification_index_add (NotificationIndex *self,
   if (table_place (self->table, entry))
     self->n_used++;
   self->n_live++;
+}
+
+/* Call with the registry lock held, for a key that is not in the index. */
+NotificationIndexEntry *
+notification_index_add (NotificationIndex *self,
+                        const char        *type,
+                        gconstpointer      sender)
+{
+  NotificationIndexEntry *entry = notification_index_entry_new (type, sender);
+
+  notification_index_insert (self, entry);
 
   return entry;
+}
+
+static gsize
+table_find (NotificationIndexTable *table,
+            NotificationIndexEntry *entry)
+{
+  gsize i = entry->hash & table->mask;
+
+  while (table->slots[i].entry != entry)
+    i = (i + 1) & table->mask;
+
+  return i;
+}
+
+/* Call with the registry lock held. Publishes @replacement, an entry of
+ * the same key made with notification_index_entry_new(), in the slot of
+ * @entry, in one store: a reader finds one or the other, never neither.
+ * The caller retires @entry. */
+void
+notification_index_replace (NotificationIndex      *self,
+                            NotificationIndexEntry *entry,
+                            NotificationIndexEntry *replacement)
+{
+  NotificationIndexTable *table = self->table;
+
+  g_assert (replacement->hash == entry->hash);
+
+  __atomic_store_n (&table->slots[table_find (table, entry)].entry, replacement, __ATOMIC_RELEASE);
 }
 
 /* Call with the registry lock held. The caller retires the entry. */
@@ -126,12 +174,8 @@ notification_index_remove (NotificationIndex      *self,
                            NotificationIndexEntry *entry)
 {
   NotificationIndexTable *table = self->table;
-  gsize i = entry->hash & table->mask;
 
-  while (table->slots[i].entry != entry)
-    i = (i + 1) & table->mask;
-
-  __atomic_store_n (&table->slots[i].entry, TOMBSTONE, __ATOMIC_RELEASE);
+  __atomic_store_n (&table->slots[table_find (table, entry)].entry, TOMBSTONE, __ATOMIC_RELEASE);
   self->n_live--;
 
   /* Mostly empty: start over with a smaller table (a rebuilt table is

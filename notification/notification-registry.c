@@ -631,29 +631,41 @@ notification_registry_validate (NotificationRegistry  *self,
   return valid;
 }
 
+/* Readers find the old schema or the new one, never none: a replacement
+ * is a new entry published in the old one's slot. */
 void
 notification_registry_set_schema (NotificationRegistry *self,
                                   const char           *type,
                                   NotificationSchema   *schema)
 {
   NotificationIndexEntry *entry;
+  NotificationIndexEntry *replacement = NULL;
 
   notification_lock (&self->lock);
+
+  if (schema != NULL && !self->shut_down)
+    {
+      replacement = notification_index_entry_new (type, NULL);
+      replacement->schema = g_object_ref (schema);
+    }
 
   entry = notification_index_lookup (self->schemas,
                                      notification_index_hash (notification_index_hash_type (type), NULL),
                                      type, NULL);
-  if (entry != NULL)
+  if (entry != NULL && replacement != NULL)
+    {
+      notification_index_replace (self->schemas, entry, replacement);
+      notification_index_entry_retire (entry);
+    }
+  else if (entry != NULL)
     {
       notification_index_remove (self->schemas, entry);
       notification_index_entry_retire (entry);
       COUNTER_ADD (self->n_schemas, -1);
     }
-
-  if (schema != NULL && !self->shut_down)
+  else if (replacement != NULL)
     {
-      entry = notification_index_add (self->schemas, type, NULL);
-      entry->schema = g_object_ref (schema);
+      notification_index_insert (self->schemas, replacement);
       COUNTER_ADD (self->n_schemas, 1);
     }
 
