@@ -25,6 +25,16 @@ typedef enum
   BAD_POST_VALUES_NULL_TYPE,
   BAD_POST_VALUES_EMPTY_TYPE,
   BAD_POST_VALUES_NULL_CENTER,
+  BAD_POST_VALUES_UNKNOWN_FORMAT,
+  BAD_POST_VALUES_TWO_VALUE_FORMAT,
+  BAD_POST_VALUES_NULL_FORMAT,
+  BAD_POST_VALUES_EMPTY_FORMAT,
+  BAD_POST_VALUES_NULL_STRING,
+  BAD_POST_VALUES_KEY_NOT_UTF8,
+  BAD_POST_VALUES_STRING_NOT_UTF8,
+  BAD_POST_VALUES_BAD_OBJECT_PATH,
+  BAD_POST_VALUES_NULL_VARIANT,
+  BAD_POST_VALUES_WRONG_VARIANT_TYPE,
   BAD_POST_CHECKED_NULL_CENTER,
   BAD_ADD_NULL_CALLBACK,
   BAD_ADD_EMPTY_TYPE,
@@ -52,6 +62,16 @@ static const BadInput bad_inputs[] = {
   { "/center/bad-input/post-values/null-type", BAD_POST_VALUES_NULL_TYPE },
   { "/center/bad-input/post-values/empty-type", BAD_POST_VALUES_EMPTY_TYPE },
   { "/center/bad-input/post-values/null-center", BAD_POST_VALUES_NULL_CENTER },
+  { "/center/bad-input/post-values/unknown-format", BAD_POST_VALUES_UNKNOWN_FORMAT },
+  { "/center/bad-input/post-values/two-value-format", BAD_POST_VALUES_TWO_VALUE_FORMAT },
+  { "/center/bad-input/post-values/null-format", BAD_POST_VALUES_NULL_FORMAT },
+  { "/center/bad-input/post-values/empty-format", BAD_POST_VALUES_EMPTY_FORMAT },
+  { "/center/bad-input/post-values/null-string", BAD_POST_VALUES_NULL_STRING },
+  { "/center/bad-input/post-values/key-not-utf8", BAD_POST_VALUES_KEY_NOT_UTF8 },
+  { "/center/bad-input/post-values/string-not-utf8", BAD_POST_VALUES_STRING_NOT_UTF8 },
+  { "/center/bad-input/post-values/bad-object-path", BAD_POST_VALUES_BAD_OBJECT_PATH },
+  { "/center/bad-input/post-values/null-variant", BAD_POST_VALUES_NULL_VARIANT },
+  { "/center/bad-input/post-values/wrong-variant-type", BAD_POST_VALUES_WRONG_VARIANT_TYPE },
   { "/center/bad-input/post-checked/null-center", BAD_POST_CHECKED_NULL_CENTER },
   { "/center/bad-input/add-observer/null-callback", BAD_ADD_NULL_CALLBACK },
   { "/center/bad-input/add-observer/empty-type", BAD_ADD_EMPTY_TYPE },
@@ -100,6 +120,41 @@ run_bad_case (NotificationCenter *center,
       break;
     case BAD_POST_VALUES_NULL_CENTER:
       notification_center_post_values (NULL, "t", NULL, "k", "s", "v", NULL);
+      break;
+    /* A good triple first: nothing of the post is delivered either. */
+    case BAD_POST_VALUES_UNKNOWN_FORMAT:
+      notification_center_post_values (center, "t", NULL, "good", "s", "v", "k", "Z", 1, NULL);
+      break;
+    case BAD_POST_VALUES_TWO_VALUE_FORMAT:
+      notification_center_post_values (center, "t", NULL, "good", "s", "v", "k", "ss", "a", "b", NULL);
+      break;
+    case BAD_POST_VALUES_NULL_FORMAT:
+      notification_center_post_values (center, "t", NULL, "good", "s", "v", "k", NULL, NULL);
+      break;
+    case BAD_POST_VALUES_EMPTY_FORMAT:
+      notification_center_post_values (center, "t", NULL, "good", "s", "v", "k", "", NULL);
+      break;
+    case BAD_POST_VALUES_NULL_STRING:
+      notification_center_post_values (center, "t", NULL, "good", "s", "v", "k", "s", NULL, NULL);
+      break;
+    case BAD_POST_VALUES_KEY_NOT_UTF8:
+      notification_center_post_values (center, "t", NULL, "good", "s", "v", "\xff", "s", "v", NULL);
+      break;
+    case BAD_POST_VALUES_STRING_NOT_UTF8:
+      notification_center_post_values (center, "t", NULL, "good", "s", "v", "k", "&s", "\xff", NULL);
+      break;
+    case BAD_POST_VALUES_BAD_OBJECT_PATH:
+      notification_center_post_values (center, "t", NULL, "good", "s", "v", "k", "o", "not/a/path", NULL);
+      break;
+    case BAD_POST_VALUES_NULL_VARIANT:
+      notification_center_post_values (center, "t", NULL, "good", "s", "v", "k", "v", NULL, NULL);
+      break;
+    case BAD_POST_VALUES_WRONG_VARIANT_TYPE:
+      {
+        g_autoptr(GVariant) number = g_variant_ref_sink (g_variant_new_int32 (1));
+
+        notification_center_post_values (center, "t", NULL, "good", "s", "v", "k", "@s", number, NULL);
+      }
       break;
     case BAD_POST_CHECKED_NULL_CENTER:
       g_assert_false (notification_center_post_checked (NULL, "t", NULL, NULL, NULL));
