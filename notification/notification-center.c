@@ -678,6 +678,20 @@ notification_center_remove_all_observers (NotificationCenter *self)
   notification_registry_remove_all (self->registry);
 }
 
+/* Whether an emission with @detail runs an unblocked handler connected
+ * with exactly @detail (0: without a detail). An emission runs the
+ * handlers without a detail and those of its own; GLib's
+ * g_signal_has_handler_pending() with a detail counts only the latter. */
+static gboolean
+center_handler_would_run (NotificationCenter *self,
+                          GQuark              detail)
+{
+  return g_signal_handler_find (self,
+                                G_SIGNAL_MATCH_ID | G_SIGNAL_MATCH_DETAIL | G_SIGNAL_MATCH_UNBLOCKED,
+                                signals[NOTIFICATION], detail,
+                                NULL, NULL, NULL) != 0;
+}
+
 /**
  * notification_center_has_observers:
  * @self: a center
@@ -707,7 +721,8 @@ notification_center_has_observers (NotificationCenter *self,
   found = notification_registry_has (self->registry, type, sender);
 
   if (!found && center_signal_wanted (self, type, &detail))
-    found = g_signal_has_handler_pending (self, signals[NOTIFICATION], detail, FALSE);
+    found = center_handler_would_run (self, 0) ||
+            (detail != 0 && center_handler_would_run (self, detail));
 
   return found;
 }
