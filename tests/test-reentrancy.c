@@ -17,6 +17,8 @@ typedef enum
   ACTION_ADD,             /* add @target as observer of @arg_type */
   ACTION_REMOVE,          /* remove observer *@arg_id */
   ACTION_ADD_AND_POST,    /* add @target for @arg_type, then post @arg_type */
+  ACTION_NESTED_REMOVE,   /* first call: post @arg_type; the call nested
+                           * in that post: remove observer *@arg_id */
   ACTION_UNREF_OBJECT,    /* drop *@arg_object */
 } Action;
 
@@ -78,6 +80,17 @@ scripted_cb (NotificationCenter *center,
     case ACTION_UNREF_OBJECT:
       g_clear_object (s->arg_object);
       s->action = ACTION_NONE;
+      break;
+    case ACTION_NESTED_REMOVE:
+      if (s->depth == 1)
+        {
+          notification_center_post (center, s->arg_type, NULL, NULL);
+        }
+      else
+        {
+          notification_center_remove_observer (center, *s->arg_id);
+          s->action = ACTION_NONE;
+        }
       break;
     default:
       g_assert_not_reached ();
@@ -234,14 +247,18 @@ test_remove_earlier_observer (void)
   g_assert_cmpstr (log->str, ==, "b( )b c( )c ");
 }
 
-/* An observer removing itself while a nested post runs: the nested post
- * (started before the removal) may call it; later posts do not. */
+/* An observer removing itself while a nested post runs: "a" posts "t"
+ * from its call by the outer post, and removes itself from its call by
+ * that nested post. Both posts started before the removal and had
+ * already called "a": "a" is called exactly twice, its destroy notify
+ * runs once, after the outer call returned (scripted_destroy checks
+ * that no call of "a" is running), and the outer post goes on with "b". */
 static void
 test_remove_self (void)
 {
   g_autoptr(GString) log = g_string_new ("");
   gulong a_id = 0;
-  Scripted a = { "a", log, ACTION_REMOVE, .arg_id = &a_id };
+  Scripted a = { "a", log, ACTION_NESTED_REMOVE, "t", .arg_id = &a_id };
   Scripted b = { "b", log, ACTION_NONE };
   g_autoptr(NotificationCenter) center = notification_center_new ();
 
@@ -249,12 +266,17 @@ test_remove_self (void)
   scripted_add (center, "t", &b);
 
   notification_center_post (center, "t", NULL, NULL);
-  g_assert_cmpstr (log->str, ==, "a( )a b( )b ");
+  /* outer: a (nested: a, which removes itself, then b), then b */
+  g_assert_cmpstr (log->str, ==, "a( a( )a b( )b )a b( )b ");
+  g_assert_cmpint (a.n_calls, ==, 2);
+  g_assert_cmpint (b.n_calls, ==, 2);
   g_assert_cmpint (a.n_destroys, ==, 1);
+  g_assert_cmpuint (notification_center_get_n_observers (center), ==, 1);
 
   g_string_truncate (log, 0);
   notification_center_post (center, "t", NULL, NULL);
   g_assert_cmpstr (log->str, ==, "b( )b ");
+  g_assert_cmpint (a.n_calls, ==, 2);
 }
 
 /* An observer removed by a nested post's observer, before its turn in
