@@ -151,6 +151,7 @@ typedef struct
   NotificationCenter *center;
   GObject            *senders[3];
   int                 stop;     /* atomic */
+  int                 n_t1;     /* atomic: the posters' posts of type "t1" */
   GMutex              lock;
   GPtrArray          *all;      /* (element-type StressObserver), protected by @lock */
 } Stress;
@@ -162,11 +163,12 @@ stress_poster_thread (gpointer data)
 {
   Stress *s = data;
   GRand *rand = g_rand_new ();
-  guint n = 0;
+  guint n = 0, n_t1 = 0;
 
   while (!g_atomic_int_get (&s->stop) || n < 1000)
     {
-      const char *type = stress_types[g_rand_int_range (rand, 0, 3)];
+      int which_type = g_rand_int_range (rand, 0, 3);
+      const char *type = stress_types[which_type];
       int which = g_rand_int_range (rand, 0, 4);
       GObject *sender = which < 3 ? s->senders[which] : NULL;
 
@@ -177,9 +179,12 @@ stress_poster_thread (gpointer data)
                                          "n", "u", n, "s", "s", "text", NULL);
       else
         notification_center_post (s->center, type, sender, NULL);
+      if (which_type == 1)
+        n_t1++;
       n++;
     }
 
+  g_atomic_int_add (&s->n_t1, n_t1);
   g_rand_free (rand);
   return NULL;
 }
@@ -277,6 +282,10 @@ test_threads_stress (gconstpointer data)
   /* only the persistent observer is left */
   g_assert_cmpuint (notification_center_get_n_observers (s.center), ==, 1);
   g_assert_cmpint (g_atomic_int_get (&persistent->n_calls), >=, N_POSTERS * 1000);
+  /* the handler is connected for the whole test, and only the posters
+   * post "t1": each of their "t1" posts emitted the signal once */
+  g_assert_cmpint (g_atomic_int_get (&signal_calls), ==,
+                   GPOINTER_TO_INT (data) ? g_atomic_int_get (&s.n_t1) : 0);
   for (i = 0; i < s.all->len; i++)
     {
       StressObserver *o = g_ptr_array_index (s.all, i);
