@@ -113,6 +113,9 @@ test_threads_post_concurrent (gconstpointer data)
 #define N_MUTATORS 2
 #define N_MUTATIONS 3000
 #define N_LIVE 16
+#define TMP_EVERY 50   /* a mutator's short-lived sender, every TMP_EVERY mutations */
+/* the "t0" posts of those senders (mutations 0, TMP_EVERY, 2 * TMP_EVERY, ...) */
+#define N_TMP_POSTS (N_MUTATORS * ((N_MUTATIONS + TMP_EVERY - 1) / TMP_EVERY))
 
 typedef struct
 {
@@ -151,7 +154,8 @@ typedef struct
   NotificationCenter *center;
   GObject            *senders[3];
   int                 stop;     /* atomic */
-  int                 n_t1;     /* atomic: the posters' posts of type "t1" */
+  int                 n_posts;  /* atomic: posts made by the posters */
+  int                 n_t1;     /* atomic: those of type "t1" */
   GMutex              lock;
   GPtrArray          *all;      /* (element-type StressObserver), protected by @lock */
 } Stress;
@@ -184,6 +188,7 @@ stress_poster_thread (gpointer data)
       n++;
     }
 
+  g_atomic_int_add (&s->n_posts, n);
   g_atomic_int_add (&s->n_t1, n_t1);
   g_rand_free (rand);
   return NULL;
@@ -223,7 +228,7 @@ stress_mutator_thread (gpointer data)
                                                      stress_cb, o, stress_destroy);
       g_assert_cmpuint (live[slot], >, 0);
 
-      if (i % 50 == 0)
+      if (i % TMP_EVERY == 0)
         {
           /* a short-lived sender and owner: removed when finalized */
           GObject *tmp = g_object_new (G_TYPE_OBJECT, NULL);
@@ -281,7 +286,12 @@ test_threads_stress (gconstpointer data)
 
   /* only the persistent observer is left */
   g_assert_cmpuint (notification_center_get_n_observers (s.center), ==, 1);
-  g_assert_cmpint (g_atomic_int_get (&persistent->n_calls), >=, N_POSTERS * 1000);
+  g_assert_cmpint (g_atomic_int_get (&s.n_posts), >=, N_POSTERS * 1000);
+  /* it observes everything and was there from before the first post to
+   * after the last: every post called it once, the posters' and the
+   * "t0" post of each mutator's short-lived sender */
+  g_assert_cmpint (g_atomic_int_get (&persistent->n_calls), ==,
+                   g_atomic_int_get (&s.n_posts) + N_TMP_POSTS);
   /* the handler is connected for the whole test, and only the posters
    * post "t1": each of their "t1" posts emitted the signal once */
   g_assert_cmpint (g_atomic_int_get (&signal_calls), ==,
