@@ -2,9 +2,28 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Observers tied to a sender's or an owner's lifetime."""
 
+import unittest
 import weakref
 
 from common import GObject, Recorder, TestCase, collect, main
+
+
+class Owner(GObject.Object):
+    """A Python subclass of GObject.Object, as owners usually are."""
+
+
+class Frontend(GObject.Object):
+    """Observes 'stdout' through its own method, tied to its own lifetime."""
+
+    def __init__(self, center, log):
+        super().__init__()
+        self.lines = []
+        self.log = log
+        center.add_observer(self.on_stdout, 'stdout', owner=self)
+
+    def on_stdout(self, type, sender, out_string=''):
+        self.lines.append(out_string)
+        self.log.append(out_string)
 
 
 class Callback:
@@ -75,31 +94,63 @@ class TestLifetimes(TestCase):
         self.assertIsNone(owner_ref())
         self.assertEqual(self.center.get_n_observers(), 0)
 
-    def test_owner_bound_method(self):
-        # The frontend pattern: an object observing through its own method
-        # (a reference cycle through the center; the owner breaks it).
-        center = self.center
+    def test_owner_function(self):
+        # An observer tied to its owner's lifetime, through a callback that
+        # does not reference the owner: dropping the owner removes it.
+        log = []
 
-        class Frontend(GObject.Object):
-            def __init__(self):
-                super().__init__()
-                self.lines = []
-                center.add_observer(self.on_stdout, 'stdout', owner=self)
+        def on_stdout(type, sender, out_string=''):
+            log.append(out_string)
 
-            def on_stdout(self, type, sender, out_string=''):
-                self.lines.append(out_string)
+        owner = Owner()
+        owner_ref = weakref.ref(owner)
+        other = Recorder()
+        self.center.add_observer(other, 'stdout')
+        self.center.add_observer(on_stdout, 'stdout', owner=owner)
+        self.center.post('stdout', out_string='hi')
+        self.assertEqual(log, ['hi'])
+        self.assertEqual(self.center.get_n_observers(), 2)
 
-        frontend = Frontend()
-        center.post('stdout', out_string='hi')
+        del owner
+        collect()
+        self.assertIsNone(owner_ref(), 'the center holds the owner weakly')
+        self.assertEqual(self.center.get_n_observers(), 1)
+        self.center.post('stdout', out_string='after')
+        self.assertEqual(log, ['hi'])
+        self.assertEqual(len(other.calls), 2)
+
+    def test_owner_bound_method_called(self):
+        # The frontend pattern: an object observing through its own method,
+        # with itself as the owner. What works today, checked apart from the
+        # expected failure below so that it cannot hide a failure here.
+        log = []
+        frontend = Frontend(self.center, log)
+        self.center.post('stdout', out_string='hi')
+        self.assertEqual(log, ['hi'])
         self.assertEqual(frontend.lines, ['hi'])
-        self.assertEqual(center.get_n_observers(), 1)
-        # The observer holds the bound method and thereby the wrapper; the
-        # observer goes when the owner is removed explicitly or finalized.
-        center.remove_all_observers()
-        ref = weakref.ref(frontend)
+        self.assertEqual(self.center.get_n_observers(), 1)
+
+    # Known defect, to be fixed in the Python override: a bound method holds
+    # its instance: owner=self keeps self alive. The observer holds the
+    # bound method strongly and the bound method holds the frontend, so the
+    # owner is never finalized and the observer never removed. Once that is
+    # fixed this test passes, unittest reports an unexpected success and
+    # the run fails: then remove the decorator.
+    @unittest.expectedFailure
+    def test_owner_bound_method_removed_with_owner(self):
+        log = []
+        frontend = Frontend(self.center, log)
+        self.center.post('stdout', out_string='hi')
+        self.assertEqual(log, ['hi'])
+        self.assertEqual(self.center.get_n_observers(), 1)
+
+        frontend_ref = weakref.ref(frontend)
         del frontend
         collect()
-        self.assertIsNone(ref())
+        self.assertIsNone(frontend_ref(), 'the owner is not kept alive')
+        self.assertEqual(self.center.get_n_observers(), 0)
+        self.center.post('stdout', out_string='after')
+        self.assertEqual(log, ['hi'])
 
     def test_sender_and_owner_same_object(self):
         obj = GObject.Object()
