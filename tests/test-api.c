@@ -1,6 +1,6 @@
 /* test-api.c: version macros, the default center, construction, and the
- * post_values() convenience (behaviour 10: builds the a{sv} only when
- * someone will receive it)
+ * post_values() convenience, which builds the a{sv} only when someone
+ * will receive it
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

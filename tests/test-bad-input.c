@@ -1,5 +1,4 @@
 /* test-bad-input.c: programmer errors are criticals and deliver nothing
- * (issue behaviour 3)
  *
  * Each case runs in a g_test_trap_subprocess() child with criticals made
  * non-fatal, so the child can also check that no observer and no signal

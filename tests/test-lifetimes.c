@@ -1,6 +1,5 @@
-/* test-lifetimes.c: observers tied to an owner object (behaviour 5),
- * sender-specific observers holding the sender weakly (behaviour 6),
- * and the ownership of the user info (behaviour 3)
+/* test-lifetimes.c: observers tied to an owner object, sender-specific
+ * observers holding the sender weakly, and the ownership of the user info
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -24,7 +23,7 @@ probe_add_owned (NotificationCenter *center,
   return id;
 }
 
-/* Behaviour 5 */
+/* Observers tied to an owner object: its finalization removes them */
 
 static void
 test_owner_finalized (void)
@@ -178,7 +177,8 @@ test_owner_is_sender (void)
   probe_clear (&probe);
 }
 
-/* Behaviour 6 */
+/* Sender-specific observers hold the sender weakly: its finalization
+ * removes them */
 
 static void
 test_sender_held_weakly (void)
@@ -320,7 +320,7 @@ test_sender_two_centers (void)
   probe_clear (&b);
 }
 
-/* Behaviour 3: user info ownership */
+/* User info ownership */
 
 static void
 test_user_info_same_pointer (void)

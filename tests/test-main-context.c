@@ -1,5 +1,5 @@
 /* test-main-context.c: observers called on a GMainContext instead of the
- * posting thread (issue behaviour 9)
+ * posting thread
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

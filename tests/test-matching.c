@@ -1,5 +1,5 @@
-/* test-matching.c: which observers a post reaches, and in what order
- * (issue behaviour 1, and the "any non-empty string is a type" part of 2)
+/* test-matching.c: which observers a post reaches, and in what order;
+ * any non-empty string is a type
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

@@ -1,5 +1,5 @@
 /* test-reentrancy.c: observers that post, add and remove observers while
- * being called (issue behaviour 7)
+ * being called
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

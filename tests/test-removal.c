@@ -1,5 +1,4 @@
 /* test-removal.c: removing observers and running their destroy notifies
- * (issue behaviour 4)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

@@ -1,5 +1,5 @@
 /* test-schema.c: declared types with a schema of user-info keys, and the
- * checked post that reports violations as a GError (issue behaviour 2)
+ * checked post that reports violations as a GError
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

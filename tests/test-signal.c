@@ -1,7 +1,8 @@
 /* test-signal.c: the detailed `notification` signal route, its order
- * relative to add_observer observers (documented in
- * notification-center.h, behaviour 11), has_observers() with signal
- * handlers, and the emits-signal property
+ * relative to add_observer observers (observers first, then signal
+ * handlers: "Delivery order and cost of the two routes" in
+ * notification-center.h), has_observers() with signal handlers, and the
+ * emits-signal property
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

@@ -1,5 +1,6 @@
-/* test-threads.c: post, add and remove from many threads at once
- * (issue behaviour 8, and the thread side of behaviour 4)
+/* test-threads.c: post, add and remove from many threads at once, and
+ * removal across threads (no call starts after remove_observer()
+ * returns; the destroy notify runs once, after the last call)
  *
  * None of these tests sleeps or measures time: threads meet on GCond and
  * atomics only.
