@@ -1,11 +1,13 @@
-/* notification-demo.c: the blueprint's two use cases, made visible
+/* notification-demo.c: the blueprint's two use cases (doc/blueprint.md),
+ * made visible
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * 1. Dwight's frontend: a simulated interpreter runs a long block in a
- *    worker thread and posts `stdout` and `progress` notifications; the
- *    frontend observes them on its main context and shows them live.
- * 2. Boss Hog's frontend observes nothing: posting then costs a small
+ * 1. A frontend shows an interpreter's output live: a simulated
+ *    interpreter runs a long block in a worker thread and posts `stdout`
+ *    and `progress` notifications; the frontend observes them on its main
+ *    context and shows them as they come.
+ * 2. A command-line frontend observes nothing: posting then costs a small
  *    constant, measured here beside an empty loop and g_signal_emit().
  */
 
@@ -132,7 +134,8 @@ use_case_live_output (void)
   g_object_unref (demo.center);
 }
 
-/* Boss Hog's constant: ns per call, the best of five rounds. */
+/* What a post nobody observes costs: ns per call, the best of five
+ * rounds. */
 typedef void (*PostFunc) (gpointer data, guint i);
 
 static double
