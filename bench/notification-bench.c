@@ -2,7 +2,8 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Every case of issue 10 is measured in one process, interleaved with its
+ * Every case (the targets of doc/performance.md and the figures reported
+ * beside them) is measured in one process, interleaved with its
  * baseline: each repetition runs every selected case once, in order, so a
  * case and its baseline see the same machine state. A case's ratio is the
  * median over the repetitions of (case / baseline) taken in the same
