@@ -28,16 +28,20 @@
  * There are two ways to observe:
  *
  * - [method@Center.add_observer] and [method@Center.add_observer_full]:
- *   a callback with a type filter and a sender filter, removed by id, by
- *   the sender's or an owner's finalization, or on a [struct@GLib.MainContext]
- *   of your choice;
+ *   a callback with a type filter and a sender filter, called on the
+ *   posting thread or on a [struct@GLib.MainContext] of your choice, and
+ *   removed by its id or when its sender or an owner object is finalized;
  * - the detailed [signal@Center::notification] signal:
  *   `g_signal_connect (center, "notification::stdout", …)`.
  *
  * Observers run first, then signal handlers. Posting a type nobody
- * observes costs O(1) whatever the number of other observers, takes no
- * lock and allocates nothing (see "Delivery order and cost" in
- * `notification-center.h` and the cost-model page of the guide).
+ * observes costs O(1) whatever the number of other observers and
+ * allocates nothing. On a center whose [property@Center:emits-signal] is
+ * `FALSE` it takes no lock at all; on one that emits the signal (the
+ * default center does) it also asks GLib whether a `notification` handler
+ * is connected, which takes GLib's global signal lock (see "Delivery
+ * order and cost" in `notification-center.h` and the cost-model page of
+ * the guide).
  *
  * Post, add and remove are safe from any thread at once. Observers may
  * post, add and remove observers from their callbacks.
@@ -322,7 +326,7 @@ notification_center_post (NotificationCenter *self,
                 type != NULL && *type != '\0'))
     {
       /* No observer and no schema: only the signal may want the post
-       * (the Boss Hog case costs a few loads, and GLib's query if the
+       * (a post nobody observes costs a few loads, and GLib's query if the
        * center emits the signal). */
       if (!notification_registry_has_any (self->registry) &&
           !notification_registry_has_schemas (self->registry))
