@@ -18,9 +18,8 @@
  * notify, and no check can tell. So the weak reference owns the watch,
  * and only its notify frees it.
  *
- * Locking: a watch's lists and @vanished flag are protected by the lock
- * of the registry that made it; the notify takes that lock itself
- * through @func.
+ * Locking: a watch's lists are protected by the lock of the registry that
+ * made it; the notify takes that lock itself, in @func.
  */
 
 #pragma once
@@ -44,6 +43,7 @@ struct _NotificationWatch
   NotificationWatchFunc    func;
   gpointer                 data;      /* (owned) released with @data_destroy */
   GDestroyNotify           data_destroy;
+  gboolean                 ready;     /* (atomic) the fields above are set */
 
   /* Protected by the lock of @data's registry. */
   NotificationIndexEntry  *entries;   /* entries whose sender is @object */
