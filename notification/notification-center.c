@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "notification-center.h"
+#include "notification-center-private.h"
 #include "notification-error.h"
 #include "notification-marshalers.h"
 #include "notification-registry-private.h"
@@ -60,6 +60,7 @@ G_DEFINE_FINAL_TYPE (NotificationCenter, notification_center, G_TYPE_OBJECT)
 enum {
   PROP_0,
   PROP_EMITS_SIGNAL,
+  PROP_N_DROPPED,
   N_PROPS
 };
 
@@ -94,6 +95,10 @@ notification_center_get_property (GObject    *object,
     {
     case PROP_EMITS_SIGNAL:
       g_value_set_boolean (value, self->emits_signal);
+      break;
+
+    case PROP_N_DROPPED:
+      g_value_set_uint64 (value, notification_registry_get_n_dropped (self->registry));
       break;
 
     default:
@@ -143,6 +148,22 @@ notification_center_class_init (NotificationCenterClass *klass)
     g_param_spec_boolean ("emits-signal", NULL, NULL,
                           TRUE,
                           (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * NotificationCenter:n-dropped: (getter get_n_dropped)
+   *
+   * How many calls of main-context observers were dropped because their
+   * queue was full (see [method@Center.set_queue_limit]).
+   *
+   * It is counted on the posting threads without taking a lock, so it is
+   * not notified: read it when you want to know.
+   *
+   * Since: 1.2
+   */
+  properties[PROP_N_DROPPED] =
+    g_param_spec_uint64 ("n-dropped", NULL, NULL,
+                         0, G_MAXUINT64, 0,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -219,6 +240,12 @@ NotificationCenter *
 notification_center_new (void)
 {
   return g_object_new (NOTIFICATION_TYPE_CENTER, NULL);
+}
+
+NotificationRegistry *
+notification_center_get_registry (NotificationCenter *self)
+{
+  return self->registry;
 }
 
 /**
@@ -612,15 +639,24 @@ notification_center_add_observer (NotificationCenter   *self,
  * Adds an observer, optionally tied to the lifetime of @owner (as
  * g_signal_connect_object() does) and optionally called on @context.
  *
- * With a @context, each post that matches queues a call, run by an idle
- * source on @context, in posting order; the type, sender and user info are
- * kept alive until then. A call still queued when the observer is removed
- * is dropped. This is how a GTK frontend shows, in its main thread, the
- * output a worker thread posts.
+ * With a @context, each post that matches queues a call, run on @context
+ * at `G_PRIORITY_DEFAULT` (see [method@Center.set_queue_priority]); the
+ * type, sender and user info are kept alive until then. All the
+ * main-context observers of a center on one context share one queue, so
+ * their calls come in the order the posts were made, across types and
+ * observers, and the observers of one post in the order they were added.
+ * This is how a GTK frontend shows, in its main thread, the output a
+ * worker thread posts, then learns it has finished.
+ *
+ * Removing the observer drops its queued calls at once, releasing their
+ * senders and user info. The center does not keep @context alive: when
+ * @context is finalized, the observer is removed.
  *
  * @destroy runs exactly once, after the observer's last call has
- * returned: when the observer is removed if none of its calls is running,
- * else as soon as the running call returns, on that thread.
+ * returned. For an observer without @context: when the observer is
+ * removed if none of its calls is running, else as soon as the running
+ * call returns, on that thread. For one with a @context: on @context,
+ * after its last call, or, if @context is finalized first, then.
  *
  * Returns: the observer's id, for [method@Center.remove_observer]
  */
@@ -641,7 +677,7 @@ notification_center_add_observer_full (NotificationCenter   *self,
   g_return_val_if_fail (callback != NULL, 0);
 
   return notification_registry_add (self->registry, self, type, sender, owner,
-                                    context, callback, user_data, destroy);
+                                    context, 0, callback, user_data, destroy);
 }
 
 /**

@@ -69,6 +69,30 @@ typedef void (*NotificationCallback) (NotificationCenter *center,
                                       GVariant           *user_info,
                                       gpointer            user_data);
 
+/**
+ * NotificationObserverFlags:
+ * @NOTIFICATION_OBSERVER_DEFAULT: no flag
+ * @NOTIFICATION_OBSERVER_COALESCE: for an observer called on a main
+ *   context: while a call for a notification of the same type and sender
+ *   is still queued, a newer one replaces it (and takes its place at the
+ *   end of the queue), so the observer gets the latest and the context
+ *   does bounded work however fast the posts come
+ *
+ * Options of [method@Center.add_observer_with_flags].
+ *
+ * Since: 1.2
+ */
+typedef enum /*< flags >*/
+{
+  NOTIFICATION_OBSERVER_DEFAULT  = 0,
+  NOTIFICATION_OBSERVER_COALESCE = 1 << 0,
+} NotificationObserverFlags;
+
+#define NOTIFICATION_TYPE_OBSERVER_FLAGS (notification_observer_flags_get_type ())
+
+NOTIFICATION_AVAILABLE_IN_1_2
+GType               notification_observer_flags_get_type     (void) G_GNUC_CONST;
+
 NOTIFICATION_AVAILABLE_IN_ALL
 NotificationCenter *notification_center_get_default          (void);
 NOTIFICATION_AVAILABLE_IN_ALL
@@ -108,6 +132,28 @@ gulong              notification_center_add_observer_full    (NotificationCenter
                                                               NotificationCallback   callback,
                                                               gpointer               user_data,
                                                               GDestroyNotify         destroy);
+NOTIFICATION_AVAILABLE_IN_1_2
+gulong              notification_center_add_observer_with_flags (NotificationCenter        *self,
+                                                                 const char                *type,
+                                                                 gpointer                   sender,
+                                                                 GObject                   *owner,
+                                                                 GMainContext              *context,
+                                                                 NotificationObserverFlags  flags,
+                                                                 NotificationCallback       callback,
+                                                                 gpointer                   user_data,
+                                                                 GDestroyNotify             destroy);
+NOTIFICATION_AVAILABLE_IN_1_2
+void                notification_center_set_queue_limit      (NotificationCenter    *self,
+                                                              GMainContext          *context,
+                                                              guint                  max_queued);
+NOTIFICATION_AVAILABLE_IN_1_2
+void                notification_center_set_queue_priority   (NotificationCenter    *self,
+                                                              GMainContext          *context,
+                                                              int                    priority);
+NOTIFICATION_AVAILABLE_IN_1_2
+guint64             notification_center_get_n_dropped        (NotificationCenter    *self);
+NOTIFICATION_AVAILABLE_IN_1_2
+guint               notification_center_get_dropped_before_call (NotificationCenter *self);
 NOTIFICATION_AVAILABLE_IN_ALL
 void                notification_center_remove_observer      (NotificationCenter    *self,
                                                               gulong                 id);

@@ -17,6 +17,7 @@
 #include "notification-center.h"
 #include "notification-index-private.h"
 #include "notification-lock-private.h"
+#include "notification-queue-private.h"
 #include "notification-slab-private.h"
 
 G_BEGIN_DECLS
@@ -32,7 +33,6 @@ G_BEGIN_DECLS
 #define NOTIFICATION_OBSERVER_SEQ_SHIFT 18
 #define NOTIFICATION_OBSERVER_SEQ_MASK  ((G_GUINT64_CONSTANT (1) << (64 - NOTIFICATION_OBSERVER_SEQ_SHIFT)) - 1)
 
-typedef struct _NotificationObserverExt NotificationObserverExt;
 
 /* 56 bytes: a slab cell (notification-slab-private.h). The second word
  * (@callback) is never NULL while the cell is allocated. */
@@ -59,13 +59,15 @@ struct _NotificationObserverExt
 {
   NotificationObserver     base;
   gulong                   id;
-  gint                     ref_count;    /* (atomic) the index holds one, each scheduled delivery one */
+  gint                     ref_count;    /* (atomic) the index holds one, each queued item one */
+  guint                    flags;        /* NotificationObserverFlags, immutable */
 
-  GMainContext            *context;      /* (owned) (nullable) */
-  GWeakRef                 center;       /* for deliveries on @context */
-  NotificationLock         queue_lock;
-  GQueue                   queue;        /* (element-type Delivery) protected by @queue_lock */
-  gboolean                 scheduled;    /* protected by @queue_lock */
+  /* For an observer called on a main context: its context's queue. */
+  NotificationQueue       *queue;        /* (owned) (nullable) immutable */
+  NotificationQueueItem   *calls;        /* its queued calls; queue lock */
+  guint                    n_dropped;    /* calls dropped since its last call; queue lock */
+  NotificationObserverExt *queue_prev;   /* the queue's other observers; registry lock */
+  NotificationObserverExt *queue_next;
 
   /* The owner's watch and its other observers; registry lock. */
   NotificationWatch       *owner_watch;
@@ -80,16 +82,19 @@ NotificationObserver *notification_observer_new         (NotificationSlab     *s
                                                          GDestroyNotify        destroy,
                                                          guint32              *cell);
 NotificationObserver *notification_observer_new_ext     (guint64               seq,
-                                                         GMainContext         *context,
-                                                         NotificationCenter   *center,
+                                                         NotificationQueue    *queue,
+                                                         guint                 flags,
                                                          NotificationCallback  callback,
                                                          gpointer              user_data,
                                                          GDestroyNotify        destroy);
-void                  notification_observer_notify      (NotificationObserver *self,
+NotificationObserverExt *notification_observer_ext_ref   (NotificationObserverExt *self);
+void                  notification_observer_ext_unref   (NotificationObserverExt *self);
+void                  notification_observer_call        (NotificationObserver *self,
                                                          NotificationCenter   *center,
                                                          const char           *type,
                                                          GObject              *sender,
                                                          GVariant             *user_info);
+void                  notification_observer_run_destroy (NotificationObserver *self);
 gboolean              notification_observer_mark_removed  (NotificationObserver *self);
 void                  notification_observer_finish_remove (NotificationObserver *self,
                                                            gboolean              destroy);
@@ -98,6 +103,19 @@ static inline gboolean
 notification_observer_is_ext (NotificationObserver *self)
 {
   return (__atomic_load_n (&self->state, __ATOMIC_RELAXED) & NOTIFICATION_OBSERVER_EXT) != 0;
+}
+
+static inline gboolean
+notification_observer_is_removed (NotificationObserver *self)
+{
+  return (__atomic_load_n (&self->state, __ATOMIC_ACQUIRE) & NOTIFICATION_OBSERVER_REMOVED) != 0;
+}
+
+/* The queue of an observer called on a main context, or NULL. */
+static inline NotificationQueue *
+notification_observer_get_queue (NotificationObserver *self)
+{
+  return notification_observer_is_ext (self) ? ((NotificationObserverExt *) self)->queue : NULL;
 }
 
 static inline guint64

@@ -16,6 +16,7 @@
 #include "notification-id-table-private.h"
 #include "notification-index-private.h"
 #include "notification-lock-private.h"
+#include "notification-queue-private.h"
 #include "notification-slab-private.h"
 
 G_BEGIN_DECLS
@@ -39,6 +40,8 @@ struct _NotificationRegistry
   NotificationSlab  *slab;         /* (owned) the plain observers' cells */
   NotificationIdTable ext_observers; /* the other observers, by id */
   GHashTable        *watches;      /* (element-type GObject NotificationWatch) object → watch */
+  GHashTable        *queues;       /* (element-type GMainContext NotificationQueue) (owned values) context → queue */
+  NotificationCounter *dropped;    /* (owned) calls dropped by full queues */
   guint              n_empty_entries; /* entries of every sender kept without observers */
   gboolean           shut_down;
 };
@@ -68,6 +71,7 @@ gulong                notification_registry_add             (NotificationRegistr
                                                              GObject              *sender,
                                                              GObject              *owner,
                                                              GMainContext         *context,
+                                                             guint                 flags,
                                                              NotificationCallback  callback,
                                                              gpointer              user_data,
                                                              GDestroyNotify        destroy);
@@ -75,6 +79,15 @@ void                  notification_registry_remove          (NotificationRegistr
                                                              gulong                id);
 void                  notification_registry_remove_all      (NotificationRegistry *self);
 guint                 notification_registry_get_n_observers (NotificationRegistry *self);
+void                  notification_registry_set_queue_limit (NotificationRegistry *self,
+                                                             NotificationCenter   *center,
+                                                             GMainContext         *context,
+                                                             guint                 max_calls);
+void                  notification_registry_set_queue_priority (NotificationRegistry *self,
+                                                                NotificationCenter   *center,
+                                                                GMainContext         *context,
+                                                                int                   priority);
+guint64               notification_registry_get_n_dropped   (NotificationRegistry *self);
 
 /* Only worth calling when notification_registry_has_any() (dispatch), or
  * notification_registry_has_schemas() (validate). */

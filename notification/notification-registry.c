@@ -9,6 +9,7 @@
 #include "notification-id-table-private.h"
 #include "notification-index-private.h"
 #include "notification-observer-private.h"
+#include "notification-queue-private.h"
 #include "notification-registry-private.h"
 #include "notification-watch-private.h"
 
@@ -149,6 +150,8 @@ notification_registry_new (void)
   notification_id_table_init (&self->ext_observers);
   self->slab = notification_slab_new (sizeof (NotificationObserver));
   self->watches = g_hash_table_new (NULL, NULL);
+  self->queues = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) notification_queue_unref);
+  self->dropped = notification_counter_new ();
 
   return self;
 }
@@ -169,12 +172,15 @@ notification_registry_unref (NotificationRegistry *self)
 
   g_assert (self->ext_observers.len == 0);
   g_assert (g_hash_table_size (self->watches) == 0);
+  g_assert (g_hash_table_size (self->queues) == 0);
 
   notification_index_free (self->index);
   notification_index_free (self->schemas);
   notification_id_table_clear (&self->ext_observers);
   notification_slab_unref (self->slab);
   g_hash_table_unref (self->watches);
+  g_hash_table_unref (self->queues);
+  notification_counter_unref (self->dropped);
   notification_lock_clear (&self->lock);
   g_free (self);
 }
@@ -201,6 +207,30 @@ registry_watch_locked (NotificationRegistry *self,
   return watch;
 }
 
+static void registry_queue_vanished (NotificationQueue *queue,
+                                     gpointer           data);
+
+/* The queue of @context, made on first use. Lock held. It stays until
+ * @context is finalized or the registry shuts down. */
+static NotificationQueue *
+registry_queue_locked (NotificationRegistry *self,
+                       NotificationCenter   *center,
+                       GMainContext         *context)
+{
+  NotificationQueue *queue = g_hash_table_lookup (self->queues, context);
+
+  if (queue == NULL && !self->shut_down)
+    {
+      queue = notification_queue_new (context, center, self->dropped,
+                                      registry_queue_vanished,
+                                      notification_registry_ref (self),
+                                      (GDestroyNotify) notification_registry_unref);
+      g_hash_table_insert (self->queues, context, queue);
+    }
+
+  return queue;
+}
+
 /* Lock held. Unlinks @entry, which has no observer left, from the index. */
 static void
 registry_drop_entry_locked (NotificationRegistry   *self,
@@ -216,6 +246,32 @@ registry_drop_entry_locked (NotificationRegistry   *self,
     notification_watch_unlink_entry (watch, entry);
 
   notification_index_entry_retire (entry);
+}
+
+/* Lock held. */
+static void
+registry_link_queued_locked (NotificationObserverExt *ext)
+{
+  NotificationQueue *queue = ext->queue;
+
+  ext->queue_prev = NULL;
+  ext->queue_next = queue->observers;
+  if (queue->observers != NULL)
+    queue->observers->queue_prev = ext;
+  queue->observers = ext;
+}
+
+/* Lock held. */
+static void
+registry_unlink_queued_locked (NotificationObserverExt *ext)
+{
+  if (ext->queue_prev != NULL)
+    ext->queue_prev->queue_next = ext->queue_next;
+  else
+    ext->queue->observers = ext->queue_next;
+  if (ext->queue_next != NULL)
+    ext->queue_next->queue_prev = ext->queue_prev;
+  ext->queue_prev = ext->queue_next = NULL;
 }
 
 /* Lock held. Takes @observer out of the index, its entry's list, its
@@ -258,6 +314,8 @@ registry_unlink_observer_locked (NotificationRegistry *self,
 
       if (watch != NULL)
         notification_watch_unlink_owned (watch, ext);
+      if (ext->queue != NULL)
+        registry_unlink_queued_locked (ext);
     }
 
   if (notification_observer_is_ext (observer))
@@ -273,6 +331,7 @@ notification_registry_add (NotificationRegistry *self,
                            GObject              *sender,
                            GObject              *owner,
                            GMainContext         *context,
+                           guint                 flags,
                            NotificationCallback  callback,
                            gpointer              user_data,
                            GDestroyNotify        destroy)
@@ -290,7 +349,7 @@ notification_registry_add (NotificationRegistry *self,
     seq++;
 
 #if SLAB_IDS
-  if (owner == NULL && context == NULL)
+  if (owner == NULL && context == NULL && flags == 0)
     {
       guint32 cell;
 
@@ -300,7 +359,11 @@ notification_registry_add (NotificationRegistry *self,
   else
 #endif
     {
-      observer = notification_observer_new_ext (seq, context, center, callback, user_data, destroy);
+      NotificationQueue *queue = context != NULL ? registry_queue_locked (self, center, context) : NULL;
+
+      observer = notification_observer_new_ext (seq, queue, flags, callback, user_data, destroy);
+      if (queue != NULL)
+        registry_link_queued_locked ((NotificationObserverExt *) observer);
 #if SLAB_IDS
       id = MAKE_ID (seq, 0);
 #else
@@ -416,6 +479,8 @@ registry_clear_locked (NotificationRegistry *self,
 
               if (ext->owner_watch != NULL)
                 notification_watch_unlink_owned (ext->owner_watch, ext);
+              if (ext->queue != NULL)
+                registry_unlink_queued_locked (ext);
             }
           pending_remove_observer (pending, observer);
         }
@@ -461,12 +526,18 @@ notification_registry_shutdown (NotificationRegistry *self)
 {
   Pending pending;
   GPtrArray *schemas;
+  GHashTableIter iter;
+  gpointer queue;
 
   pending_init (&pending);
   notification_lock (&self->lock);
   self->shut_down = TRUE;
   registry_clear_locked (self, &pending);
   g_hash_table_remove_all (self->watches);
+  g_hash_table_iter_init (&iter, self->queues);
+  while (g_hash_table_iter_next (&iter, NULL, &queue))
+    notification_queue_orphan (queue);
+  g_hash_table_remove_all (self->queues);
   schemas = notification_index_steal_all (self->schemas);
   g_atomic_int_set (&self->n_schemas, 0);
   notification_unlock (&self->lock);
@@ -513,6 +584,81 @@ registry_watch_vanished (NotificationWatch *watch,
   pending_finish (&pending);
 }
 
+/*
+ * registry_queue_vanished:
+ *
+ * The context of @queue is being finalized: its observers can never be
+ * called again, so they are removed (their destroy notifies run now, on
+ * this thread: the queue is dead), and the queue leaves the table before
+ * a new context can get the same address.
+ */
+static void
+registry_queue_vanished (NotificationQueue *queue,
+                         gpointer           data)
+{
+  NotificationRegistry *self = data;
+  NotificationQueue *stolen = NULL;
+  Pending pending;
+
+  pending_init (&pending);
+  notification_lock (&self->lock);
+  if (g_hash_table_lookup (self->queues, queue->context) == queue)
+    {
+      g_hash_table_steal (self->queues, queue->context);
+      stolen = queue;
+    }
+  while (queue->observers != NULL)
+    registry_unlink_observer_locked (self, &queue->observers->base, &pending);
+  notification_unlock (&self->lock);
+
+  pending_finish (&pending);
+  if (stolen != NULL)
+    notification_queue_unref (stolen);
+}
+
+void
+notification_registry_set_queue_limit (NotificationRegistry *self,
+                                       NotificationCenter   *center,
+                                       GMainContext         *context,
+                                       guint                 max_calls)
+{
+  NotificationQueue *queue;
+
+  notification_lock (&self->lock);
+  queue = registry_queue_locked (self, center, context);
+  if (queue != NULL)
+    notification_queue_set_limit (queue, max_calls);
+  notification_unlock (&self->lock);
+}
+
+void
+notification_registry_set_queue_priority (NotificationRegistry *self,
+                                          NotificationCenter   *center,
+                                          GMainContext         *context,
+                                          int                   priority)
+{
+  NotificationQueue *queue;
+
+  notification_lock (&self->lock);
+  queue = registry_queue_locked (self, center, context);
+  if (queue != NULL)
+    queue = notification_queue_ref (queue);
+  notification_unlock (&self->lock);
+
+  /* GLib's context lock is taken after ours, never under the registry's. */
+  if (queue != NULL)
+    {
+      g_source_set_priority (&queue->source, priority);
+      notification_queue_unref (queue);
+    }
+}
+
+guint64
+notification_registry_get_n_dropped (NotificationRegistry *self)
+{
+  return __atomic_load_n (&self->dropped->value, __ATOMIC_RELAXED);
+}
+
 guint
 notification_registry_get_n_observers (NotificationRegistry *self)
 {
@@ -554,6 +700,9 @@ notification_registry_deliver (NotificationRegistry    *self,
 {
   NotificationObserver *cursors[4];
   guint64 last_seq = __atomic_load_n (&self->last_seq, __ATOMIC_ACQUIRE);
+  NotificationQueueBatch batch;
+
+  notification_queue_batch_init (&batch);
 
   for (guint i = 0; i < n_matches; i++)
     cursors[i] = __atomic_load_n (&matches[i]->head, __ATOMIC_ACQUIRE);
@@ -576,8 +725,20 @@ notification_registry_deliver (NotificationRegistry    *self,
         break;
 
       cursors[best] = __atomic_load_n (&observer->next, __ATOMIC_ACQUIRE);
-      notification_observer_notify (observer, center, type, sender, user_info);
+      if (notification_observer_get_queue (observer) != NULL)
+        {
+          notification_queue_batch_add (&batch, (NotificationObserverExt *) observer,
+                                        type, sender, user_info);
+        }
+      else
+        {
+          /* It may post: this post's queued calls come first. */
+          notification_queue_batch_reserve (&batch);
+          notification_observer_call (observer, center, type, sender, user_info);
+        }
     }
+
+  notification_queue_batch_finish (&batch);
 }
 
 

@@ -1,0 +1,127 @@
+/* notification-queue-private.h: deliveries of one center on one main context
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * All the main-context observers of one center on one GMainContext share
+ * one queue, a GSource attached to that context, so a frontend sees their
+ * calls in the order the posts were made, across types and observers.
+ *
+ * Order: a post adds its calls for a queue in one piece, under the queue
+ * lock, in the order its observers were added. A post that calls a
+ * synchronous observer (which may post again, on this thread) first
+ * reserves its place with a placeholder: the calls it adds later go
+ * before the placeholder, a nested post's after it, and the context does
+ * not dispatch past a placeholder until its post is done. So the calls
+ * of each post stay together, posts from one thread keep that thread's
+ * order, and posts from several threads are in the one order in which
+ * they took the queue lock.
+ *
+ * Lifetime: the queue does not keep its context alive. When the context
+ * is finalized its sources are destroyed; the queue then drops its calls,
+ * runs the destroy notifies waiting in it and tells its owner (the
+ * registry), which removes the queue's observers. Removing an observer
+ * drops its queued calls at once and queues its destroy notify, which
+ * then runs on the context after the observer's last call (GDBus's rule);
+ * on a dead queue it runs at once.
+ *
+ * Locks: the queue lock is taken after the registry lock, never before;
+ * GLib's context lock after the queue lock (g_source_set_ready_time()).
+ * No user code runs with the queue lock held.
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+#include "notification-center.h"
+#include "notification-lock-private.h"
+
+G_BEGIN_DECLS
+
+typedef struct _NotificationQueue     NotificationQueue;
+typedef struct _NotificationQueueItem NotificationQueueItem;
+typedef struct _NotificationObserverExt NotificationObserverExt;
+
+/* Called once, without locks, on the thread that finalizes the context. */
+typedef void (*NotificationQueueFunc) (NotificationQueue *queue,
+                                       gpointer           data);
+
+/* A shared drop counter: the center's `n-dropped`. */
+typedef struct
+{
+  gint    ref_count;  /* (atomic) */
+  guint64 value;      /* (atomic) */
+} NotificationCounter;
+
+struct _NotificationQueue
+{
+  GSource                  source;
+  GMainContext            *context;    /* (unowned) the key in the registry's table */
+  GWeakRef                 center;
+  NotificationCounter     *dropped;    /* (owned) */
+
+  /* Protected by the registry lock. */
+  NotificationObserverExt *observers;  /* linked by their queue_prev/queue_next */
+
+  NotificationLock         lock;
+  /* Protected by @lock. */
+  NotificationQueueItem   *head;
+  NotificationQueueItem   *tail;
+  guint                    n_calls;
+  guint                    max_calls;  /* 0: unbounded */
+  gboolean                 armed;      /* the source's ready time is 0 */
+  gboolean                 dead;       /* the context's sources were destroyed */
+  gboolean                 orphaned;   /* the registry let it go */
+  NotificationQueueFunc    func;
+  gpointer                 func_data;  /* (owned) */
+  GDestroyNotify           func_data_destroy;
+};
+
+NotificationCounter *notification_counter_new   (void);
+NotificationCounter *notification_counter_ref   (NotificationCounter *self);
+void                 notification_counter_unref (NotificationCounter *self);
+
+NotificationQueue *notification_queue_new          (GMainContext          *context,
+                                                    NotificationCenter    *center,
+                                                    NotificationCounter   *dropped,
+                                                    NotificationQueueFunc  func,
+                                                    gpointer               data,
+                                                    GDestroyNotify         data_destroy);
+NotificationQueue *notification_queue_ref          (NotificationQueue     *self);
+void               notification_queue_unref        (NotificationQueue     *self);
+void               notification_queue_orphan       (NotificationQueue     *self);
+void               notification_queue_set_limit    (NotificationQueue     *self,
+                                                    guint                  max_calls);
+void               notification_queue_drop_calls   (NotificationQueue     *self,
+                                                    NotificationObserverExt *observer);
+void               notification_queue_push_destroy (NotificationQueue     *self,
+                                                    NotificationObserverExt *observer);
+guint              notification_queue_get_current_dropped (void);
+
+/* What one post adds to the queues of its main-context observers. Lives
+ * on the posting thread's stack, inside the post's EBR read section. */
+typedef struct
+{
+  NotificationQueue     *queue;
+  NotificationQueueItem *first;        /* calls not added yet */
+  NotificationQueueItem *last;
+  NotificationQueueItem *placeholder;  /* (nullable) reserved place */
+} NotificationQueueBatchSlot;
+
+typedef struct
+{
+  guint                       n_slots;
+  NotificationQueueBatchSlot *slots;
+  NotificationQueueBatchSlot  inline_slots[2];
+} NotificationQueueBatch;
+
+void notification_queue_batch_init    (NotificationQueueBatch  *batch);
+void notification_queue_batch_add     (NotificationQueueBatch  *batch,
+                                       NotificationObserverExt *observer,
+                                       const char              *type,
+                                       GObject                 *sender,
+                                       GVariant                *user_info);
+void notification_queue_batch_reserve (NotificationQueueBatch  *batch);
+void notification_queue_batch_finish  (NotificationQueueBatch  *batch);
+
+G_END_DECLS

@@ -1,0 +1,576 @@
+/* test-delivery.c: main-context delivery a frontend can trust
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * All the main-context observers of a center on one context share one
+ * queue: the order of posts across types and observers, the lifetime of
+ * what is queued, where destroy notifies run, coalescing, limits and
+ * priority.
+ */
+
+#include <dirent.h>
+
+#include "test-util.h"
+
+/* --- A log of calls ------------------------------------------------------ */
+
+typedef struct
+{
+  const char *name;
+  GPtrArray  *log;   /* (element-type utf8) "name:type:n" */
+  GThread    *thread;
+} Recorder;
+
+static void
+record_cb (NotificationCenter *center,
+           const char         *type,
+           GObject            *sender,
+           GVariant           *user_info,
+           gpointer            user_data)
+{
+  Recorder *recorder = user_data;
+  guint n = 0;
+
+  if (user_info != NULL)
+    g_variant_lookup (user_info, "n", "u", &n);
+  g_ptr_array_add (recorder->log, g_strdup_printf ("%s:%s:%u", recorder->name, type, n));
+  recorder->thread = g_thread_self ();
+}
+
+static GVariant *
+n_info (guint n)
+{
+  return g_variant_new_parsed ("{'n': <%u>}", n);
+}
+
+static char *
+join_log (GPtrArray *log)
+{
+  char *joined;
+
+  g_ptr_array_add (log, NULL);
+  joined = g_strjoinv (" ", (char **) log->pdata);
+  g_ptr_array_remove_index (log, log->len - 1);
+  return joined;
+}
+
+/* The blueprint's frontend: lines, then "finished", from a worker. */
+typedef struct
+{
+  NotificationCenter *center;
+  guint               n_lines;
+} Worker;
+
+static gpointer
+worker_run (gpointer data)
+{
+  Worker *worker = data;
+
+  for (guint i = 0; i < worker->n_lines; i++)
+    notification_center_post (worker->center, "stdout", NULL, n_info (i));
+  notification_center_post (worker->center, "finished", NULL, NULL);
+
+  return NULL;
+}
+
+typedef struct
+{
+  guint      n_lines;
+  guint      lines_at_finish;
+  gboolean   finished;
+} Frontend;
+
+static void
+frontend_line (NotificationCenter *center, const char *type, GObject *sender,
+               GVariant *user_info, gpointer user_data)
+{
+  Frontend *frontend = user_data;
+  guint n;
+
+  g_assert_true (g_variant_lookup (user_info, "n", "u", &n));
+  g_assert_cmpuint (n, ==, frontend->n_lines);
+  frontend->n_lines++;
+}
+
+static void
+frontend_finished (NotificationCenter *center, const char *type, GObject *sender,
+                   GVariant *user_info, gpointer user_data)
+{
+  Frontend *frontend = user_data;
+
+  frontend->lines_at_finish = frontend->n_lines;
+  frontend->finished = TRUE;
+}
+
+static void
+test_order_across_observers (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  Frontend frontend = { 0, };
+  Worker worker = { center, 5000 };
+  GThread *thread;
+
+  notification_center_add_observer_full (center, "stdout", NULL, NULL, context,
+                                         frontend_line, &frontend, NULL);
+  notification_center_add_observer_full (center, "finished", NULL, NULL, context,
+                                         frontend_finished, &frontend, NULL);
+
+  thread = g_thread_new ("interpreter", worker_run, &worker);
+  while (!frontend.finished)
+    g_main_context_iteration (context, TRUE);
+  g_thread_join (thread);
+
+  g_assert_cmpuint (frontend.lines_at_finish, ==, worker.n_lines);
+}
+
+/* Two threads post numbered posts; two observers of every type on one
+ * context see the same posts in the same order, each thread's in its
+ * order, and the calls of one post next to each other in add order. */
+typedef struct
+{
+  NotificationCenter *center;
+  const char         *type;
+  guint               n_posts;
+} Poster;
+
+static gpointer
+poster_run (gpointer data)
+{
+  Poster *poster = data;
+
+  for (guint i = 0; i < poster->n_posts; i++)
+    notification_center_post (poster->center, poster->type, NULL, n_info (i));
+
+  return NULL;
+}
+
+static void
+test_order_two_threads (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GPtrArray) log = g_ptr_array_new_with_free_func (g_free);
+  Recorder a = { "a", log, NULL }, b = { "b", log, NULL };
+  Poster p1 = { center, "t1", 2000 }, p2 = { center, "t2", 2000 };
+  GThread *t1, *t2;
+  guint next[2] = { 0, 0 };
+
+  notification_center_add_observer_full (center, NULL, NULL, NULL, context, record_cb, &a, NULL);
+  notification_center_add_observer_full (center, NULL, NULL, NULL, context, record_cb, &b, NULL);
+
+  t1 = g_thread_new ("p1", poster_run, &p1);
+  t2 = g_thread_new ("p2", poster_run, &p2);
+  g_thread_join (t1);
+  g_thread_join (t2);
+  drain_context (context);
+
+  g_assert_cmpuint (log->len, ==, 2 * (p1.n_posts + p2.n_posts));
+  for (guint i = 0; i < log->len; i += 2)
+    {
+      const char *first = g_ptr_array_index (log, i);
+      const char *second = g_ptr_array_index (log, i + 1);
+      guint which, n;
+
+      /* "a:tK:N" then "b:tK:N" */
+      g_assert_true (first[0] == 'a' && second[0] == 'b');
+      g_assert_cmpstr (first + 1, ==, second + 1);
+      which = first[3] - '1';
+      n = (guint) g_ascii_strtoull (first + 5, NULL, 10);
+      g_assert_cmpuint (n, ==, next[which]);
+      next[which]++;
+    }
+}
+
+/* A synchronous observer between two queued ones posts again: the
+ * outer post's queued calls all come before the nested post's. */
+static void
+nested_post_cb (NotificationCenter *center, const char *type, GObject *sender,
+                GVariant *user_info, gpointer user_data)
+{
+  if (g_str_equal (type, "outer"))
+    notification_center_post (center, "nested", NULL, NULL);
+}
+
+static void
+test_order_nested_post (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GPtrArray) log = g_ptr_array_new_with_free_func (g_free);
+  Recorder x = { "x", log, NULL }, y = { "y", log, NULL };
+  g_autofree char *joined = NULL;
+
+  notification_center_add_observer_full (center, NULL, NULL, NULL, context, record_cb, &x, NULL);
+  notification_center_add_observer (center, NULL, NULL, nested_post_cb, NULL, NULL);
+  notification_center_add_observer_full (center, NULL, NULL, NULL, context, record_cb, &y, NULL);
+
+  notification_center_post (center, "outer", NULL, NULL);
+  drain_context (context);
+  joined = join_log (log);
+  g_assert_cmpstr (joined, ==, "x:outer:0 y:outer:0 x:nested:0 y:nested:0");
+}
+
+/* --- Lifetime ------------------------------------------------------------- */
+
+static void
+test_remove_releases_at_once (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  GObject *sender = g_object_new (G_TYPE_OBJECT, NULL);
+  gboolean sender_gone = FALSE, info_freed;
+  Probe probe;
+  gulong id;
+
+  probe_init (&probe, "p", NULL);
+  g_object_weak_ref (sender, flag_weak_notify, &sender_gone);
+  id = notification_center_add_observer_full (center, "t", NULL, NULL, context,
+                                              probe_cb, &probe, probe_destroy);
+  notification_center_post (center, "t", sender, tracked_vardict_new (&info_freed));
+  g_object_unref (sender);
+  g_assert_false (sender_gone);
+  g_assert_false (info_freed);
+
+  notification_center_remove_observer (center, id);
+  g_assert_true (sender_gone);
+  g_assert_true (info_freed);
+  /* Its destroy notify waits for the context. */
+  g_assert_cmpint (probe_destroys (&probe), ==, 0);
+  drain_context (context);
+  g_assert_cmpint (probe_calls (&probe), ==, 0);
+  g_assert_cmpint (probe_destroys (&probe), ==, 1);
+  g_assert_true (probe.destroy_thread == g_thread_self ());
+
+  probe_clear (&probe);
+}
+
+static guint
+count_fds (void)
+{
+  DIR *dir = opendir ("/proc/self/fd");
+  guint n = 0;
+
+  if (dir == NULL)
+    return 0;
+  while (readdir (dir) != NULL)
+    n++;
+  closedir (dir);
+  return n;
+}
+
+/* A context that is never iterated again is freed with what is queued
+ * on it when its last user unrefs it: no cycle through the center. */
+static void
+test_context_never_iterated (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  guint fds_before = count_fds ();
+  int n_senders_gone = 0;
+  Probe probe;
+
+  probe_init (&probe, "p", NULL);
+  for (guint round = 0; round < 1000; round++)
+    {
+      GMainContext *context = g_main_context_new ();
+      GObject *sender = g_object_new (G_TYPE_OBJECT, NULL);
+      gulong id;
+
+      g_object_weak_ref (sender, (GWeakNotify) (void (*) (void)) g_atomic_int_inc, &n_senders_gone);
+      id = notification_center_add_observer_full (center, "t", NULL, NULL, context,
+                                                  probe_cb, &probe, probe_destroy);
+      notification_center_post (center, "t", sender, NULL);
+      g_object_unref (sender);
+      if (round % 2 == 0)
+        notification_center_remove_observer (center, id);
+      g_main_context_unref (context);
+      g_assert_cmpint (probe_destroys (&probe), ==, round + 1);
+    }
+
+  g_assert_cmpint (n_senders_gone, ==, 1000);
+  g_assert_cmpint (probe_calls (&probe), ==, 0);
+  g_assert_cmpuint (notification_center_get_n_observers (center), ==, 0);
+  if (fds_before != 0)
+    g_assert_cmpuint (count_fds (), <=, fds_before);
+
+  probe_clear (&probe);
+}
+
+static void
+test_center_finalized_drops_all (void)
+{
+  NotificationCenter *center = notification_center_new ();
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  gboolean freed[3];
+  Probe a, b;
+
+  probe_init (&a, "a", NULL);
+  probe_init (&b, "b", NULL);
+  notification_center_add_observer_full (center, "t", NULL, NULL, context, probe_cb, &a, probe_destroy);
+  notification_center_add_observer_full (center, NULL, NULL, NULL, context, probe_cb, &b, probe_destroy);
+  for (guint i = 0; i < G_N_ELEMENTS (freed); i++)
+    notification_center_post (center, "t", NULL, tracked_vardict_new (&freed[i]));
+  g_object_unref (center);
+
+  for (guint i = 0; i < G_N_ELEMENTS (freed); i++)
+    g_assert_true (freed[i]);
+  drain_context (context);
+  g_assert_cmpint (probe_calls (&a) + probe_calls (&b), ==, 0);
+  g_assert_cmpint (probe_destroys (&a), ==, 1);
+  g_assert_cmpint (probe_destroys (&b), ==, 1);
+  /* Nothing of the center is left on the context. */
+  g_assert_false (g_main_context_pending (context));
+
+  probe_clear (&a);
+  probe_clear (&b);
+}
+
+/* The destroy notify runs on the observer's context, which another
+ * thread runs, whichever thread removes the observer. */
+typedef struct
+{
+  GMainContext *context;
+  GMainLoop    *loop;
+} ContextThread;
+
+static gpointer
+context_thread_run (gpointer data)
+{
+  ContextThread *ct = data;
+
+  g_main_context_push_thread_default (ct->context);
+  g_main_loop_run (ct->loop);
+  g_main_context_pop_thread_default (ct->context);
+
+  return NULL;
+}
+
+static gboolean
+quit_loop_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_destroy_on_context_thread (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  ContextThread ct;
+  GThread *thread;
+  Probe probe;
+  gulong id;
+
+  probe_init (&probe, "p", NULL);
+  ct.context = g_main_context_new ();
+  ct.loop = g_main_loop_new (ct.context, FALSE);
+  thread = g_thread_new ("frontend", context_thread_run, &ct);
+
+  id = notification_center_add_observer_full (center, "t", NULL, NULL, ct.context,
+                                              probe_cb, &probe, probe_destroy);
+  for (guint i = 0; i < 100; i++)
+    notification_center_post (center, "t", NULL, NULL);
+  notification_center_remove_observer (center, id);
+
+  while (probe_destroys (&probe) == 0)
+    g_usleep (1000);
+  g_assert_true (probe.destroy_thread == thread);
+  if (probe_calls (&probe) > 0)
+    g_assert_true (probe.last_thread == thread);
+
+  g_main_context_invoke (ct.context, quit_loop_cb, ct.loop);
+  g_thread_join (thread);
+  g_assert_cmpint (probe_destroys (&probe), ==, 1);
+  g_main_loop_unref (ct.loop);
+  g_main_context_unref (ct.context);
+
+  probe_clear (&probe);
+}
+
+/* Removed from inside its own call: the destroy notify runs after that
+ * call, on the context. */
+typedef struct
+{
+  gulong id;
+  int    n_calls;
+  int    n_destroys;
+  gboolean in_call;
+} SelfRemover;
+
+static void
+self_remove_cb (NotificationCenter *center, const char *type, GObject *sender,
+                GVariant *user_info, gpointer user_data)
+{
+  SelfRemover *s = user_data;
+
+  s->in_call = TRUE;
+  s->n_calls++;
+  notification_center_remove_observer (center, s->id);
+  g_assert_cmpint (s->n_destroys, ==, 0);
+  s->in_call = FALSE;
+}
+
+static void
+self_remove_destroy (gpointer data)
+{
+  SelfRemover *s = data;
+
+  g_assert_false (s->in_call);
+  s->n_destroys++;
+}
+
+static void
+test_destroy_after_last_call (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  SelfRemover s = { 0, };
+
+  s.id = notification_center_add_observer_full (center, "t", NULL, NULL, context,
+                                                self_remove_cb, &s, self_remove_destroy);
+  for (guint i = 0; i < 10; i++)
+    notification_center_post (center, "t", NULL, NULL);
+  drain_context (context);
+  g_assert_cmpint (s.n_calls, ==, 1);
+  g_assert_cmpint (s.n_destroys, ==, 1);
+}
+
+/* --- Flow control ---------------------------------------------------------- */
+
+static void
+test_coalesce (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GPtrArray) log = g_ptr_array_new_with_free_func (g_free);
+  Recorder progress = { "p", log, NULL }, lines = { "l", log, NULL };
+  GObject *worker = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autofree char *joined = NULL;
+
+  notification_center_add_observer_with_flags (center, "progress", NULL, NULL, context,
+                                               NOTIFICATION_OBSERVER_COALESCE,
+                                               record_cb, &progress, NULL);
+  notification_center_add_observer_full (center, "stdout", NULL, NULL, context,
+                                         record_cb, &lines, NULL);
+
+  for (guint i = 0; i < 100000; i++)
+    notification_center_post (center, "progress", NULL, n_info (i));
+  /* Another sender is another notification. */
+  notification_center_post (center, "progress", worker, n_info (7));
+  notification_center_post (center, "stdout", NULL, n_info (1));
+  notification_center_post (center, "progress", NULL, n_info (100000));
+  drain_context (context);
+
+  /* The latest of each, in the order of their latest posts. */
+  joined = join_log (log);
+  g_assert_cmpstr (joined, ==, "p:progress:7 l:stdout:1 p:progress:100000");
+  g_object_unref (worker);
+}
+
+typedef struct
+{
+  guint calls;
+  guint dropped;
+} DropCounter;
+
+static void
+count_dropped_cb (NotificationCenter *center, const char *type, GObject *sender,
+                  GVariant *user_info, gpointer user_data)
+{
+  DropCounter *counter = user_data;
+
+  counter->calls++;
+  counter->dropped += notification_center_get_dropped_before_call (center);
+}
+
+static void
+test_limit (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  DropCounter counter = { 0, };
+  guint64 n_dropped = 0;
+
+  notification_center_set_queue_limit (center, context, 10);
+  notification_center_add_observer_full (center, "t", NULL, NULL, context,
+                                         count_dropped_cb, &counter, NULL);
+  for (guint i = 0; i < 25; i++)
+    notification_center_post (center, "t", NULL, NULL);
+  g_assert_cmpuint (notification_center_get_n_dropped (center), ==, 15);
+  g_object_get (center, "n-dropped", &n_dropped, NULL);
+  g_assert_cmpuint (n_dropped, ==, 15);
+
+  drain_context (context);
+  g_assert_cmpuint (counter.calls, ==, 10);
+  g_assert_cmpuint (counter.dropped, ==, 15);
+  g_assert_cmpuint (notification_center_get_dropped_before_call (center), ==, 0);
+
+  /* Room again once dispatched; no limit any more with 0. */
+  notification_center_set_queue_limit (center, context, 0);
+  for (guint i = 0; i < 100; i++)
+    notification_center_post (center, "t", NULL, NULL);
+  drain_context (context);
+  g_assert_cmpuint (counter.calls, ==, 110);
+  g_assert_cmpuint (notification_center_get_n_dropped (center), ==, 15);
+}
+
+static gboolean
+log_idle_cb (gpointer data)
+{
+  g_ptr_array_add (data, g_strdup ("idle"));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_priority (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GPtrArray) log = g_ptr_array_new_with_free_func (g_free);
+  Recorder r = { "r", log, NULL };
+  g_autofree char *joined = NULL;
+  GSource *idle;
+
+  notification_center_add_observer_full (center, "t", NULL, NULL, context, record_cb, &r, NULL);
+
+  /* Default priority: before a default-idle source. */
+  idle = g_idle_source_new ();
+  g_source_set_callback (idle, log_idle_cb, log, NULL);
+  g_source_attach (idle, context);
+  g_source_unref (idle);
+  notification_center_post (center, "t", NULL, n_info (1));
+  drain_context (context);
+
+  /* Below it when asked. */
+  notification_center_set_queue_priority (center, context, G_PRIORITY_LOW);
+  idle = g_idle_source_new ();
+  g_source_set_callback (idle, log_idle_cb, log, NULL);
+  g_source_attach (idle, context);
+  g_source_unref (idle);
+  notification_center_post (center, "t", NULL, n_info (2));
+  drain_context (context);
+
+  joined = join_log (log);
+  g_assert_cmpstr (joined, ==, "r:t:1 idle idle r:t:2");
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_summary ("Main-context observers of a center share one ordered, bounded queue per context");
+
+  g_test_add_func ("/center/delivery/order/across-observers", test_order_across_observers);
+  g_test_add_func ("/center/delivery/order/two-threads", test_order_two_threads);
+  g_test_add_func ("/center/delivery/order/nested-post", test_order_nested_post);
+  g_test_add_func ("/center/delivery/lifetime/remove-releases-at-once", test_remove_releases_at_once);
+  g_test_add_func ("/center/delivery/lifetime/context-never-iterated", test_context_never_iterated);
+  g_test_add_func ("/center/delivery/lifetime/center-finalized", test_center_finalized_drops_all);
+  g_test_add_func ("/center/delivery/destroy/on-context-thread", test_destroy_on_context_thread);
+  g_test_add_func ("/center/delivery/destroy/after-last-call", test_destroy_after_last_call);
+  g_test_add_func ("/center/delivery/coalesce", test_coalesce);
+  g_test_add_func ("/center/delivery/limit", test_limit);
+  g_test_add_func ("/center/delivery/priority", test_priority);
+
+  return g_test_run ();
+}
