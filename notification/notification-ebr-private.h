@@ -11,8 +11,8 @@
  * posting threads do not contend. Where Linux's membarrier() works the
  * entry store is a plain store and the reclaimer pays a membarrier()
  * once per batch of retirements; elsewhere (and under ThreadSanitizer,
- * which does not model membarrier()) it is a sequentially consistent
- * store.
+ * which does not model membarrier()) it is followed by a sequentially
+ * consistent fence, which pairs with the reclaimer's.
  *
  * A read section may be long (it covers the observers' calls, which may
  * post again: sections nest), but a thread that stays in one forever only
@@ -71,8 +71,11 @@ notification_ebr_enter (void)
       /* The index loads that follow must not be performed before the
        * reclaimer can see this thread reading. With membarrier() the
        * reclaimer forces that order on every running thread before it
-       * looks, so a compiler barrier is enough here; otherwise a
-       * sequentially consistent store (a locked instruction). */
+       * looks, so a compiler barrier is enough here. Otherwise the
+       * reclaimer's seq_cst fence needs one here to pair with: a seq_cst
+       * store alone would still let the acquire loads after it be
+       * performed first (store buffering). The mode is one load of a
+       * variable that only changes before this thread's first section. */
       if (G_LIKELY (_notification_ebr_asymmetric))
         {
           __atomic_store_n (&self->state, state, __ATOMIC_RELAXED);
@@ -80,7 +83,8 @@ notification_ebr_enter (void)
         }
       else
         {
-          __atomic_store_n (&self->state, state, __ATOMIC_SEQ_CST);
+          __atomic_store_n (&self->state, state, __ATOMIC_RELEASE);
+          __atomic_thread_fence (__ATOMIC_SEQ_CST);
         }
     }
 }
