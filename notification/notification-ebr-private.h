@@ -66,7 +66,8 @@ notification_ebr_enter (void)
 
   if (self->nesting++ == 0)
     {
-      guint64 state = (__atomic_load_n (&_notification_ebr_epoch, __ATOMIC_RELAXED) << 1) | 1;
+      /* Acquire: the section's loads come after it (Invariants, A2). */
+      guint64 state = (__atomic_load_n (&_notification_ebr_epoch, __ATOMIC_ACQUIRE) << 1) | 1;
 
       /* The index loads that follow must not be performed before the
        * reclaimer can see this thread reading. With membarrier() the
@@ -94,6 +95,8 @@ notification_ebr_leave (void)
 {
   NotificationEbrThread *self = _notification_ebr_self;
 
+  /* Release: the section's accesses come before it. No fence: a
+   * reclaimer that does not see this store yet only waits. */
   if (--self->nesting == 0)
     __atomic_store_n (&self->state, 0, __ATOMIC_RELEASE);
 }
