@@ -140,7 +140,10 @@ ebr_try_advance_locked (NotificationEbrNode **freed)
         return FALSE;
     }
 
-  __atomic_store_n (&_notification_ebr_epoch, epoch + 1, __ATOMIC_SEQ_CST);
+  /* A read-modify-write, as retire's read of the epoch: they
+   * synchronize whichever comes first (Invariants, A1). Only here, under
+   * ebr_lock, does the value change. */
+  __atomic_fetch_add (&_notification_ebr_epoch, 1, __ATOMIC_SEQ_CST);
 
   /* Garbage retired during epoch - 1 is now unreachable for every reader. */
   slot = (epoch + 2) % 3;
@@ -175,14 +178,16 @@ ebr_free_list (NotificationEbrNode *node)
  *
  * Lock-free: the node goes onto the list of the epoch read here. If the
  * epoch moves on meanwhile, the node lands on a list that is freed later
- * than its own epoch's would be, never earlier: the read is sequentially
- * consistent and comes after the object was unlinked.
+ * than its own epoch's would be, never earlier. The epoch is read with a
+ * read-modify-write (adding 0), not a load: it is what orders the unlink
+ * before the epoch's next move, and the previous emptying of the list
+ * before the push (Invariants, A1).
  */
 void
 notification_ebr_retire (NotificationEbrNode     *node,
                          NotificationEbrFreeFunc  free_func)
 {
-  guint slot = __atomic_load_n (&_notification_ebr_epoch, __ATOMIC_SEQ_CST) % 3;
+  guint slot = __atomic_fetch_add (&_notification_ebr_epoch, 0, __ATOMIC_ACQ_REL) % 3;
 
   node->free_func = free_func;
   node->next = __atomic_load_n (&ebr_garbage[slot], __ATOMIC_RELAXED);
