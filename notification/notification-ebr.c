@@ -75,17 +75,26 @@ ebr_init_asymmetric (void)
 #endif
 }
 
-/* The reclaimer's half of the asymmetric fence: afterwards every reader's
- * state store is visible, or its index loads come after our unlinks. */
-static void
+/* The reclaimer's half of the fence (F_k in Invariants, A2): afterwards
+ * every reader's state store is visible, or its index loads come after
+ * our unlinks. In asymmetric mode membarrier() between two fences: the
+ * kernel has every thread execute a full barrier between them. It can
+ * fail (ENOMEM): then readers still enter with a plain store, which no
+ * fence of ours makes up for, so the epoch must not move this time. */
+static gboolean
 ebr_heavy_barrier (void)
 {
-#if defined(__linux__) && defined(__NR_membarrier)
-  if (__atomic_load_n (&_notification_ebr_asymmetric, __ATOMIC_RELAXED) &&
-      syscall (__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0)
-    return;
-#endif
   __atomic_thread_fence (__ATOMIC_SEQ_CST);
+#if defined(__linux__) && defined(__NR_membarrier)
+  if (__atomic_load_n (&_notification_ebr_asymmetric, __ATOMIC_RELAXED))
+    {
+      if (syscall (__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0)
+        return FALSE;
+      __atomic_thread_fence (__ATOMIC_SEQ_CST);
+    }
+#endif
+
+  return TRUE;
 }
 
 NotificationEbrThread *
@@ -130,7 +139,8 @@ ebr_try_advance_locked (NotificationEbrNode **freed)
    * read a stale "not asymmetric" would skip membarrier() while a reader
    * already enters with a plain store. */
   ebr_init_asymmetric ();
-  ebr_heavy_barrier ();
+  if (!ebr_heavy_barrier ())
+    return FALSE;
 
   for (thread = g_atomic_pointer_get (&ebr_threads); thread != NULL; thread = thread->next)
     {
