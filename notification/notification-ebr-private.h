@@ -10,9 +10,12 @@
  * on entry and one on exit: nothing is shared between readers, so
  * posting threads do not contend. Where Linux's membarrier() works the
  * entry store is a plain store and the reclaimer pays a membarrier()
- * once per batch of retirements; elsewhere (and under ThreadSanitizer,
- * which does not model membarrier()) it is followed by a sequentially
- * consistent fence, which pairs with the reclaimer's.
+ * once per batch of retirements ("asymmetric" mode); elsewhere, under
+ * ThreadSanitizer (which does not model membarrier()), and when the
+ * environment variable NOTIFICATION_EBR_FALLBACK is set to anything but
+ * "" or "0" (read once, at the first read section or reclamation), the
+ * entry store is followed by a sequentially consistent fence ("fallback"
+ * mode), which pairs with the reclaimer's.
  *
  * A read section may be long (it covers the observers' calls, which may
  * post again: sections nest), but a thread that stays in one forever only

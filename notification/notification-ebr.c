@@ -53,8 +53,23 @@ ebr_thread_exit (gpointer data)
 
 static GPrivate ebr_private = G_PRIVATE_INIT (ebr_thread_exit);
 
+#if defined(__linux__) && defined(__NR_membarrier) && !defined(EBR_TSAN)
+/* Whether the environment asks for the fallback mode: readers fence,
+ * membarrier() is not used. NOTIFICATION_EBR_FALLBACK=1 runs the path
+ * that other systems and failing membarrier() take, on Linux (the
+ * threads-fallback and stress-fallback tests, doc/hardening.md). */
+static gboolean
+ebr_fallback_forced (void)
+{
+  const char *value = g_getenv ("NOTIFICATION_EBR_FALLBACK");
+
+  return value != NULL && value[0] != '\0' && g_strcmp0 (value, "0") != 0;
+}
+#endif
+
 /* Whether readers may enter with a plain store: the process is
- * registered for expedited private membarrier(). */
+ * registered for expedited private membarrier(). Settled once, before
+ * any thread's first read section and any advance (Invariants, A2). */
 static void
 ebr_init_asymmetric (void)
 {
@@ -63,12 +78,15 @@ ebr_init_asymmetric (void)
 
   if (g_once_init_enter (&initialized))
     {
-      long cmds = syscall (__NR_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+      if (!ebr_fallback_forced ())
+        {
+          long cmds = syscall (__NR_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
 
-      if (cmds > 0 &&
-          (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) != 0 &&
-          syscall (__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0)
-        __atomic_store_n (&_notification_ebr_asymmetric, TRUE, __ATOMIC_SEQ_CST);
+          if (cmds > 0 &&
+              (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) != 0 &&
+              syscall (__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0)
+            __atomic_store_n (&_notification_ebr_asymmetric, TRUE, __ATOMIC_SEQ_CST);
+        }
 
       g_once_init_leave (&initialized, 1);
     }
