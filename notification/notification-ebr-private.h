@@ -15,11 +15,180 @@
  * environment variable NOTIFICATION_EBR_FALLBACK is set to anything but
  * "" or "0" (read once, at the first read section or reclamation), the
  * entry store is followed by a sequentially consistent fence ("fallback"
- * mode), which pairs with the reclaimer's.
+ * mode).
  *
  * A read section may be long (it covers the observers' calls, which may
  * post again: sections nest), but a thread that stays in one forever only
  * delays reclamation; it never blocks a writer.
+ */
+
+/*
+ * Invariants
+ * ==========
+ *
+ * What posting without a lock rests on, and which atomic operation gives
+ * each step. hb is C11's happens-before, sw synchronizes-with, S the
+ * single total order of the seq_cst operations and fences, consistent
+ * with hb; "later" is in an object's modification order. [SC] is the rule
+ * for two fences: if A modifies M, A hb a seq_cst fence X, a seq_cst
+ * fence Y hb B, which reads M, and X precedes Y in S, then B reads A or a
+ * later value of M. C11 (7.17.3) words it with "sequenced before"; C++20
+ * ([atomics.order], P0668) has it with hb, which is what the compilers'
+ * mappings give on every target (full fences are cumulative). Under the
+ * C11 wording the writer would need a seq_cst fence after each U: a
+ * second locked instruction per retire, which buys nothing on hardware.
+ *
+ * A. Memory: nothing is freed while a reader may still use it.
+ *
+ * The operations (E is the global epoch, _notification_ebr_epoch):
+ *
+ *   unlink U   (writer, registry lock held) a release store that cuts a
+ *              path to the object: a slot's tombstone or a new table
+ *              (notification-index.c: notification_index_remove(),
+ *              index_rebuild(), notification_index_steal_all()), prev->next
+ *              or entry->head skipping an observer
+ *              (registry_unlink_observer_locked()). Every path from a
+ *              shared root to an object (registry -> table -> slot ->
+ *              entry -> head/next -> observer, and the frozen next of an
+ *              observer already unlinked) is cut by such a store U that is
+ *              sequenced before, or under the same lock before, its retire.
+ *   retire     RL: e = fetch_add (E, 0, acq_rel); then a release CAS pushes
+ *              the node onto ebr_garbage[e % 3]. It writes only the node's
+ *              NotificationEbrNode, which no reader reads (an observer's
+ *              overlays prev/entry, writer-only; an entry's and a table's
+ *              are fields of their own).
+ *   enter      (outermost, notification_ebr_enter())
+ *              R_e: e_R = load (E, acquire)
+ *              S:   store (state, e_R << 1 | 1): relaxed in asymmetric
+ *                   mode, release in fallback mode
+ *              F_R: a compiler barrier (asymmetric) or a seq_cst fence
+ *                   (fallback); then the section's loads L of shared
+ *                   pointers (acquire: index_lookup(), dispatch, deliver).
+ *   leave      (outermost) store (state, 0, release); also at thread exit.
+ *   advance    (ebr_try_advance_locked(), ebr_lock held) from k to k + 1:
+ *              F_k: ebr_heavy_barrier(): seq_cst fence, membarrier(), seq_cst
+ *                   fence (asymmetric; gives up if membarrier() fails), or
+ *                   a seq_cst fence (fallback);
+ *              LS:  seq_cst load of every slot's state; gives up if a thread
+ *                   is reading with an epoch other than k;
+ *              W:   fetch_add (E, 1, seq_cst), the epoch is now k + 1;
+ *              X:   exchange (ebr_garbage[(k + 2) % 3], NULL, acq_rel); the
+ *                   list is freed after ebr_lock is released.
+ *
+ * A1. Every write of E is a read-modify-write (RL adds 0, W adds 1), so
+ * each one reads the last and heads a release sequence of all that follow:
+ * RL sw every later W, and every earlier W sw RL. Hence for a node whose
+ * RL read e: (a) U hb RL hb W(e -> e + 1): the unlink happens before the
+ * epoch leaves e; (b) the X of the advance e - 2 -> e - 1, the last one to
+ * empty list e % 3 before, hb W(e - 1 -> e) hb RL hb the push, so the push
+ * is after that X and the node is freed by the X of e + 1 -> e + 2 or a
+ * later one, never earlier. That is how retire stays lock-free: an epoch
+ * that moved on between RL and the push only delays the node by three
+ * epochs. (A seq_cst load for RL, as before, gives (b) but not (a):
+ * nothing orders a release store U before a later load, so U could still
+ * sit in the store buffer while the epoch moved on and a reader entered
+ * in the new epoch with the old pointer; the next advance freed it.)
+ *
+ * A2. Let R be a reader whose load L read a pointer that U then overwrote
+ * (L read a value older than U), and let the advance k -> k + 1 that frees
+ * the node pass, k >= e + 1: U hb F_k (A1(a), then ebr_lock). The
+ * advance's LS of R's slot reads:
+ *
+ *   - a value older than S (R is not seen). Fallback: if F_R precedes F_k
+ *     in S, [SC] (S before F_R, F_k before LS) makes LS read S or later;
+ *     otherwise [SC] (U hb F_k, F_R before L) makes L read U or later.
+ *     Either way a contradiction: store buffering cannot hide R. Without
+ *     F_R (a seq_cst store S and acquire loads L, as before) R has no
+ *     fence for [SC], and LS and L may both read old values. Asymmetric:
+ *     membarrier() returns only after every thread of the process has
+ *     executed a full barrier M_R between its entry and its return (one
+ *     that was not running passed one when it was switched out): a seq_cst
+ *     fence between the reclaimer's fences before and after the call in
+ *     S. M_R after S: [SC] with M_R for F_R and the fence after the call
+ *     for F_k makes LS read S or later. M_R before S, so before L: U hb
+ *     the fence before the call, which precedes M_R, and [SC] makes L read
+ *     U or later. The compiler barrier keeps S before L in the code that
+ *     the kernel orders.
+ *   - S itself: the advance passes only if e_R = k >= e + 1, so R_e read the
+ *     W that wrote k or a retire's RMW after it, in its release sequence:
+ *     W sw R_e (acquire), and U hb W(e -> e + 1) hb that W hb R_e hb L, so
+ *     L reads U or later: a contradiction. This is why R_e is an acquire
+ *     load: otherwise, in asymmetric mode, L could be performed before R_e
+ *     on weakly ordered hardware and pair an old pointer with a new epoch.
+ *   - a later value: R's leave (release), or a later enter store, which
+ *     in fallback mode is a release itself and in asymmetric mode
+ *     continues the leave's release sequence (a later store of the same
+ *     thread, C17 5.1.2.4; C++20 dropped that rule, but compilers do not
+ *     merge atomic stores and processors commit the stores to one location
+ *     in program order, a release one after the accesses before it). So
+ *     every access of that section hb LS hb the free.
+ *
+ * So no reader that may hold the node is inside a read section when it is
+ * freed. A thread whose slot is not in ebr_threads at LS registers under
+ * ebr_lock after the advance released it, so its R_e reads k + 1 or later
+ * and hb-follows U. The mode is settled before either side uses it:
+ * ebr_init_asymmetric() runs under g_once before a thread's first enter
+ * (_notification_ebr_register()) and before every advance. Leave needs no
+ * fence: a release store is all the third case uses, and a reclaimer that
+ * misses it only waits.
+ *
+ * B. Calls: no call starts once an observer is removed, and its destroy
+ * notify runs exactly once, after the last call (notification-observer.c).
+ *
+ * The observer's state word holds the removed bit, the running calls and
+ * the sequence number. remove marks it with fetch_or (REMOVED, acq_rel)
+ * (notification_observer_mark_removed()), under the registry lock, after
+ * the unlink; a call begins with a CAS that adds one only while REMOVED is
+ * clear (observer_begin_call(), acquire) and ends with sub_fetch (1,
+ * acq_rel) (observer_end_call()). These are all read-modify-writes of one
+ * word, totally ordered, and REMOVED is never cleared:
+ *
+ * B1. A call that begins is before the fetch_or in that order. A post
+ * that remove_observer()'s return happens before (it returns after the
+ * fetch_or, or finds the observer gone, which another remover marked
+ * under the same lock) reads a state with REMOVED and calls nothing, even
+ * if it stands on the observer already: EBR keeps the memory.
+ * B2. The fetch_or sees c calls running and no call is added after it. If
+ * c = 0 the remover runs the destroy notify (pending_finish(), after the
+ * lock); otherwise exactly one end_call takes the count to 0 with REMOVED
+ * set and runs it. Each end_call is a release in the chain of RMWs that
+ * the last one (or the fetch_or) reads with acquire, so every call hb the
+ * destroy notify. The observer is retired only after the destroy notify
+ * that is the remover's (notification_observer_finish_remove()); a call
+ * still running is inside a read section (synchronous observers) or holds
+ * a reference on the observer (main-context deliveries,
+ * observer_deliver_cb()), so the memory outlives the call even when the
+ * observer is retired first.
+ * A main-context observer's queued deliveries each begin with the same
+ * CAS on the context, so none runs after removal.
+ *
+ * C. Which observers a post reaches, in which order
+ * (notification_registry_deliver()).
+ *
+ * C1. registry_add(), under the registry lock: seq = last_seq + 1 (46 bits,
+ * compared wrap-safe), written into state before the observer is
+ * published by a release store of tail->next or entry->head at the tail of
+ * its entry's list; then last_seq is stored (release). Every list is in
+ * increasing seq; an unlink leaves the unlinked observer's next as it was,
+ * pointing further down the list, so a walk, even from a removed observer,
+ * meets increasing seqs. A seq read through such a pointer (relaxed) is
+ * right: the pointer was read with acquire from a store that hb-follows
+ * the publication, and RMWs on state never change its seq bits.
+ * C2. deliver reads s = load (last_seq, acquire), then the heads (acquire),
+ * and calls only observers with seq <= s. An observer whose add stored
+ * last_seq after the value the post read, including one added by the
+ * post's own observers, has seq > s and is not called.
+ * C3. An observer with seq <= s was added before: its add hb the load of s
+ * (release/acquire on last_seq, and the registry lock for earlier adds),
+ * so the head/next loads see it linked unless it was unlinked since. It is
+ * called unless it was removed first (B1) or its entry was not among the
+ * post's matches: the matches are looked up before s is read, so an
+ * observer added in between to an entry that did not exist at the lookup
+ * is missed although seq <= s. Concurrent adds are thus not seen as of one
+ * instant; adds ordered before the post (hb) always are.
+ * C4. Each step calls the smallest seq among the (at most four) cursors;
+ * with every list increasing, the calls of a post are in increasing seq,
+ * the order of the adds.
  */
 
 #pragma once

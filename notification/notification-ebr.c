@@ -6,7 +6,8 @@
  * global epoch moves from E + 1 to E + 2. The epoch only moves when every
  * thread inside a read section entered it during the current epoch, so a
  * reader that could still hold a pointer unlinked during E blocks the
- * second move until it leaves.
+ * second move until it leaves. The argument, with the memory order of
+ * each step, is "Invariants" in notification-ebr-private.h.
  */
 
 #include "config.h"
