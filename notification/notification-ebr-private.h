@@ -156,11 +156,18 @@
  * destroy notify. The observer is retired only after the destroy notify
  * that is the remover's (notification_observer_finish_remove()); a call
  * still running is inside a read section (synchronous observers) or holds
- * a reference on the observer (main-context deliveries,
- * observer_deliver_cb()), so the memory outlives the call even when the
- * observer is retired first.
- * A main-context observer's queued deliveries each begin with the same
- * CAS on the context, so none runs after removal.
+ * a reference on the observer (a queued call of a main-context
+ * observer, notification-queue.c), so the memory outlives the call even
+ * when the observer is retired first.
+ * B3. A main-context observer's queued calls each begin with the same CAS
+ * on the context, so none runs after removal; removal also drops them
+ * (notification_queue_drop_calls(), under the queue lock), and a post
+ * still holding one adds it only if REMOVED is clear under that lock
+ * (batch_slot_flush_locked()), so none stays queued. Its destroy notify,
+ * due at the point B2 names, is queued behind its calls
+ * (notification_queue_push_destroy()) and runs on the context, where its
+ * calls run: after the last one. On a queue whose context is gone, it
+ * runs at once; either way once, because B2 picks one point.
  *
  * C. Which observers a post reaches, in which order
  * (notification_registry_deliver()).
@@ -174,18 +181,18 @@
  * meets increasing seqs. A seq read through such a pointer (relaxed) is
  * right: the pointer was read with acquire from a store that hb-follows
  * the publication, and RMWs on state never change its seq bits.
- * C2. deliver reads s = load (last_seq, acquire), then the heads (acquire),
- * and calls only observers with seq <= s. An observer whose add stored
+ * C2. dispatch reads s = load (last_seq, acquire) first, then looks up
+ * the matching entries, then deliver reads their heads (acquire), and
+ * calls only observers with seq <= s. An observer whose add stored
  * last_seq after the value the post read, including one added by the
  * post's own observers, has seq > s and is not called.
  * C3. An observer with seq <= s was added before: its add hb the load of s
  * (release/acquire on last_seq, and the registry lock for earlier adds),
- * so the head/next loads see it linked unless it was unlinked since. It is
- * called unless it was removed first (B1) or its entry was not among the
- * post's matches: the matches are looked up before s is read, so an
- * observer added in between to an entry that did not exist at the lookup
- * is missed although seq <= s. Concurrent adds are thus not seen as of one
- * instant; adds ordered before the post (hb) always are.
+ * and so do the creation of its entry and the key counts, published
+ * under the same lock before last_seq; the lookup and the head/next
+ * loads, after the load of s, see it linked unless it was unlinked since.
+ * So a post calls exactly the observers added before the moment it read
+ * s, less those removed first (B1).
  * C4. Each step calls the smallest seq among the (at most four) cursors;
  * with every list increasing, the calls of a post are in increasing seq,
  * the order of the adds.

@@ -97,6 +97,7 @@ gboolean              notification_registry_has             (NotificationRegistr
 void                  notification_registry_deliver         (NotificationRegistry    *self,
                                                              NotificationIndexEntry **matches,
                                                              guint                    n_matches,
+                                                             guint64                  last_seq,
                                                              NotificationCenter      *center,
                                                              const char              *type,
                                                              GObject                 *sender,
@@ -200,10 +201,13 @@ notification_registry_dispatch (NotificationRegistry *self,
                                 GVariant             *user_info)
 {
   NotificationIndexEntry *matches[4];
+  guint64 last_seq;
   guint n_matches;
 
   notification_ebr_enter ();
 
+  /* Before the lookup: every observer up to it is found (Invariants, C3). */
+  last_seq = __atomic_load_n (&self->last_seq, __ATOMIC_ACQUIRE);
   n_matches = notification_registry_match (self, type, sender, matches);
   if (G_LIKELY (n_matches == 0))
     {
@@ -213,7 +217,7 @@ notification_registry_dispatch (NotificationRegistry *self,
 
   if (hold_center)
     g_object_ref (center);
-  notification_registry_deliver (self, matches, n_matches, center, type, sender, user_info);
+  notification_registry_deliver (self, matches, n_matches, last_seq, center, type, sender, user_info);
   notification_ebr_leave ();
 
   return hold_center;

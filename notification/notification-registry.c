@@ -685,21 +685,20 @@ notification_registry_has (NotificationRegistry *self,
 
 /* Calls the observers of @matches in the order they were added, merging
  * the (at most four) lists by sequence number. Observers added after the
- * post started come after the newest one seen at its start and are not
- * called; removed ones are skipped by their state. Nothing is copied.
+ * post read @last_seq, before looking up @matches, are not called; removed ones are skipped by their state. Nothing is copied.
  * Out of line: the unobserved path stays small. Inside an EBR read
  * section. */
 void
 notification_registry_deliver (NotificationRegistry    *self,
-                  NotificationIndexEntry **matches,
-                  guint                    n_matches,
-                  NotificationCenter      *center,
-                  const char              *type,
-                  GObject                 *sender,
-                  GVariant                *user_info)
+                               NotificationIndexEntry **matches,
+                               guint                    n_matches,
+                               guint64                  last_seq,
+                               NotificationCenter      *center,
+                               const char              *type,
+                               GObject                 *sender,
+                               GVariant                *user_info)
 {
   NotificationObserver *cursors[4];
-  guint64 last_seq = __atomic_load_n (&self->last_seq, __ATOMIC_ACQUIRE);
   NotificationQueueBatch batch;
 
   notification_queue_batch_init (&batch);
