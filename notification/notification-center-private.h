@@ -10,6 +10,19 @@
 
 G_BEGIN_DECLS
 
-NotificationRegistry *notification_center_get_registry (NotificationCenter *self);
+struct _NotificationCenter
+{
+  GObject               parent_instance;
+
+  NotificationRegistry *registry;      /* (owned) */
+  gboolean              emits_signal;  /* construct-only */
+  gboolean              strict_schemas; /* construct-only */
+};
+
+static inline NotificationRegistry *
+notification_center_get_registry (NotificationCenter *self)
+{
+  return self->registry;
+}
 
 G_END_DECLS

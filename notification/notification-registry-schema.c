@@ -1,0 +1,114 @@
+/* notification-registry-schema.c: the schemas of a center's types
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Schema entries live in an index of their own, keyed by (type, NULL),
+ * read by posting threads under EBR like the observers' index. An entry
+ * is filled before it is published and never changes: a new schema for a
+ * type is a new entry published in the old one's slot.
+ */
+
+#include "config.h"
+
+#include "notification-ebr-private.h"
+#include "notification-index-private.h"
+#include "notification-registry-private.h"
+#include "notification-schema-private.h"
+
+/* Counters read by posting threads without the lock and written only
+ * under it: a plain read and a release store, no locked instruction. */
+#define COUNTER_ADD(counter, delta) \
+  __atomic_store_n (&(counter), (counter) + (delta), __ATOMIC_RELEASE)
+
+/* Inside an EBR read section: the schema stays valid until it ends. */
+static NotificationSchema *
+registry_peek_schema (NotificationRegistry *self,
+                      const char           *type)
+{
+  NotificationIndexEntry *entry;
+
+  entry = notification_index_lookup (self->schemas,
+                                     notification_index_hash (notification_index_hash_type (type), NULL),
+                                     type, NULL);
+
+  return entry != NULL ? entry->schema : NULL;
+}
+
+NotificationSchema *
+notification_registry_dup_schema (NotificationRegistry *self,
+                                  const char           *type)
+{
+  NotificationSchema *schema;
+
+  if (g_atomic_int_get (&self->n_schemas) == 0)
+    return NULL;
+
+  notification_ebr_enter ();
+  schema = registry_peek_schema (self, type);
+  if (schema != NULL)
+    g_object_ref (schema);
+  notification_ebr_leave ();
+
+  return schema;
+}
+
+gboolean
+notification_registry_validate (NotificationRegistry  *self,
+                                const char            *type,
+                                GVariant              *user_info,
+                                GError               **error)
+{
+  NotificationSchema *schema;
+  gboolean valid = TRUE;
+
+  notification_ebr_enter ();
+  schema = registry_peek_schema (self, type);
+  if (schema != NULL)
+    valid = notification_schema_validate (schema, type, user_info, error);
+  notification_ebr_leave ();
+
+  return valid;
+}
+
+/* Readers find the old schema or the new one, never none: a replacement
+ * is a new entry published in the old one's slot. */
+void
+notification_registry_set_schema (NotificationRegistry *self,
+                                  const char           *type,
+                                  NotificationSchema   *schema)
+{
+  NotificationIndexEntry *entry;
+  NotificationIndexEntry *replacement = NULL;
+
+  notification_lock (&self->lock);
+
+  if (schema != NULL && !self->shut_down)
+    {
+      replacement = notification_index_entry_new (type, NULL);
+      replacement->schema = g_object_ref (schema);
+    }
+
+  entry = notification_index_lookup (self->schemas,
+                                     notification_index_hash (notification_index_hash_type (type), NULL),
+                                     type, NULL);
+  if (entry != NULL && replacement != NULL)
+    {
+      notification_index_replace (self->schemas, entry, replacement);
+      notification_index_entry_retire (entry);
+    }
+  else if (entry != NULL)
+    {
+      notification_index_remove (self->schemas, entry);
+      notification_index_entry_retire (entry);
+      COUNTER_ADD (self->n_schemas, -1);
+    }
+  else if (replacement != NULL)
+    {
+      notification_index_insert (self->schemas, replacement);
+      COUNTER_ADD (self->n_schemas, 1);
+    }
+
+  notification_unlock (&self->lock);
+
+  notification_ebr_reclaim ();
+}
