@@ -77,6 +77,9 @@ post_values_pointer_valid (const char *format,
  * checked against the type's schema either: the check happens whenever
  * the post is received.
  *
+ * With [property@Center:strict-schemas], a type that has a schema is
+ * built and checked even when nobody observes it.
+ *
  * A key that is not UTF-8, a format that is not that of exactly one value
  * (`"Z"`, `"ss"`, `NULL`) or a value that does not fit its format (a
  * `NULL` string for `"s"`) is a programmer error: it is reported as a
@@ -97,12 +100,14 @@ notification_center_post_values (NotificationCenter *self,
   g_return_if_fail (type != NULL && *type != '\0');
 
   /* The common case: no observer and no signal at all. */
-  if (!self->emits_signal && !notification_registry_has_any (self->registry))
+  if (!self->emits_signal && !notification_registry_has_any (self->registry) &&
+      !self->strict_schemas)
     return;
 
   g_return_if_fail (sender == NULL || G_IS_OBJECT (sender));
 
-  if (!notification_center_has_observers (self, type, sender))
+  if (!notification_center_has_observers (self, type, sender) &&
+      !(self->strict_schemas && notification_registry_has_schema (self->registry, type)))
     return;
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);

@@ -51,6 +51,7 @@ enum {
   PROP_0,
   PROP_EMITS_SIGNAL,
   PROP_N_DROPPED,
+  PROP_STRICT_SCHEMAS,
   N_PROPS
 };
 
@@ -91,9 +92,30 @@ notification_center_get_property (GObject    *object,
       g_value_set_uint64 (value, notification_registry_get_n_dropped (self->registry));
       break;
 
+    case PROP_STRICT_SCHEMAS:
+      g_value_set_boolean (value, self->strict_schemas);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+/* NOTIFICATION_DEBUG=schemas: turns strict-schemas on. */
+static gboolean
+center_debug_schemas (void)
+{
+  static gsize debug;
+
+  if (g_once_init_enter (&debug))
+    {
+      static const GDebugKey keys[] = { { "schemas", 1 } };
+      guint flags = g_parse_debug_string (g_getenv ("NOTIFICATION_DEBUG"), keys, G_N_ELEMENTS (keys));
+
+      g_once_init_leave (&debug, 2 | flags);
+    }
+
+  return (debug & 1) != 0;
 }
 
 static void
@@ -108,6 +130,11 @@ notification_center_set_property (GObject      *object,
     {
     case PROP_EMITS_SIGNAL:
       self->emits_signal = g_value_get_boolean (value);
+      break;
+
+    case PROP_STRICT_SCHEMAS:
+      /* The environment turns it on whatever the program asks. */
+      self->strict_schemas = g_value_get_boolean (value) || center_debug_schemas ();
       break;
 
     default:
@@ -154,6 +181,27 @@ notification_center_class_init (NotificationCenterClass *klass)
     g_param_spec_uint64 ("n-dropped", NULL, NULL,
                          0, G_MAXUINT64, 0,
                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * NotificationCenter:strict-schemas: (getter get_strict_schemas)
+   *
+   * Whether every post of a type that has a schema is checked against it,
+   * even when nobody would receive it, for tests and development.
+   *
+   * [method@Center.post] and [method@Center.post_checked] always check;
+   * what this changes is [method@Center.post_values] and the Python
+   * override's `post()`, which otherwise build (and so check) user info
+   * only for a post someone receives, so that an unobserved post stays
+   * O(1). It is `FALSE` unless set, and `TRUE` on every center when the
+   * environment variable `NOTIFICATION_DEBUG` contains `schemas` (read
+   * once, when the first center is made).
+   *
+   * Since: 1.2
+   */
+  properties[PROP_STRICT_SCHEMAS] =
+    g_param_spec_boolean ("strict-schemas", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -230,6 +278,25 @@ NotificationCenter *
 notification_center_new (void)
 {
   return g_object_new (NOTIFICATION_TYPE_CENTER, NULL);
+}
+
+/**
+ * notification_center_get_strict_schemas: (get-property strict-schemas)
+ * @self: a center
+ *
+ * Gets whether every post of a type with a schema is checked, even when
+ * nobody would receive it.
+ *
+ * Returns: whether schemas are strict
+ *
+ * Since: 1.2
+ */
+gboolean
+notification_center_get_strict_schemas (NotificationCenter *self)
+{
+  g_return_val_if_fail (NOTIFICATION_IS_CENTER (self), FALSE);
+
+  return self->strict_schemas;
 }
 
 /**

@@ -99,6 +99,8 @@ NOTIFICATION_AVAILABLE_IN_ALL
 NotificationCenter *notification_center_new                  (void) G_GNUC_WARN_UNUSED_RESULT;
 NOTIFICATION_AVAILABLE_IN_ALL
 gboolean            notification_center_get_emits_signal     (NotificationCenter    *self);
+NOTIFICATION_AVAILABLE_IN_1_2
+gboolean            notification_center_get_strict_schemas   (NotificationCenter    *self);
 NOTIFICATION_AVAILABLE_IN_ALL
 void                notification_center_post                 (NotificationCenter    *self,
                                                               const char            *type,

@@ -106,6 +106,8 @@ gboolean              notification_registry_validate        (NotificationRegistr
                                                              const char           *type,
                                                              GVariant             *user_info,
                                                              GError              **error);
+gboolean              notification_registry_has_schema      (NotificationRegistry *self,
+                                                             const char           *type);
 NotificationSchema   *notification_registry_dup_schema      (NotificationRegistry *self,
                                                              const char           *type);
 

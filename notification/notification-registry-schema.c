@@ -34,6 +34,22 @@ registry_peek_schema (NotificationRegistry *self,
   return entry != NULL ? entry->schema : NULL;
 }
 
+gboolean
+notification_registry_has_schema (NotificationRegistry *self,
+                                  const char           *type)
+{
+  gboolean found;
+
+  if (!notification_registry_has_schemas (self))
+    return FALSE;
+
+  notification_ebr_enter ();
+  found = registry_peek_schema (self, type) != NULL;
+  notification_ebr_leave ();
+
+  return found;
+}
+
 NotificationSchema *
 notification_registry_dup_schema (NotificationRegistry *self,
                                   const char           *type)

@@ -94,6 +94,22 @@ class TestSchema(TestCase):
         self.assertIn('stdout', cm.exception.message)
         self.assertEqual(self.rec.calls, [])
 
+    def test_unobserved_post_not_checked(self):
+        center = Notification.Center.new()
+        center.register_schema('stdout', self.center.lookup_schema('stdout'))
+        self.assertFalse(center.get_strict_schemas())
+        center.post('stdout', count=1)  # nobody observes: nothing built
+
+    def test_strict_schemas_check_unobserved_post(self):
+        center = Notification.Center(strict_schemas=True)
+        center.register_schema('stdout', self.center.lookup_schema('stdout'))
+        self.assertTrue(center.props.strict_schemas)
+        with self.assertRaises(GLib.Error) as cm:
+            center.post('stdout', count=1)
+        self.assertNotificationError(cm, Notification.Error.MISSING_KEY)
+        center.post('stdout', out_string='ok\n')
+        center.post('other', count=1)  # no schema: nothing to check
+
     def test_unknown_key(self):
         with self.assertRaises(GLib.Error) as cm:
             self.center.post('stdout', out_string='x', extra=1)

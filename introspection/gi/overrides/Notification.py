@@ -84,6 +84,7 @@ import contextlib
 import struct
 import sys
 import threading
+import weakref
 
 import gi._gi as _gi
 from gi.repository import GLib
@@ -612,6 +613,18 @@ def _add_observer(self, callback, type=None, sender=None, *, owner=None,
                                  trampoline)
 
 
+_strict_centers = weakref.WeakKeyDictionary()
+
+
+def _strict_schemas(center):
+    """The center's construct-only strict-schemas property, read once."""
+    try:
+        return _strict_centers[center]
+    except KeyError:
+        strict = _strict_centers[center] = center.get_strict_schemas()
+        return strict
+
+
 def _has_observers(self, type, sender=None):
     """Whether a post of ``type`` from ``sender`` made now would reach
     anybody (an observer or a ``notification`` signal handler)."""
@@ -626,7 +639,8 @@ def _post(self, type, sender=None, user_info=None, /, **kwargs):
         if type is None:
             raise TypeError('the notification type must be a str, not None')
         raise ValueError('the notification type must be a non-empty str')
-    if not _gi_has_observers(self, type, sender):
+    if not _gi_has_observers(self, type, sender) and not (
+            _strict_schemas(self) and _gi_lookup_schema(self, type) is not None):
         return
     if not kwargs and user_info is None:
         _gi_post_checked(self, type, sender, None)
