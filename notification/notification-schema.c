@@ -357,6 +357,14 @@ notification_schema_get_key_required (NotificationSchema *self,
   return info != NULL && info->required;
 }
 
+/* qsort() comparison of two char pointers */
+static int
+compare_strings (const void *a,
+                 const void *b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
 /**
  * notification_schema_list_keys:
  * @self: a schema
@@ -365,13 +373,6 @@ notification_schema_get_key_required (NotificationSchema *self,
  *
  * Returns: (transfer full) (array zero-terminated=1): the key names
  */
-static int
-compare_strings (const void *a,
-                 const void *b)
-{
-  return strcmp (*(char * const *) a, *(char * const *) b);
-}
-
 char **
 notification_schema_list_keys (NotificationSchema *self)
 {
