@@ -10,6 +10,7 @@
 
 #include "notification-error.h"
 #include "notification-schema-private.h"
+#include "notification-vardict-private.h"
 
 /**
  * NotificationSchema:
@@ -39,6 +40,7 @@ typedef struct
   char         *name;      /* (owned) */
   GVariantType *type;      /* (owned) */
   gboolean      required;
+  guint         required_index;  /* in NotificationSchema.required, if required */
 } SchemaKey;
 
 struct _NotificationSchema
@@ -243,7 +245,10 @@ notification_schema_add_key (NotificationSchema  *self,
   info->required = !!required;
   g_hash_table_insert (self->keys, info->name, info);
   if (info->required)
-    g_ptr_array_add (self->required, info);
+    {
+      info->required_index = self->required->len;
+      g_ptr_array_add (self->required, info);
+    }
 
   return TRUE;
 }
@@ -392,6 +397,180 @@ notification_schema_list_keys (NotificationSchema *self)
   return keys;
 }
 
+static void
+set_missing_key_error (GError     **error,
+                       const char  *type,
+                       SchemaKey   *info)
+{
+  g_autofree char *expected = g_variant_type_dup_string (info->type);
+
+  g_set_error (error, NOTIFICATION_ERROR, NOTIFICATION_ERROR_MISSING_KEY,
+               "Notification “%s”: required key “%s” of type “%s” is missing",
+               type, info->name, expected);
+}
+
+/* @key, whose value is of type @actual, is undeclared (@info is NULL)
+ * or declared with another type. */
+static void
+set_entry_error (GError     **error,
+                 const char  *type,
+                 const char  *key,
+                 SchemaKey   *info,
+                 const char  *actual)
+{
+  g_autofree char *expected = NULL;
+
+  if (info == NULL)
+    {
+      g_set_error (error, NOTIFICATION_ERROR, NOTIFICATION_ERROR_UNKNOWN_KEY,
+                   "Notification “%s”: key “%s” (of type “%s”) is not declared by the schema",
+                   type, key, actual);
+      return;
+    }
+
+  expected = g_variant_type_dup_string (info->type);
+  g_set_error (error, NOTIFICATION_ERROR, NOTIFICATION_ERROR_WRONG_TYPE,
+               "Notification “%s”: key “%s” must be of type “%s”, not “%s”",
+               type, key, expected, actual);
+}
+
+/* GLib's readers: @user_info is NULL or an a{sv}. Each entry they visit
+ * is a new GVariant (unless @user_info is in tree form), and dropping one
+ * takes GLib's type-info lock. The reference for what validation means:
+ * the first required key (in the order declared) that no entry has, else
+ * the first entry (in order) that is undeclared or of another type. */
+static gboolean
+schema_validate_with_children (NotificationSchema  *self,
+                               const char          *type,
+                               GVariant            *user_info,
+                               GError             **error)
+{
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  for (guint i = 0; i < self->required->len; i++)
+    {
+      SchemaKey *info = g_ptr_array_index (self->required, i);
+      g_autoptr(GVariant) found = NULL;
+
+      if (user_info != NULL)
+        found = g_variant_lookup_value (user_info, info->name, NULL);
+
+      if (found == NULL)
+        {
+          set_missing_key_error (error, type, info);
+          return FALSE;
+        }
+    }
+
+  if (user_info == NULL)
+    return TRUE;
+
+  g_variant_iter_init (&iter, user_info);
+  while (g_variant_iter_loop (&iter, "{&sv}", &key, &value))
+    {
+      SchemaKey *info = g_hash_table_lookup (self->keys, key);
+
+      if (info == NULL ? !self->allow_unknown_keys : !g_variant_is_of_type (value, info->type))
+        {
+          set_entry_error (error, type, key, info, g_variant_get_type_string (value));
+          g_variant_unref (value);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+typedef enum
+{
+  SCHEMA_VALID,
+  SCHEMA_INVALID,
+  SCHEMA_UNSURE,
+} SchemaVerdict;
+
+/* The same check, on the serialised bytes of @user_info, an a{sv}: makes
+ * no GVariant and takes no process-wide lock (g_variant_get_data () and
+ * g_variant_get_size () take the bit lock of @user_info alone).
+ * g_variant_get_data () serialises a tree-form dictionary (as GVariantIter
+ * did for the reference check); its entries are dropped then rather than
+ * when it is freed. SCHEMA_UNSURE if the bytes are not in a form the
+ * reader can read as GLib does (see notification-vardict.c): the
+ * reference check answers then. */
+static SchemaVerdict
+schema_validate_serialised (NotificationSchema  *self,
+                            const char          *type,
+                            GVariant            *user_info,
+                            GError             **error)
+{
+  NotificationVardictIter iter;
+  NotificationVardictStep step;
+  guint n_required = self->required->len;
+  guint64 found_few = 0;
+  guint64 *found = n_required <= 64 ? &found_few : g_new0 (guint64, (n_required + 63) / 64);
+  const char *key, *bad_key = NULL;
+  const GVariantType *value_type, *bad_type = NULL;
+  SchemaKey *bad_info = NULL;
+  SchemaVerdict verdict = SCHEMA_VALID;
+  gconstpointer data;
+
+  data = g_variant_get_data (user_info);
+  if (!notification_vardict_iter_init (&iter, data, g_variant_get_size (user_info)))
+    {
+      verdict = SCHEMA_UNSURE;
+      goto out;
+    }
+
+  /* Every entry is read, even after a bad one: a later one may be
+   * malformed, and only the reference check knows what GLib makes of it. */
+  while ((step = notification_vardict_iter_next (&iter, &key, &value_type)) == NOTIFICATION_VARDICT_ENTRY)
+    {
+      SchemaKey *info = g_hash_table_lookup (self->keys, key);
+
+      if (info != NULL && info->required)
+        found[info->required_index / 64] |= G_GUINT64_CONSTANT (1) << (info->required_index % 64);
+
+      if (bad_key == NULL &&
+          (info == NULL ? !self->allow_unknown_keys
+                        : !g_variant_type_is_subtype_of (value_type, info->type)))
+        {
+          bad_key = key;
+          bad_type = value_type;
+          bad_info = info;
+        }
+    }
+
+  if (step == NOTIFICATION_VARDICT_UNSURE)
+    {
+      verdict = SCHEMA_UNSURE;
+      goto out;
+    }
+
+  for (guint i = 0; i < n_required; i++)
+    if ((found[i / 64] & (G_GUINT64_CONSTANT (1) << (i % 64))) == 0)
+      {
+        set_missing_key_error (error, type, g_ptr_array_index (self->required, i));
+        verdict = SCHEMA_INVALID;
+        goto out;
+      }
+
+  if (bad_key != NULL)
+    {
+      g_autofree char *actual = g_strndup (g_variant_type_peek_string (bad_type),
+                                           g_variant_type_get_string_length (bad_type));
+
+      set_entry_error (error, type, bad_key, bad_info, actual);
+      verdict = SCHEMA_INVALID;
+    }
+
+out:
+  if (found != &found_few)
+    g_free (found);
+
+  return verdict;
+}
+
 /**
  * notification_schema_validate:
  * @self: a schema
@@ -417,10 +596,6 @@ notification_schema_validate (NotificationSchema  *self,
                               GVariant            *user_info,
                               GError             **error)
 {
-  GVariantIter iter;
-  const char *key;
-  GVariant *value;
-
   g_return_val_if_fail (NOTIFICATION_IS_SCHEMA (self), FALSE);
   g_return_val_if_fail (type != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -433,56 +608,20 @@ notification_schema_validate (NotificationSchema  *self,
       return FALSE;
     }
 
-  for (guint i = 0; i < self->required->len; i++)
+  if (user_info != NULL)
     {
-      SchemaKey *info = g_ptr_array_index (self->required, i);
-      g_autoptr(GVariant) found = NULL;
-
-      if (user_info != NULL)
-        found = g_variant_lookup_value (user_info, info->name, NULL);
-
-      if (found == NULL)
+      switch (schema_validate_serialised (self, type, user_info, error))
         {
-          g_autofree char *expected = g_variant_type_dup_string (info->type);
+        case SCHEMA_VALID:
+          return TRUE;
 
-          g_set_error (error, NOTIFICATION_ERROR, NOTIFICATION_ERROR_MISSING_KEY,
-                       "Notification “%s”: required key “%s” of type “%s” is missing",
-                       type, info->name, expected);
+        case SCHEMA_INVALID:
           return FALSE;
+
+        case SCHEMA_UNSURE:
+          break;
         }
     }
 
-  if (user_info == NULL)
-    return TRUE;
-
-  g_variant_iter_init (&iter, user_info);
-  while (g_variant_iter_loop (&iter, "{&sv}", &key, &value))
-    {
-      SchemaKey *info = g_hash_table_lookup (self->keys, key);
-
-      if (info == NULL)
-        {
-          if (self->allow_unknown_keys)
-            continue;
-
-          g_set_error (error, NOTIFICATION_ERROR, NOTIFICATION_ERROR_UNKNOWN_KEY,
-                       "Notification “%s”: key “%s” (of type “%s”) is not declared by the schema",
-                       type, key, g_variant_get_type_string (value));
-          g_variant_unref (value);
-          return FALSE;
-        }
-
-      if (!g_variant_is_of_type (value, info->type))
-        {
-          g_autofree char *expected = g_variant_type_dup_string (info->type);
-
-          g_set_error (error, NOTIFICATION_ERROR, NOTIFICATION_ERROR_WRONG_TYPE,
-                       "Notification “%s”: key “%s” must be of type “%s”, not “%s”",
-                       type, key, expected, g_variant_get_type_string (value));
-          g_variant_unref (value);
-          return FALSE;
-        }
-    }
-
-  return TRUE;
+  return schema_validate_with_children (self, type, user_info, error);
 }
