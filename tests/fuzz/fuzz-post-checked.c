@@ -11,11 +11,16 @@
  * the whole dictionary.
  *
  * Checks, besides the sanitizers: bad input is a GError (never a
- * critical), nothing is delivered then, and a post that is accepted
- * reaches each matching observer exactly once with the very dictionary.
+ * critical), nothing is delivered then, a post that is accepted
+ * reaches each matching observer exactly once with the very dictionary,
+ * the verdict on a type with a schema is the one GLib's readers give
+ * (reference_validate()), and where the library's reader of serialised
+ * a{sv} is sure of the user info, it read each key and value type as
+ * GVariantIter does (reader_agrees()).
  */
 
 #include "fuzz.h"
+#include "../schema-reference.h"
 
 static const char * const user_info_types[] = {
   NULL, "a{sv}", "a{sv}", "a{sv}", "a{sv}", "a{sv}", "a{ss}", "v", "av", "s",
@@ -90,6 +95,10 @@ observer_cb (NotificationCenter *center,
     }
 }
 
+/* The required keys of each schema, in the order declared. */
+static const char * const stdout_required[] = { "out_string", NULL };
+static const char * const progress_required[] = { "fraction", NULL };
+
 static NotificationCenter *
 fuzz_center (Probe *all,
              Probe *stdout_probe)
@@ -147,6 +156,21 @@ LLVMFuzzerTestOneInput (const unsigned char *data,
   all.expected = stdout_probe.expected = user_info;
 
   delivered = notification_center_post_checked (center, type, NULL, user_info, &error);
+
+  if (strcmp (type, "stdout") == 0 || strcmp (type, "progress") == 0)
+    {
+      g_autoptr(NotificationSchema) schema = notification_center_lookup_schema (center, type);
+      g_autoptr(GError) reference_error = NULL;
+      gboolean reference_valid;
+
+      reference_valid = reference_validate (schema,
+                                            strcmp (type, "stdout") == 0 ? stdout_required : progress_required,
+                                            type, user_info, &reference_error);
+      assert_same_verdict (delivered, error, reference_valid, reference_error);
+    }
+
+  if (user_info != NULL && g_variant_is_of_type (user_info, G_VARIANT_TYPE_VARDICT))
+    reader_agrees (user_info);
 
   if (delivered)
     {
