@@ -239,7 +239,7 @@ notification_vardict_iter_next (NotificationVardictIter  *iter,
                                 const GVariantType      **value_type)
 {
   const guchar *entry;
-  const char *type_string, *type_end;
+  const char *type_string, *type_end, *scan_end;
   gsize start, end, size, value_start, value_end, key_end, nul;
   gsize fixed_size, depth;
   guint offset_size, alignment;
@@ -280,10 +280,15 @@ notification_vardict_iter_next (NotificationVardictIter  *iter,
   if (entry[nul] != '\0')
     return NOTIFICATION_VARDICT_UNSURE;
 
+  /* One complete definite type (with no NUL: it follows the last one).
+   * Of one character, one of the definite basic types or v: the common
+   * case, checked here; else as GLib checks it. */
   type_string = (const char *) entry + nul + 1;
-  if (!g_variant_type_string_scan (type_string, (const char *) entry + value_end, &type_end) ||
-      type_end != (const char *) entry + value_end ||
-      !g_variant_type_is_definite ((const GVariantType *) type_string))
+  type_end = (const char *) entry + value_end;
+  if (type_end - type_string == 1
+      ? strchr ("bynqiuxthdsogv", *type_string) == NULL
+      : (!g_variant_type_string_scan (type_string, type_end, &scan_end) || scan_end != type_end ||
+         !g_variant_type_is_definite ((const GVariantType *) type_string)))
     return NOTIFICATION_VARDICT_UNSURE;
 
   type_layout (type_string, &fixed_size, &alignment, &depth);
