@@ -195,6 +195,7 @@ sender_at (guint i)
 
 static GObject *the_sender;    /* the sender of every post */
 static GVariant *the_dict;     /* a prebuilt 2-key a{sv} */
+static GVariant *the_received; /* the same, serialised and untrusted, as from a peer */
 
 static GVariant *
 build_dict (void)
@@ -495,6 +496,19 @@ measure_post (Case    *c,
 
   for (guint64 i = 0; i < n; i++)
     notification_center_post (f->center, f->type, f->sender, f->user_info);
+
+  return (now_ns () - t0) / (double) n;
+}
+
+static double
+measure_post_checked (Case    *c,
+                      guint64  n)
+{
+  Fixture *f = &c->f;
+  gint64 t0 = now_ns ();
+
+  for (guint64 i = 0; i < n; i++)
+    notification_center_post_checked (f->center, f->type, f->sender, f->user_info, NULL);
 
   return (now_ns () - t0) / (double) n;
 }
@@ -900,6 +914,20 @@ setup_post_match (Case *c)
                                     observer_cb, &c->f.counter, NULL);
 }
 
+/* setup_post_match, and a schema on MATCH_TYPE that the 2-key
+ * dictionary matches: out_string (s, required), line (u, optional). */
+static void
+setup_post_schema (Case *c)
+{
+  NotificationSchema *schema = notification_schema_new ();
+
+  setup_post_match (c);
+  notification_schema_add_key (schema, "out_string", "s", TRUE, NULL);
+  notification_schema_add_key (schema, "line", "u", FALSE, NULL);
+  notification_center_register_schema (c->f.center, MATCH_TYPE, schema);
+  g_object_unref (schema);
+}
+
 /* f.n handlers on notification::SIGNAL_TYPE of a default center. */
 static void
 setup_signal_route (Case *c)
@@ -1140,6 +1168,23 @@ define_cases (void)
           c = add_case (name, what, "emit/1h-build", setup_post_match, measure_post_values);
           c->f.n = with ? n_big : 0;
         }
+
+      /* A schema on the matching type: what checking the user info adds. */
+      g_snprintf (name, sizeof name, "post/schema-dict%s", kind);
+      g_snprintf (base, sizeof base, "post/match-dict%s", kind);
+      c = add_case (name, "the same with a schema (2 keys)", base, setup_post_schema, measure_post);
+      c->f.user_info = the_dict;
+      g_snprintf (name, sizeof name, "post/schema-received%s", kind);
+      c = add_case (name, "the same, the a{sv} serialised and untrusted, as received", base,
+                    setup_post_schema, measure_post);
+      c->f.user_info = the_received;
+      g_snprintf (name, sizeof name, "post/schema-checked%s", kind);
+      c = add_case (name, "post_checked, schema, the received a{sv}", base,
+                    setup_post_schema, measure_post_checked);
+      c->f.user_info = the_received;
+      g_snprintf (name, sizeof name, "post/schema-values%s", kind);
+      g_snprintf (base, sizeof base, "post/match-values%s", kind);
+      c = add_case (name, "post_values (2 keys) with a schema", base, setup_post_schema, measure_post_values);
 
       /* Key/value convenience with nobody observing. */
       g_snprintf (name, sizeof name, "post/values-none%s", kind);
@@ -1581,6 +1626,14 @@ main (int   argc,
 
   the_sender = g_object_new (G_TYPE_OBJECT, NULL);
   the_dict = g_variant_ref_sink (build_dict ());
+  {
+    GVariant *built = g_variant_ref_sink (build_dict ());
+    GBytes *bytes = g_variant_get_data_as_bytes (built);
+
+    the_received = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, bytes, FALSE));
+    g_bytes_unref (bytes);
+    g_variant_unref (built);
+  }
   g_type_ensure (BENCH_TYPE_EMITTER);
   g_type_ensure (NOTIFICATION_TYPE_CENTER);
 
