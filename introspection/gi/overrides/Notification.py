@@ -12,17 +12,26 @@ signature (``add_observer_full``, ``post_checked``, ``register_schema``,
 
 Replaced or added on ``Notification.Center``:
 
-``add_observer(callback, type=None, sender=None, *, owner=None, context=None)``
+``add_observer(callback, type=None, sender=None, *, owner=None, context=None, coalesce=False)``
     Calls ``callback(type, sender, **user_info)`` for each matching post and
     returns the observer id.  ``type``/``sender`` ``None`` mean every
     type/sender.  ``owner`` (a ``GObject.Object``) ties the observer to that
-    object's lifetime; ``context`` (a ``GLib.MainContext``) delivers the
-    calls through that context's loop, in posting order.  The callable is
-    held strongly until the observer is removed (by id, all at once, or
-    because the sender or owner was finalized): the C destroy notify
-    releases it.  An exception raised by the callback is reported through
-    ``sys.excepthook`` (as PyGObject reports exceptions in callbacks) and
-    the other observers are still called.
+    object's lifetime.  ``context`` (a ``GLib.MainContext``) delivers the
+    calls through that context's loop: all the observers of one center on
+    one context share one queue, so their calls come in the order the posts
+    were made, across types and observers (the observers of one post in
+    the order they were added).  ``coalesce=True`` (only with ``context``,
+    else ValueError) keeps at most one queued call per type and sender for
+    this observer: a newer post replaces the queued one, so a progress bar
+    fed by a fast worker gets the latest value.  The callable is held
+    strongly until the observer is removed (by id, all at once, because the
+    sender or owner was finalized, or, with ``context``, because the context
+    was finalized): the C destroy notify releases it.  For an observer with
+    ``context`` that destroy notify runs on the context, after its last
+    call, so the callable is released the next time the context runs (or
+    when the context is finalized).  An exception raised by the callback is
+    reported through ``sys.excepthook`` (as PyGObject reports exceptions in
+    callbacks) and the other observers are still called.
 
 ``post(type, sender=None, user_info=None, /, **user_info_kwargs)``
     ``type`` and ``sender`` are positional-only, so any keyword (even
@@ -31,9 +40,31 @@ Replaced or added on ``Notification.Center``:
     dict (merged with the keywords).
 
 ``has_observers(type, sender=None)``, ``observing(...)`` (context manager
-yielding the id of an observer that is removed on exit, also on an
-exception); ``remove_observer`` and ``remove_all_observers`` are the
-introspected ones.
+taking the arguments of ``add_observer`` and yielding the id of an observer
+that is removed on exit, also on an exception); ``remove_observer`` and
+``remove_all_observers`` are the introspected ones.
+
+Main-context queues (introspected, since 1.2)
+---------------------------------------------
+
+``set_queue_limit(context, max_queued)``
+    Bounds the queue shared by the center's observers on ``context`` (0:
+    unbounded, the default).  A post that finds it full drops that call
+    and counts it; it never blocks.
+``get_n_dropped()``, the read-only property ``n_dropped`` (``n-dropped``)
+    How many calls the center dropped because a queue was full, on every
+    context, since it was made.
+``get_dropped_before_call()``
+    From inside a ``context=`` observer's callback: how many of that
+    observer's calls were dropped since its previous call (0 elsewhere).
+``set_queue_priority(context, priority)``
+    The priority of the source that makes the calls on ``context``
+    (``GLib.PRIORITY_DEFAULT`` unless set).
+``add_observer_with_flags(type, sender, owner, context, flags, callback)``
+    The raw introspected form, with ``Notification.ObserverFlags``: the
+    callback gets ``(center, type, sender, user_info)`` with user info as
+    a ``GLib.Variant``.  ``add_observer(..., coalesce=True)`` is the
+    Pythonic one.
 
 User info mapping (keyword value -> ``a{sv}`` value)
 ---------------------------------------------------
@@ -97,6 +128,7 @@ Center = Notification.Center
 # The introspected methods, bound once: the post path looks up nothing else.
 _gi_add_observer = Center.add_observer
 _gi_add_observer_full = Center.add_observer_full
+_gi_add_observer_with_flags = Center.add_observer_with_flags
 _gi_has_observers = Center.has_observers
 _gi_post_checked = Center.post_checked
 _gi_lookup_schema = Center.lookup_schema
@@ -113,6 +145,8 @@ _new_array = GLib.Variant.new_array
 _new_from_bytes = GLib.Variant.new_from_bytes
 _new_bytes = GLib.Bytes.new
 _excepthook_info = sys.exc_info
+
+_COALESCE = Notification.ObserverFlags.COALESCE
 
 _VT_AY = GLib.VariantType.new('ay')
 _VT_V = GLib.VariantType.new('v')
@@ -592,21 +626,32 @@ def _make_trampoline(callback):
 # The Center API ---------------------------------------------------------
 
 def _add_observer(self, callback, type=None, sender=None, *, owner=None,
-                  context=None):
+                  context=None, coalesce=False):
     """Calls ``callback(type, sender, **user_info)`` for every post of
     ``type`` (``None``: every type) from ``sender`` (``None``: every
     sender); returns the observer id for :meth:`remove_observer`.
 
     ``owner`` ties the observer to a GObject's lifetime, ``context``
-    delivers through a GLib.MainContext.  The callable is held until the
-    observer is removed."""
+    delivers through a GLib.MainContext, in posting order across all the
+    center's observers on that context.  ``coalesce=True`` (with
+    ``context`` only) keeps one queued call per type and sender, the
+    latest.  The callable is held until the observer is removed."""
     if not callable(callback):
         raise TypeError('callback must be callable, not %s'
                         % callback.__class__.__qualname__)
     if type is not None and (not isinstance(type, str) or not type):
         raise ValueError('type must be a non-empty str or None, not %r'
                          % (type,))
+    if coalesce and context is None:
+        # Without a context every post is a synchronous call: there is no
+        # queue to coalesce in, and silently calling for every post is not
+        # what coalesce=True asked for.
+        raise ValueError('coalesce=True needs a context=: only calls queued '
+                         'on a main context can be coalesced')
     trampoline = _make_trampoline(callback)
+    if coalesce:
+        return _gi_add_observer_with_flags(self, type, sender, owner, context,
+                                           _COALESCE, trampoline)
     if owner is None and context is None:
         return _gi_add_observer(self, type, sender, trampoline)
     return _gi_add_observer_full(self, type, sender, owner, context,
@@ -688,11 +733,12 @@ def _post(self, type, sender=None, user_info=None, /, **kwargs):
 
 @contextlib.contextmanager
 def _observing(self, callback, type=None, sender=None, *, owner=None,
-               context=None):
+               context=None, coalesce=False):
     """Context manager: the observer added on entry (its id is the value of
-    the ``with`` statement) is removed on exit, also on an exception."""
+    the ``with`` statement) is removed on exit, also on an exception.  It
+    takes the arguments of :meth:`add_observer`."""
     handle = self.add_observer(callback, type, sender, owner=owner,
-                               context=context)
+                               context=context, coalesce=coalesce)
     # This generator's frame lives until exit: it must not keep the owner
     # (or the sender) alive.
     del callback, sender, owner, context
