@@ -6,8 +6,10 @@
  * block in a worker thread and posts `stdout` notifications (the text it
  * prints) and `progress` notifications (how far it got). The window
  * observes both through main-context observers: the callbacks run in the
- * GTK main thread, in posting order, so they may touch widgets, while the
- * worker never waits for the UI.
+ * GTK main thread, so they may touch widgets, in the order the worker
+ * posted (the center's observers on one context share one queue), while
+ * the worker never waits for the UI. The progress observer coalesces: the
+ * bar gets the latest fraction, however fast the worker posts.
  *
  *   gtk-frontend                      run it, press "Run block"
  *   gtk-frontend --self-test [--screenshot=FILE]
@@ -37,6 +39,7 @@ typedef struct
   gulong              stdout_id;
   gulong              progress_id;
   gulong              finished_id;
+  guint               n_progress_calls;
 
   GThread            *worker;
   guint               n_steps;
@@ -151,12 +154,13 @@ on_progress (NotificationCenter *center,
   if (!g_variant_lookup (user_info, "fraction", "d", &fraction))
     return;
 
+  self->n_progress_calls++;
   text = g_strdup_printf ("%.0f %%", fraction * 100.0);
   gtk_progress_bar_set_fraction (self->progress, fraction);
   gtk_progress_bar_set_text (self->progress, text);
 }
 
-static gboolean self_test_check (gpointer data);
+static void self_test_check (Frontend *self);
 
 static void
 on_finished (NotificationCenter *center,
@@ -177,11 +181,11 @@ on_finished (NotificationCenter *center,
 
   g_clear_pointer (&self->worker, g_thread_join);
 
-  /* Each observer has its own queue: stdout or progress deliveries posted
-   * before `finished` may still be waiting at G_PRIORITY_DEFAULT. Check
-   * once they have all run. */
+  /* One queue for the three observers: every `stdout` line and the last
+   * `progress` were posted before `finished`, so they have all been
+   * handled by now. */
   if (self->self_test)
-    g_idle_add_full (G_PRIORITY_LOW, self_test_check, self, NULL);
+    self_test_check (self);
 }
 
 static void
@@ -195,6 +199,7 @@ frontend_run_block (Frontend *self)
   gtk_text_buffer_set_text (self->buffer, "", -1);
   gtk_progress_bar_set_fraction (self->progress, 0.0);
   gtk_progress_bar_set_text (self->progress, "0 %");
+  self->n_progress_calls = 0;
   gtk_label_set_text (self->status, "Running…");
   gtk_widget_set_sensitive (GTK_WIDGET (self->run_button), FALSE);
 
@@ -308,10 +313,9 @@ after_paint_cb (GdkFrameClock *clock,
   g_application_quit (G_APPLICATION (self->app));
 }
 
-static gboolean
-self_test_check (gpointer data)
+static void
+self_test_check (Frontend *self)
 {
-  Frontend *self = data;
   g_autoptr(GString) expected = g_string_new (NULL);
   g_autofree char *shown = NULL;
   GtkTextIter start, end;
@@ -352,7 +356,8 @@ self_test_check (gpointer data)
       self->status_code = 1;
     }
   else
-    g_print ("self-test: the progress bar is at 100 %%\n");
+    g_print ("self-test: the progress bar is at 100 %% (%u updates for %u posts)\n",
+             self->n_progress_calls, self->n_steps);
 
   /* The main loop ran its 10 ms ticker all along: the window stayed
    * responsive while the worker computed. */
@@ -370,8 +375,6 @@ self_test_check (gpointer data)
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->window));
   g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), self);
   gtk_widget_queue_draw (GTK_WIDGET (self->window));
-
-  return G_SOURCE_REMOVE;
 }
 
 /* The window ------------------------------------------------------------- */
@@ -454,15 +457,19 @@ on_activate (GApplication *app,
 
   /* The frontend's side of the blueprint: observe the interpreter's posts
    * on the main context. The window is the owner: its finalization
-   * removes the observers too. */
+   * removes the observers too. The three share the main context's queue,
+   * so they are called in the order the worker posted. */
   self->stdout_id =
     notification_center_add_observer_full (self->center, "stdout", self->interpreter,
                                            G_OBJECT (self->window), context,
                                            on_stdout, self, NULL);
+  /* A progress bar shows one value: while a `progress` call is still
+   * queued, a newer post replaces it (and takes its place in the order). */
   self->progress_id =
-    notification_center_add_observer_full (self->center, "progress", self->interpreter,
-                                           G_OBJECT (self->window), context,
-                                           on_progress, self, NULL);
+    notification_center_add_observer_with_flags (self->center, "progress", self->interpreter,
+                                                 G_OBJECT (self->window), context,
+                                                 NOTIFICATION_OBSERVER_COALESCE,
+                                                 on_progress, self, NULL);
   self->finished_id =
     notification_center_add_observer_full (self->center, "finished", self->interpreter,
                                            G_OBJECT (self->window), context,
