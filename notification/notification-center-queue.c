@@ -158,5 +158,5 @@ notification_center_get_dropped_before_call (NotificationCenter *self)
 {
   g_return_val_if_fail (NOTIFICATION_IS_CENTER (self), 0);
 
-  return notification_queue_get_current_dropped ();
+  return notification_queue_get_current_dropped (self);
 }

@@ -9,12 +9,14 @@
  * Order: a post adds its calls for a queue in one piece, under the queue
  * lock, in the order its observers were added. A post that calls a
  * synchronous observer (which may post again, on this thread) first
- * reserves its place with a placeholder: the calls it adds later go
- * before the placeholder, a nested post's after it, and the context does
- * not dispatch past a placeholder until its post is done. So the calls
- * of each post stay together, posts from one thread keep that thread's
- * order, and posts from several threads are in the one order in which
- * they took the queue lock.
+ * reserves its place in the queues it has calls for with a placeholder;
+ * a nested post reserves places for the posts it is nested in in any
+ * other queue it adds to (the posts of a thread form a stack). The calls
+ * a post adds later go before its placeholder, a nested post's after it,
+ * and the context does not dispatch past a placeholder until its post is
+ * done. So the calls of each post stay together, posts from one thread
+ * keep the order in which they started, and posts from several threads
+ * are in the one order in which they took the queue lock.
  *
  * Lifetime: the queue does not keep its context alive. When the context
  * is finalized its sources are destroyed; the queue then drops its calls,
@@ -96,7 +98,7 @@ void               notification_queue_drop_calls   (NotificationQueue     *self,
                                                     NotificationObserverExt *observer);
 void               notification_queue_push_destroy (NotificationQueue     *self,
                                                     NotificationObserverExt *observer);
-guint              notification_queue_get_current_dropped (void);
+guint              notification_queue_get_current_dropped (NotificationCenter    *center);
 
 /* What one post adds to the queues of its main-context observers. Lives
  * on the posting thread's stack, inside the post's EBR read section. */
@@ -108,12 +110,15 @@ typedef struct
   NotificationQueueItem *placeholder;  /* (nullable) reserved place */
 } NotificationQueueBatchSlot;
 
-typedef struct
+typedef struct _NotificationQueueBatch NotificationQueueBatch;
+
+struct _NotificationQueueBatch
 {
+  NotificationQueueBatch     *outer;   /* the post this one is nested in, on this thread */
   guint                       n_slots;
   NotificationQueueBatchSlot *slots;
   NotificationQueueBatchSlot  inline_slots[2];
-} NotificationQueueBatch;
+};
 
 void notification_queue_batch_init    (NotificationQueueBatch  *batch);
 void notification_queue_batch_add     (NotificationQueueBatch  *batch,

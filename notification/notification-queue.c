@@ -35,8 +35,12 @@ struct _NotificationQueueItem
   char                     type[];
 };
 
-/* The dropped count of the call running on this thread. */
+/* The call running on this thread, and its observer's dropped count. */
+static __thread NotificationCenter *current_center;
 static __thread guint current_dropped;
+
+/* The innermost post running on this thread. */
+static __thread NotificationQueueBatch *current_batch;
 
 NotificationCounter *
 notification_counter_new (void)
@@ -232,12 +236,15 @@ queue_dispatch (GSource     *source,
         }
       else if (center != NULL)
         {
-          guint outer = current_dropped;
+          NotificationCenter *outer_center = current_center;
+          guint outer_dropped = current_dropped;
 
+          current_center = center;
           current_dropped = dropped;
           notification_observer_call (&item->observer->base, center, item->type,
                                       item->sender, item->user_info);
-          current_dropped = outer;
+          current_center = outer_center;
+          current_dropped = outer_dropped;
         }
       item_free (item);
     }
@@ -373,8 +380,8 @@ notification_queue_unref (NotificationQueue *self)
   g_source_unref (&self->source);
 }
 
-/* Registry lock held: the registry lets the queue go (it is shutting
- * down, or the queue has no observer left). What is queued still runs;
+/* The registry lets the queue go: it is shutting down, and the queue
+ * has no observer left. What is queued still runs (destroy notifies);
  * then the source leaves its context. */
 void
 notification_queue_orphan (NotificationQueue *self)
@@ -454,9 +461,9 @@ notification_queue_push_destroy (NotificationQueue       *self,
 }
 
 guint
-notification_queue_get_current_dropped (void)
+notification_queue_get_current_dropped (NotificationCenter *center)
 {
-  return current_dropped;
+  return current_center == center ? current_dropped : 0;
 }
 
 /* --- One post's calls --------------------------------------------------- */
@@ -464,8 +471,10 @@ notification_queue_get_current_dropped (void)
 void
 notification_queue_batch_init (NotificationQueueBatch *batch)
 {
+  batch->outer = current_batch;
   batch->n_slots = 0;
   batch->slots = batch->inline_slots;
+  current_batch = batch;
 }
 
 static NotificationQueueBatchSlot *
@@ -569,6 +578,27 @@ batch_slot_flush_locked (NotificationQueueBatchSlot *slot)
   return released;
 }
 
+/* Queue lock held. Before @batch adds to @queue: every post it is nested
+ * in gets its place there first, outermost first, if it has none. */
+static void
+batch_reserve_outer_locked (NotificationQueueBatch *batch,
+                            NotificationQueue      *queue)
+{
+  NotificationQueueBatch *outer = batch->outer;
+  NotificationQueueBatchSlot *slot;
+
+  if (outer == NULL || queue->dead)
+    return;
+
+  batch_reserve_outer_locked (outer, queue);
+  slot = batch_slot (outer, queue);
+  if (slot->placeholder == NULL)
+    {
+      slot->placeholder = item_new (NULL, ITEM_PLACEHOLDER);
+      queue_insert_locked (queue, slot->placeholder, NULL);
+    }
+}
+
 /* Before a synchronous call, which may post again: every queue this post
  * adds to gets its place. */
 void
@@ -583,6 +613,7 @@ notification_queue_batch_reserve (NotificationQueueBatch *batch)
         continue;
 
       notification_lock (&slot->queue->lock);
+      batch_reserve_outer_locked (batch, slot->queue);
       released = batch_slot_flush_locked (slot);
       if (slot->placeholder == NULL && !slot->queue->dead)
         {
@@ -609,6 +640,8 @@ notification_queue_batch_finish (NotificationQueueBatch *batch)
       gboolean leave;
 
       notification_lock (&queue->lock);
+      if (slot->first != NULL)
+        batch_reserve_outer_locked (batch, queue);
       released = batch_slot_flush_locked (slot);
       if (placeholder != NULL && placeholder->queued)
         queue_unlink_locked (queue, placeholder);
@@ -626,4 +659,5 @@ notification_queue_batch_finish (NotificationQueueBatch *batch)
 
   if (batch->slots != batch->inline_slots)
     g_free (batch->slots);
+  current_batch = batch->outer;
 }

@@ -526,6 +526,7 @@ notification_registry_shutdown (NotificationRegistry *self)
 {
   Pending pending;
   GPtrArray *schemas;
+  GPtrArray *queues;
   GHashTableIter iter;
   gpointer queue;
 
@@ -534,10 +535,13 @@ notification_registry_shutdown (NotificationRegistry *self)
   self->shut_down = TRUE;
   registry_clear_locked (self, &pending);
   g_hash_table_remove_all (self->watches);
+  queues = g_ptr_array_new_with_free_func ((GDestroyNotify) notification_queue_unref);
   g_hash_table_iter_init (&iter, self->queues);
   while (g_hash_table_iter_next (&iter, NULL, &queue))
-    notification_queue_orphan (queue);
-  g_hash_table_remove_all (self->queues);
+    {
+      g_ptr_array_add (queues, queue);
+      g_hash_table_iter_steal (&iter);
+    }
   schemas = notification_index_steal_all (self->schemas);
   g_atomic_int_set (&self->n_schemas, 0);
   notification_unlock (&self->lock);
@@ -546,6 +550,12 @@ notification_registry_shutdown (NotificationRegistry *self)
     notification_index_entry_retire (g_ptr_array_index (schemas, i));
   g_ptr_array_unref (schemas);
   pending_finish (&pending);
+
+  /* After the destroy notifies were queued: they run on their contexts,
+   * then each queue leaves its context. */
+  for (guint i = 0; i < queues->len; i++)
+    notification_queue_orphan (g_ptr_array_index (queues, i));
+  g_ptr_array_unref (queues);
 
   /* Free what this center retired without waiting for other retirements. */
   notification_ebr_collect ();

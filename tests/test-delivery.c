@@ -211,6 +211,44 @@ test_order_nested_post (void)
   g_assert_cmpstr (joined, ==, "x:outer:0 y:outer:0 x:nested:0 y:nested:0");
 }
 
+/* The synchronous observer comes first: the outer post has no queued
+ * call yet when it posts again, and still comes first. Two contexts, and
+ * a nested post two levels deep. */
+static void
+nested_twice_cb (NotificationCenter *center, const char *type, GObject *sender,
+                 GVariant *user_info, gpointer user_data)
+{
+  if (g_str_equal (type, "outer"))
+    notification_center_post (center, "middle", NULL, NULL);
+  else if (g_str_equal (type, "middle"))
+    notification_center_post (center, "inner", NULL, NULL);
+}
+
+static void
+test_order_nested_post_first (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(GMainContext) c1 = g_main_context_new ();
+  g_autoptr(GMainContext) c2 = g_main_context_new ();
+  g_autoptr(GPtrArray) log1 = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) log2 = g_ptr_array_new_with_free_func (g_free);
+  Recorder x = { "x", log1, NULL }, y = { "y", log2, NULL }, z = { "z", log1, NULL };
+  g_autofree char *joined1 = NULL, *joined2 = NULL;
+
+  notification_center_add_observer (center, NULL, NULL, nested_twice_cb, NULL, NULL);
+  notification_center_add_observer_full (center, NULL, NULL, NULL, c1, record_cb, &x, NULL);
+  notification_center_add_observer_full (center, NULL, NULL, NULL, c2, record_cb, &y, NULL);
+  notification_center_add_observer_full (center, "outer", NULL, NULL, c1, record_cb, &z, NULL);
+
+  notification_center_post (center, "outer", NULL, NULL);
+  drain_context (c1);
+  drain_context (c2);
+  joined1 = join_log (log1);
+  joined2 = join_log (log2);
+  g_assert_cmpstr (joined1, ==, "x:outer:0 z:outer:0 x:middle:0 x:inner:0");
+  g_assert_cmpstr (joined2, ==, "y:outer:0 y:middle:0 y:inner:0");
+}
+
 /* --- Lifetime ------------------------------------------------------------- */
 
 static void
@@ -296,6 +334,63 @@ test_context_never_iterated (void)
   probe_clear (&probe);
 }
 
+/* A context run by a thread of its own. */
+typedef struct
+{
+  GMainContext *context;
+  GMainLoop    *loop;
+} ContextThread;
+
+static gpointer
+context_thread_run (gpointer data)
+{
+  ContextThread *ct = data;
+
+  g_main_context_push_thread_default (ct->context);
+  g_main_loop_run (ct->loop);
+  g_main_context_pop_thread_default (ct->context);
+
+  return NULL;
+}
+
+static gboolean
+quit_loop_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* The center is finalized with nothing queued: the destroy notifies
+ * still run on the context, not on the finalizing thread. */
+static void
+test_center_finalized_destroy_on_context (void)
+{
+  NotificationCenter *center = notification_center_new ();
+  ContextThread ct;
+  GThread *thread;
+  Probe probe;
+
+  probe_init (&probe, "p", NULL);
+  ct.context = g_main_context_new ();
+  ct.loop = g_main_loop_new (ct.context, FALSE);
+  notification_center_add_observer_full (center, "t", NULL, NULL, ct.context,
+                                         probe_cb, &probe, probe_destroy);
+  g_object_unref (center);
+  g_assert_cmpint (probe_destroys (&probe), ==, 0);
+
+  thread = g_thread_new ("frontend", context_thread_run, &ct);
+  while (probe_destroys (&probe) == 0)
+    g_usleep (1000);
+  g_assert_true (probe.destroy_thread == thread);
+  g_main_context_invoke (ct.context, quit_loop_cb, ct.loop);
+  g_thread_join (thread);
+  g_assert_cmpint (probe_destroys (&probe), ==, 1);
+  g_main_loop_unref (ct.loop);
+  g_main_context_unref (ct.context);
+
+  probe_clear (&probe);
+}
+
 static void
 test_center_finalized_drops_all (void)
 {
@@ -327,31 +422,6 @@ test_center_finalized_drops_all (void)
 
 /* The destroy notify runs on the observer's context, which another
  * thread runs, whichever thread removes the observer. */
-typedef struct
-{
-  GMainContext *context;
-  GMainLoop    *loop;
-} ContextThread;
-
-static gpointer
-context_thread_run (gpointer data)
-{
-  ContextThread *ct = data;
-
-  g_main_context_push_thread_default (ct->context);
-  g_main_loop_run (ct->loop);
-  g_main_context_pop_thread_default (ct->context);
-
-  return NULL;
-}
-
-static gboolean
-quit_loop_cb (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 test_destroy_on_context_thread (void)
 {
@@ -469,8 +539,9 @@ test_coalesce (void)
 
 typedef struct
 {
-  guint calls;
-  guint dropped;
+  guint               calls;
+  guint               dropped;
+  NotificationCenter *other;
 } DropCounter;
 
 static void
@@ -481,6 +552,8 @@ count_dropped_cb (NotificationCenter *center, const char *type, GObject *sender,
 
   counter->calls++;
   counter->dropped += notification_center_get_dropped_before_call (center);
+  /* Another center's count is its own. */
+  g_assert_cmpuint (notification_center_get_dropped_before_call (counter->other), ==, 0);
 }
 
 static void
@@ -488,7 +561,8 @@ test_limit (void)
 {
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GMainContext) context = g_main_context_new ();
-  DropCounter counter = { 0, };
+  g_autoptr(NotificationCenter) other = notification_center_new ();
+  DropCounter counter = { 0, 0, other };
   guint64 n_dropped = 0;
 
   notification_center_set_queue_limit (center, context, 10);
@@ -563,9 +637,11 @@ main (int argc, char *argv[])
   g_test_add_func ("/center/delivery/order/across-observers", test_order_across_observers);
   g_test_add_func ("/center/delivery/order/two-threads", test_order_two_threads);
   g_test_add_func ("/center/delivery/order/nested-post", test_order_nested_post);
+  g_test_add_func ("/center/delivery/order/nested-post-first", test_order_nested_post_first);
   g_test_add_func ("/center/delivery/lifetime/remove-releases-at-once", test_remove_releases_at_once);
   g_test_add_func ("/center/delivery/lifetime/context-never-iterated", test_context_never_iterated);
   g_test_add_func ("/center/delivery/lifetime/center-finalized", test_center_finalized_drops_all);
+  g_test_add_func ("/center/delivery/destroy/center-finalized", test_center_finalized_destroy_on_context);
   g_test_add_func ("/center/delivery/destroy/on-context-thread", test_destroy_on_context_thread);
   g_test_add_func ("/center/delivery/destroy/after-last-call", test_destroy_after_last_call);
   g_test_add_func ("/center/delivery/coalesce", test_coalesce);
