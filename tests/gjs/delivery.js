@@ -176,6 +176,26 @@ test('removal drops queued calls', () => {
     assertEqual(got, [], 'no call after removal');
 });
 
+test('strict-schemas checks an unobserved post of a declared type', () => {
+    const schema = Notification.Schema.new();
+    schema.add_key('out_string', 's', true);
+    const lenient = Notification.Center.new();
+    const strict = new Notification.Center({strict_schemas: true});
+    assert(!lenient.strict_schemas, 'off by default');
+    assert(strict.get_strict_schemas(), 'on when asked');
+    for (const center of [lenient, strict])
+        center.register_schema('stdout', schema);
+    // post_checked checks in both; the property only changes what skips
+    // building user info (post_values, the Python override).
+    let threw = false;
+    try {
+        strict.post_checked('stdout', null, nInfo(1));
+    } catch (e) {
+        threw = e.matches(Notification.Error, Notification.Error.MISSING_KEY);
+    }
+    assert(threw, 'missing key reported');
+});
+
 print(`1..${tests.length}`);
 let failed = 0;
 tests.forEach(([name, fn], i) => {
