@@ -587,14 +587,9 @@ notification_center_add_observer_full (NotificationCenter   *self,
                                        gpointer              user_data,
                                        GDestroyNotify        destroy)
 {
-  g_return_val_if_fail (NOTIFICATION_IS_CENTER (self), 0);
-  g_return_val_if_fail (type == NULL || *type != '\0', 0);
-  g_return_val_if_fail (sender == NULL || G_IS_OBJECT (sender), 0);
-  g_return_val_if_fail (owner == NULL || G_IS_OBJECT (owner), 0);
-  g_return_val_if_fail (callback != NULL, 0);
-
-  return notification_registry_add (self->registry, self, type, sender, owner,
-                                    context, 0, callback, user_data, destroy);
+  return notification_center_add_observer_with_flags (self, type, sender, owner, context,
+                                                      NOTIFICATION_OBSERVER_DEFAULT,
+                                                      callback, user_data, destroy);
 }
 
 /**

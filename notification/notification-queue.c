@@ -273,6 +273,24 @@ static GSourceFuncs queue_funcs = {
   NULL, NULL,
 };
 
+/* Queue lock held. The owner's callback and data, which the caller now
+ * owns: the queue will not call it. */
+static NotificationQueueFunc
+queue_take_func_locked (NotificationQueue *self,
+                        gpointer          *data,
+                        GDestroyNotify    *data_destroy)
+{
+  NotificationQueueFunc func = self->func;
+
+  *data = self->func_data;
+  *data_destroy = self->func_data_destroy;
+  self->func = NULL;
+  self->func_data = NULL;
+  self->func_data_destroy = NULL;
+
+  return func;
+}
+
 /* The callback's destroy notify: the source was destroyed, by
  * g_source_destroy() or because its context is being finalized. Runs
  * once, on that thread, without GLib's context lock. */
@@ -296,12 +314,7 @@ queue_destroyed (gpointer data)
     }
   self->head = self->tail = NULL;
   self->n_calls = 0;
-  func = self->func;
-  func_data = self->func_data;
-  func_data_destroy = self->func_data_destroy;
-  self->func = NULL;
-  self->func_data = NULL;
-  self->func_data_destroy = NULL;
+  func = queue_take_func_locked (self, &func_data, &func_data_destroy);
   notification_unlock (&self->lock);
 
   /* Placeholders belong to posts still running: they unlink nothing now. */
@@ -393,11 +406,7 @@ notification_queue_orphan (NotificationQueue *self)
   notification_lock (&self->lock);
   self->orphaned = TRUE;
   empty = self->head == NULL;
-  func_data = self->func_data;
-  func_data_destroy = self->func_data_destroy;
-  self->func = NULL;
-  self->func_data = NULL;
-  self->func_data_destroy = NULL;
+  queue_take_func_locked (self, &func_data, &func_data_destroy);
   notification_unlock (&self->lock);
 
   /* Not the registry's last reference: it is the caller's. */
