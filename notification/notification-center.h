@@ -175,4 +175,39 @@ NOTIFICATION_AVAILABLE_IN_ALL
 NotificationSchema *notification_center_lookup_schema        (NotificationCenter    *self,
                                                               const char            *type) G_GNUC_WARN_UNUSED_RESULT;
 
+/**
+ * NotificationInterestFunc:
+ * @center: the center
+ * @type: (nullable): the pair's type, or `NULL` for every type
+ * @sender: (nullable): the pair's sender, or `NULL` for every sender
+ * @observed: `TRUE` if the pair gained its first observer, `FALSE` if it
+ *   lost its last
+ * @user_data: the data given to [method@Center.watch_interest]
+ *
+ * The function called for each change of interest a watcher is told
+ * about: see [method@Center.watch_interest].
+ *
+ * @sender, when not `NULL`, is alive for the duration of the call: take a
+ * reference to keep it.
+ *
+ * Since: 1.2
+ */
+typedef void (*NotificationInterestFunc) (NotificationCenter *center,
+                                          const char         *type,
+                                          GObject            *sender,
+                                          gboolean            observed,
+                                          gpointer            user_data);
+
+NOTIFICATION_AVAILABLE_IN_1_2
+guint               notification_center_watch_interest       (NotificationCenter       *self,
+                                                              GMainContext             *context,
+                                                              NotificationInterestFunc  func,
+                                                              gpointer                  user_data,
+                                                              GDestroyNotify            destroy);
+NOTIFICATION_AVAILABLE_IN_1_2
+void                notification_center_unwatch_interest     (NotificationCenter       *self,
+                                                              guint                     id);
+NOTIFICATION_AVAILABLE_IN_1_2
+GPtrArray          *notification_center_list_interests       (NotificationCenter       *self) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

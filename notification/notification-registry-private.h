@@ -22,6 +22,7 @@
 G_BEGIN_DECLS
 
 typedef struct _NotificationRegistry NotificationRegistry;
+typedef struct _NotificationInterestHub NotificationInterestHub;
 
 struct _NotificationRegistry
 {
@@ -44,6 +45,7 @@ struct _NotificationRegistry
   NotificationCounter *dropped;    /* (owned) calls dropped by full queues */
   guint              n_empty_entries; /* entries of every sender kept without observers */
   gboolean           shut_down;
+  NotificationInterestHub *interest; /* (owned) (nullable) made by the first watcher (notification-interest-private.h) */
 };
 
 /* Whether any observer at all is registered: one atomic load, the whole

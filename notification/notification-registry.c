@@ -8,6 +8,7 @@
 #include "notification-ebr-private.h"
 #include "notification-id-table-private.h"
 #include "notification-index-private.h"
+#include "notification-interest-private.h"
 #include "notification-observer-private.h"
 #include "notification-queue-private.h"
 #include "notification-registry-private.h"
@@ -181,6 +182,7 @@ notification_registry_unref (NotificationRegistry *self)
   g_hash_table_unref (self->watches);
   g_hash_table_unref (self->queues);
   notification_counter_unref (self->dropped);
+  notification_interest_hub_free (self->interest);
   notification_lock_clear (&self->lock);
   g_free (self);
 }
@@ -301,6 +303,8 @@ registry_unlink_observer_locked (NotificationRegistry *self,
    * type again (add, remove, add…) allocates and copies nothing. */
   if (entry->head == NULL)
     {
+      if (G_UNLIKELY (notification_interest_watched (self)))
+        notification_interest_changed_locked (self, entry, FALSE);
       if (entry->sender == NULL && self->n_empty_entries < MAX_EMPTY_ENTRIES)
         self->n_empty_entries++;
       else
@@ -395,6 +399,8 @@ notification_registry_add (NotificationRegistry *self,
   else
     __atomic_store_n (&entry->head, observer, __ATOMIC_RELEASE);
   entry->tail = observer;
+  if (G_UNLIKELY (notification_interest_watched (self)) && observer->prev == NULL)
+    notification_interest_changed_locked (self, entry, TRUE);
 
   if (owner != NULL)
     notification_watch_link_owned (registry_watch_locked (self, owner),
@@ -471,6 +477,8 @@ registry_clear_locked (NotificationRegistry *self,
     {
       NotificationIndexEntry *entry = g_ptr_array_index (entries, i);
 
+      if (G_UNLIKELY (notification_interest_watched (self)) && entry->head != NULL)
+        notification_interest_changed_locked (self, entry, FALSE);
       for (NotificationObserver *observer = entry->head; observer != NULL; observer = observer->next)
         {
           if (notification_observer_is_ext (observer))
@@ -530,6 +538,7 @@ notification_registry_shutdown (NotificationRegistry *self)
   GHashTableIter iter;
   gpointer queue;
 
+  notification_interest_shutdown (self);
   pending_init (&pending);
   notification_lock (&self->lock);
   self->shut_down = TRUE;
@@ -589,6 +598,8 @@ registry_watch_vanished (NotificationWatch *watch,
         registry_unlink_observer_locked (self, &watch->owned->base, &pending);
     }
   g_assert (notification_watch_is_empty (watch));
+  if (self->interest != NULL)
+    notification_interest_sender_disposing_locked (self, watch->object);
   notification_unlock (&self->lock);
 
   pending_finish (&pending);

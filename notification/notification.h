@@ -12,5 +12,6 @@
 # include "notification-version-macros.h"
 # include "notification-error.h"
 # include "notification-schema.h"
+# include "notification-interest.h"
 # include "notification-center.h"
 #undef NOTIFICATION_INSIDE

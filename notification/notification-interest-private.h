@@ -1,0 +1,77 @@
+/* notification-interest-private.h: telling watchers which pairs are observed
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A pair is the key of an index entry: (type or NULL, sender or NULL). It
+ * is observed while its entry has an observer (entry->head != NULL; an
+ * emptied entry of every sender may stay in the index, unobserved). The
+ * registry calls notification_interest_changed_locked() under its lock
+ * when an entry's list goes from empty to non-empty or back, so the
+ * changes are recorded in the order of the lock.
+ *
+ * Everything here is protected by the registry lock: the hub, each
+ * watcher's queue of reports and its source pointer. A watcher's reports
+ * are delivered by a GSource of its own, attached to the watcher's
+ * context and woken with g_source_set_ready_time (0) (GLib's context lock
+ * nests inside ours; GLib never calls a source's functions with it held).
+ * The lock is released before any user code runs.
+ *
+ * Senders. No reference to a sender is taken or dropped with the registry
+ * lock held: g_object_ref() and g_object_unref() may call a toggle notify,
+ * and PyGObject's takes the GIL, which a thread may hold while it waits
+ * for the registry lock (disposing a sender: the registry's weak notify).
+ * So a queued report names its sender without a reference ("weak"). A
+ * sender cannot be finalized while a weak report names it, because:
+ *
+ *  - a report about (type, sender) is recorded while the sender has an
+ *    index entry, so its registry watch has not been notified yet; that
+ *    notify (registry_watch_vanished(), during the sender's dispose) calls
+ *    notification_interest_sender_disposing_locked(), which references the
+ *    sender for every weak report still queued ("held": the sender stays
+ *    alive, disposed, until the report is delivered or dropped). During
+ *    its dispose an object has no toggle reference that our reference
+ *    could notify, and GLib re-checks the reference count after dispose;
+ *  - a thread that takes a sender's reference outside the lock (the
+ *    delivery of a weak report, notification_center_list_interests())
+ *    first pins the sender under the lock. If the sender is disposed
+ *    before the pin is released, its disposal takes one reference per pin
+ *    on the pinning threads' behalf (as for the reports), so the sender
+ *    is alive when they reference it; each gives one back when it unpins.
+ *    Nobody waits for anybody: a pinning thread may block in a toggle
+ *    notify (on the GIL) while the thread holding the GIL disposes another
+ *    sender it pinned.
+ *
+ * Held references are dropped after the lock is released.
+ */
+
+#pragma once
+
+#include "notification-registry-private.h"
+
+G_BEGIN_DECLS
+
+struct _NotificationInterestHub
+{
+  GPtrArray      *watchers;      /* (element-type NotificationInterestWatcher) the hub's references */
+  guint           last_id;
+  GHashTable     *weak_senders;  /* GObject → number of queued reports naming it without a reference */
+  GHashTable     *pins;          /* (element-type GObject Pin) the senders threads are about to reference */
+};
+
+/* Whether a change of interest must be recorded: the whole cost for a
+ * center nobody watches. Registry lock held. */
+static inline gboolean
+notification_interest_watched (NotificationRegistry *registry)
+{
+  return registry->interest != NULL && registry->interest->watchers->len != 0;
+}
+
+void notification_interest_changed_locked          (NotificationRegistry   *registry,
+                                                    NotificationIndexEntry *entry,
+                                                    gboolean                observed);
+void notification_interest_sender_disposing_locked (NotificationRegistry   *registry,
+                                                    GObject                *sender);
+void notification_interest_shutdown                (NotificationRegistry   *registry);
+void notification_interest_hub_free                (NotificationInterestHub *hub);
+
+G_END_DECLS
