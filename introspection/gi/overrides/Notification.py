@@ -66,6 +66,17 @@ Main-context queues (introspected, since 1.2)
     a ``GLib.Variant``.  ``add_observer(..., coalesce=True)`` is the
     Pythonic one.
 
+``watch_interest(callback, context=None)``
+    Calls ``callback(type, sender, observed)`` on ``context`` (a
+    ``GLib.MainContext``; ``None``: the calling thread's default context)
+    when a (type, sender) pair gains its first observer (``observed``
+    True) or loses its last (False), first for every pair observed now;
+    what blinker's ``receiver_connected`` tells, for a bridge.  Returns
+    the id for the introspected ``unwatch_interest``.  The callable is held
+    until the watcher is removed; an exception it raises is reported
+    through ``sys.excepthook``.  ``list_interests()`` (introspected)
+    returns the observed pairs as ``Notification.Interest`` objects.
+
 User info mapping (keyword value -> ``a{sv}`` value)
 ---------------------------------------------------
 
@@ -132,6 +143,7 @@ _gi_add_observer_with_flags = Center.add_observer_with_flags
 _gi_has_observers = Center.has_observers
 _gi_post_checked = Center.post_checked
 _gi_lookup_schema = Center.lookup_schema
+_gi_watch_interest = Center.watch_interest
 
 _Variant = GLib.Variant
 _new_string = GLib.Variant.new_string
@@ -731,6 +743,23 @@ def _post(self, type, sender=None, user_info=None, /, **kwargs):
         tls.frame = previous
 
 
+def _watch_interest(self, callback, context=None):
+    """Calls ``callback(type, sender, observed)`` on ``context`` (``None``:
+    the calling thread's default context) when a (type, sender) pair gains
+    its first observer or loses its last, first for every pair observed
+    now; returns the id for :meth:`unwatch_interest`."""
+    if not callable(callback):
+        raise TypeError('callback must be callable, not %s'
+                        % callback.__class__.__qualname__)
+
+    def trampoline(center, ntype, sender, observed, *user_data):
+        try:
+            callback(ntype, sender, observed)
+        except Exception:
+            _report_exception()
+    return _gi_watch_interest(self, context, trampoline)
+
+
 @contextlib.contextmanager
 def _observing(self, callback, type=None, sender=None, *, owner=None,
                context=None, coalesce=False):
@@ -752,3 +781,4 @@ Center.add_observer = _add_observer
 Center.has_observers = _has_observers
 Center.post = _post
 Center.observing = _observing
+Center.watch_interest = _watch_interest
