@@ -1058,35 +1058,55 @@ test_threads_add_remove (void)
 
 /* Senders disposed on one thread while the watcher's context runs on
  * another and a third lists the interests: every report arrives with its
- * sender alive, and every sender is finalized in the end. */
+ * sender alive, and every sender is finalized in the end. Random spins
+ * move the disposal across the delivery of the sender's reports. */
 
-#define N_DISPOSE_ROUNDS 300
+#define N_DISPOSE_ROUNDS 1000
 
 typedef struct
 {
-  GMainContext *context;
-  gint          stop;   /* atomic */
-} Dispatcher;
+  GMainContext      *context;
+  pthread_barrier_t  start;
+  pthread_barrier_t  end;
+  gint               stop;      /* atomic */
+  GObject           *object;    /* (owned) per round: the disposer drops it */
+  guint              spins;
+} Disposal;
+
+static void
+spin (guint n)
+{
+  for (guint i = 0; i < n; i++)
+    __asm__ __volatile__ ("" ::: "memory");
+}
 
 static gpointer
 dispatcher_thread (gpointer data)
 {
-  Dispatcher *dispatcher = data;
+  Disposal *disposal = data;
 
-  g_main_context_push_thread_default (dispatcher->context);
-  while (!g_atomic_int_get (&dispatcher->stop))
-    g_main_context_iteration (dispatcher->context, TRUE);
-  g_main_context_pop_thread_default (dispatcher->context);
+  g_main_context_push_thread_default (disposal->context);
+  while (!g_atomic_int_get (&disposal->stop))
+    g_main_context_iteration (disposal->context, TRUE);
+  g_main_context_pop_thread_default (disposal->context);
 
   return NULL;
 }
 
 static gpointer
-unref_thread (gpointer data)
+disposer_thread (gpointer data)
 {
-  g_object_unref (data);
+  Disposal *disposal = data;
 
-  return NULL;
+  for (;;)
+    {
+      pthread_barrier_wait (&disposal->start);
+      if (g_atomic_int_get (&disposal->stop))
+        return NULL;
+      spin (disposal->spins);
+      g_object_unref (disposal->object);
+      pthread_barrier_wait (&disposal->end);
+    }
 }
 
 static gboolean
@@ -1107,57 +1127,86 @@ test_threads_dispose (void)
   Watch watch;
   NotificationCenter *center = g_object_new (NOTIFICATION_TYPE_CENTER, "emits-signal", FALSE, NULL);
   GMainContext *context = g_main_context_new ();
-  Dispatcher dispatcher = { context, 0 };
-  GThread *thread;
+  Disposal disposal = { context, };
+  GThread *dispatcher, *disposer;
 
   g_test_summary ("senders disposed while their reports are delivered and listed stay alive until released");
 
-  watch_init (&watch, center, context);
-  watch.id = notification_center_watch_interest (center, context, watch_cb, &watch, watch_destroy_cb);
-  thread = g_thread_new ("dispatcher", dispatcher_thread, &dispatcher);
+  watch_start (&watch, center, context);
+  pthread_barrier_init (&disposal.start, NULL, 2);
+  pthread_barrier_init (&disposal.end, NULL, 2);
+  dispatcher = g_thread_new ("dispatcher", dispatcher_thread, &disposal);
+  disposer = g_thread_new ("disposer", disposer_thread, &disposal);
 
   for (int round = 0; round < N_DISPOSE_ROUNDS; round++)
     {
       int finalized;
       GObject *a = named_object_new ("a", &finalized);
-      GThread *unref;
-      GPtrArray *interests;
+      GPtrArray *interests = NULL;
       gint64 deadline;
       gulong id;
 
       id = notification_center_add_observer (center, "t", a, noop_cb, NULL, NULL);
-      notification_center_add_observer (center, NULL, a, noop_cb, NULL, NULL);
-      if (round % 3 == 0)
-        g_usleep (g_test_rand_int_range (0, 200));
-      if (round % 2 == 0)
-        notification_center_remove_observer (center, id);
-
-      /* The thread drops the only reference while this one lists. */
-      unref = g_thread_new ("unref", unref_thread, a);
-      interests = notification_center_list_interests (center);
-      for (guint i = 0; i < interests->len; i++)
+      switch (round % 3)
         {
-          GObject *sender = notification_interest_get_sender (g_ptr_array_index (interests, i));
-
-          g_assert_true (sender == a && G_IS_OBJECT (sender));
+        case 0:
+          /* The report of a's loss is delivered, while a is disposed with
+           * no observer and nothing else queued about it: only the
+           * delivery's pin keeps it. */
+          deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+          while (view_is_empty (&watch))
+            {
+              g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+              g_thread_yield ();
+            }
+          notification_center_remove_observer (center, id);
+          break;
+        case 1:
+          /* Listed while disposed: the report of the gain may be cancelled
+           * by that of the loss, and only the list's pin keeps a. */
+          notification_center_add_observer (center, NULL, a, noop_cb, NULL, NULL);
+          break;
+        default:
+          notification_center_add_observer (center, NULL, a, noop_cb, NULL, NULL);
+          notification_center_remove_observer (center, id);
+          break;
         }
-      g_thread_join (unref);
-      g_ptr_array_unref (interests);
+
+      disposal.object = a;
+      disposal.spins = g_test_rand_int_range (0, 20000);
+      pthread_barrier_wait (&disposal.start);
+      if (round % 3 != 0)
+        {
+          spin (g_test_rand_int_range (0, 20000));
+          interests = notification_center_list_interests (center);
+          for (guint i = 0; i < interests->len; i++)
+            {
+              GObject *sender = notification_interest_get_sender (g_ptr_array_index (interests, i));
+
+              g_assert_true (sender == a && G_IS_OBJECT (sender));
+            }
+        }
+      pthread_barrier_wait (&disposal.end);
+      g_clear_pointer (&interests, g_ptr_array_unref);
 
       deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
       while (!(g_atomic_int_get (&finalized) && view_is_empty (&watch)))
         {
           g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-          g_usleep (50);
+          g_usleep (10);
         }
       g_assert_cmpuint (notification_center_get_n_observers (center), ==, 0);
     }
 
   g_test_message ("%d reports in %d rounds", watch.n_reports, N_DISPOSE_ROUNDS);
   notification_center_unwatch_interest (center, watch.id);
-  g_atomic_int_set (&dispatcher.stop, TRUE);
+  g_atomic_int_set (&disposal.stop, TRUE);
   g_main_context_wakeup (context);
-  g_thread_join (thread);
+  pthread_barrier_wait (&disposal.start);
+  g_thread_join (dispatcher);
+  g_thread_join (disposer);
+  pthread_barrier_destroy (&disposal.start);
+  pthread_barrier_destroy (&disposal.end);
   g_assert_cmpint (watch.n_destroys, ==, 1);
 
   g_object_unref (center);
