@@ -330,6 +330,7 @@ struct _NotificationInterestWatcher
 
   /* Protected by the registry lock. */
   gboolean                  removed;
+  gboolean                  woken;      /* @source's ready time is 0 */
   GSource                  *source;     /* (unowned) (nullable) held by its context; NULL once destroyed */
   GQueue                    queue;      /* (element-type Report) (owned) */
   GHashTable               *pending;    /* Report → itself: the newest queued report of each pair */
@@ -376,6 +377,18 @@ watcher_end_call (Watcher *self)
 {
   if (__atomic_sub_fetch (&self->state, 1, __ATOMIC_ACQ_REL) == WATCHER_REMOVED)
     watcher_run_destroy (self);
+}
+
+/* Registry lock held. Makes the source ready, unless it is already: that
+ * takes the context's lock and may write to its wakeup fd. */
+static void
+watcher_wake_locked (Watcher *self)
+{
+  if (!self->woken && self->source != NULL)
+    {
+      g_source_set_ready_time (self->source, 0);
+      self->woken = TRUE;
+    }
 }
 
 /* Registry lock held. */
@@ -425,8 +438,7 @@ watcher_record_locked (Watcher                 *self,
     count_add_locked (hub->weak_senders, sender, 1);
   g_hash_table_add (self->pending, report);
   g_queue_push_tail_link (&self->queue, &report->link);
-  if (self->queue.length == 1 && self->source != NULL)
-    g_source_set_ready_time (self->source, 0);
+  watcher_wake_locked (self);
 }
 
 /* Registry lock held. */
@@ -465,8 +477,7 @@ watcher_remove_locked (Watcher   *self,
   g_hash_table_remove_all (self->pending);
   while ((report = watcher_pop_locked (self)) != NULL)
     hub_drop_report_locked (hub, report, garbage);
-  if (self->source != NULL)
-    g_source_set_ready_time (self->source, 0);
+  watcher_wake_locked (self);
 
   old = __atomic_fetch_or (&self->state, WATCHER_REMOVED, __ATOMIC_ACQ_REL);
   g_assert ((old & WATCHER_REMOVED) == 0);
@@ -508,6 +519,7 @@ watcher_deliver (Watcher *self,
           /* Nothing left: sleep until a report is queued, or go. */
           keep = !self->removed;
           g_source_set_ready_time (source, -1);
+          self->woken = FALSE;
           notification_unlock (&registry->lock);
           break;
         }
