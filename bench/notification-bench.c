@@ -317,6 +317,7 @@ typedef struct
   GQuark             *details;     /* (nullable) the quarks of @types */
   guint               n;           /* thread count, other observers, … */
   int                 mode;
+  GMainContext       *context;     /* (nullable) an interest watcher's */
 } Fixture;
 
 struct _Case
@@ -577,6 +578,59 @@ measure_add_remove (Case    *c,
 
       notification_center_remove_observer (f->center, id);
     }
+
+  return (now_ns () - t0) / (double) n;
+}
+
+/* The same, running the interest watcher's context after each change, so
+ * that both reports are recorded and delivered (not cancelled). */
+static double
+measure_add_remove_deliver (Case    *c,
+                            guint64  n)
+{
+  Fixture *f = &c->f;
+  gint64 t0 = now_ns ();
+
+  for (guint64 i = 0; i < n; i++)
+    {
+      gulong id = notification_center_add_observer (f->center, f->type, NULL,
+                                                    observer_cb, &f->counter, NULL);
+
+      g_main_context_iteration (f->context, FALSE);
+      notification_center_remove_observer (f->center, id);
+      g_main_context_iteration (f->context, FALSE);
+    }
+
+  return (now_ns () - t0) / (double) n;
+}
+
+static gboolean
+idle_once_cb (gpointer data)
+{
+  (*(guint64 *) data)++;
+
+  return G_SOURCE_REMOVE;
+}
+
+/* GLib's own cost of what a delivered report takes: a source made ready
+ * and dispatched by one iteration, twice. */
+static double
+measure_idle_dispatch (Case    *c,
+                       guint64  n)
+{
+  Fixture *f = &c->f;
+  gint64 t0 = now_ns ();
+
+  for (guint64 i = 0; i < n; i++)
+    for (int k = 0; k < 2; k++)
+      {
+        GSource *source = g_idle_source_new ();
+
+        g_source_set_callback (source, idle_once_cb, &f->counter, NULL);
+        g_source_attach (source, f->context);
+        g_source_unref (source);
+        g_main_context_iteration (f->context, FALSE);
+      }
 
   return (now_ns () - t0) / (double) n;
 }
@@ -993,6 +1047,31 @@ setup_add_remove (Case *c)
   c->f.emitter = emitter_new (0, 0, &c->f.counter);
 }
 
+static void
+interest_cb (NotificationCenter *center,
+             const char         *type,
+             GObject            *sender,
+             gboolean            observed,
+             gpointer            user_data)
+{
+  (*(guint64 *) user_data)++;
+}
+
+/* A center with an interest watcher on a context of its own, which only
+ * measure_add_remove_deliver() runs. f.mode 1: the type keeps another
+ * observer, so that adding and removing change no interest. */
+static void
+setup_add_remove_watched (Case *c)
+{
+  setup_add_remove (c);
+  c->f.context = g_main_context_new ();
+  notification_center_watch_interest (c->f.center, c->f.context, interest_cb, &c->f.counter, NULL);
+  if (c->f.mode == 1)
+    notification_center_add_observer (c->f.center, c->f.type, NULL, observer_cb, &c->f.counter, NULL);
+  while (g_main_context_iteration (c->f.context, FALSE))
+    ;
+}
+
 /* Finalization: f.mode 0 owner, 1 sender; f.n other observers tied to
  * other objects the same way (mode 2: GObject connect_object). */
 static void
@@ -1028,6 +1107,25 @@ static void
 setup_nothing (Case *c)
 {
   setup_common (c);
+}
+
+static void
+setup_idle_dispatch (Case *c)
+{
+  setup_common (c);
+  c->f.context = g_main_context_new ();
+}
+
+/* post/none[nosig] on a center of its own that an interest watcher
+ * watches. */
+static void
+setup_post_none_watched (Case *c)
+{
+  setup_common (c);
+  c->f.center = center_new (FALSE);
+  c->f.context = g_main_context_new ();
+  notification_center_watch_interest (c->f.center, c->f.context, interest_cb, &c->f.counter, NULL);
+  setup_cycle (c, 0);
 }
 
 static void
@@ -1259,6 +1357,19 @@ define_cases (void)
   c = add_case ("observer/add+remove", "add_observer + remove_observer", "gobj/connect+disconnect",
                 setup_add_remove, measure_add_remove);
   set_target (c, TARGET_RATIO_MAX, 0.3);
+
+  /* With an interest watcher (no target: reported). */
+  c = add_case ("interest/add+remove", "the same, a watcher told of both changes (not run: they cancel)",
+                "observer/add+remove", setup_add_remove_watched, measure_add_remove);
+  c = add_case ("interest/add+remove-kept", "the same, the type keeps another observer: no change",
+                "observer/add+remove", setup_add_remove_watched, measure_add_remove);
+  c->f.mode = 1;
+  add_case ("gmain/2-idle", "attach an idle source and run the context, twice",
+            NULL, setup_idle_dispatch, measure_idle_dispatch);
+  c = add_case ("interest/add+remove+deliver", "the same, the watcher's context run after each change (2 reports)",
+                "gmain/2-idle", setup_add_remove_watched, measure_add_remove_deliver);
+  c = add_case ("interest/post-none[nosig]", "post/none[nosig] on a center that a watcher watches",
+                "post/none[nosig]", setup_post_none_watched, measure_post_cycle);
 
   /* Finalization. */
   for (guint m = 0; m < 2; m++)
