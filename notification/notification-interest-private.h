@@ -16,21 +16,28 @@
  * nests inside ours; GLib never calls a source's functions with it held).
  * The lock is released before any user code runs.
  *
- * Senders. No reference to a sender is taken or dropped with the registry
- * lock held: g_object_ref() and g_object_unref() may call a toggle notify,
- * and PyGObject's takes the GIL, which a thread may hold while it waits
- * for the registry lock (disposing a sender: the registry's weak notify).
- * So a queued report names its sender without a reference ("weak"). A
- * sender cannot be finalized while a weak report names it, because:
+ * Senders. No reference to a live sender is taken or dropped with the
+ * registry lock held: g_object_ref() and g_object_unref() may call a
+ * toggle notify, and PyGObject's takes the GIL, which a thread may hold
+ * while it waits for the registry lock (disposing an object: the
+ * registry's weak notify). So a queued report names its sender without a
+ * reference ("weak"). A sender cannot be finalized while a weak report
+ * names it, because:
  *
- *  - a report about (type, sender) is recorded while the sender has an
- *    index entry, so its registry watch has not been notified yet; that
- *    notify (registry_watch_vanished(), during the sender's dispose) calls
+ *  - a report about (type, sender) is recorded while the pair's entry is
+ *    linked to the sender's registry watch, whose notify has not run (or
+ *    is running: the report is recorded by it). That notify
+ *    (registry_watch_vanished(), during the sender's dispose) calls
  *    notification_interest_sender_disposing_locked(), which references the
  *    sender for every weak report still queued ("held": the sender stays
- *    alive, disposed, until the report is delivered or dropped). During
- *    its dispose an object has no toggle reference that our reference
- *    could notify, and GLib re-checks the reference count after dispose;
+ *    alive, disposed, until the report is delivered or dropped). These
+ *    are the only references taken under the lock, and they notify no
+ *    toggle reference: g_object_ref() does only from a count of 1 with a
+ *    toggle reference held, and during dispose either the count is 1 and
+ *    no toggle reference is left (removing the last one is what dropped
+ *    the last reference) or g_object_run_dispose() holds a reference of
+ *    its own. GLib checks the count again after dispose, and finalizes
+ *    the object only if nobody took a reference;
  *  - a thread that takes a sender's reference outside the lock (the
  *    delivery of a weak report, notification_center_list_interests())
  *    first pins the sender under the lock. If the sender is disposed
