@@ -73,6 +73,7 @@ notification_interest_watched (NotificationRegistry *registry)
   return registry->interest != NULL && registry->interest->watchers->len != 0;
 }
 
+/* The registry's hooks (notification-interest-watcher.c). */
 void notification_interest_changed_locked          (NotificationRegistry   *registry,
                                                     NotificationIndexEntry *entry,
                                                     gboolean                observed);
@@ -80,5 +81,21 @@ void notification_interest_sender_disposing_locked (NotificationRegistry   *regi
                                                     GObject                *sender);
 void notification_interest_shutdown                (NotificationRegistry   *registry);
 void notification_interest_hub_free                (NotificationInterestHub *hub);
+
+/* Shared by the watchers and the listing (notification-interest.c), all
+ * with the registry lock held. */
+typedef void (*NotificationInterestEntryFunc) (NotificationIndexEntry *entry,
+                                               gpointer                data);
+
+NotificationInterestHub *notification_interest_hub_get_locked          (NotificationRegistry          *registry);
+void                     notification_interest_foreach_observed_locked (NotificationRegistry          *registry,
+                                                                        NotificationInterestEntryFunc  func,
+                                                                        gpointer                       data);
+void                     notification_interest_pin_locked              (NotificationInterestHub       *hub,
+                                                                        GObject                       *sender);
+gboolean                 notification_interest_unpin_locked            (NotificationInterestHub       *hub,
+                                                                        GObject                       *sender);
+void                     notification_interest_give_pins_locked        (NotificationInterestHub       *hub,
+                                                                        GObject                       *sender);
 
 G_END_DECLS
