@@ -10,6 +10,8 @@
 # cases, each run's parallelism (sum of the posting threads' CPU time /
 # wall time; 2.00 = both threads ran the whole time) and CPU ns per post.
 # --markdown prints the same as Markdown tables (as in doc/performance.md).
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
 
 import json
 import statistics
