@@ -32,14 +32,18 @@
  * - the detailed [signal@Center::notification] signal:
  *   `g_signal_connect (center, "notification::stdout", …)`.
  *
- * Observers run first, then signal handlers. Posting a type nobody
+ * Observers come first, in the order they were added: a synchronous one
+ * is called on the posting thread, and the call of one with a main
+ * context is queued, at its place, on the queue that the center's
+ * observers on that context share (see [Threading](threading.html)).
+ * Then signal handlers run, on the posting thread. Posting a type nobody
  * observes costs O(1) whatever the number of other observers and
  * allocates nothing. On a center whose [property@Center:emits-signal] is
  * `FALSE` it takes no lock at all; on one that emits the signal (the
  * default center does) it also asks GLib whether a `notification` handler
- * is connected, which takes GLib's global signal lock (see "Delivery
- * order and cost" in `notification-center.h` and the cost-model page of
- * the guide).
+ * is connected, which takes GLib's global signal lock. The
+ * [Cost model](cost-model.html) page of the guide states the delivery
+ * order and what each kind of post costs.
  *
  * Post, add and remove are safe from any thread at once. Observers may
  * post, add and remove observers from their callbacks.

@@ -16,34 +16,7 @@
 
 G_BEGIN_DECLS
 
-/*
- * Delivery order and cost of the two routes
- * ==========================================
- *
- * A post first calls the observers added with
- * notification_center_add_observer() (and _full()) that match it, in the
- * order they were added, then emits the detailed `notification::TYPE`
- * signal, so g_signal_connect() handlers run after every observer, in
- * GLib's usual handler order.
- *
- * Cost of an unobserved post (nobody wants this type from this sender):
- *  - no observers at all in the center: one atomic load;
- *  - observers of other types or senders: up to four lookups in the
- *    center's own lock-free index, O(1) whatever their number; the type
- *    string is hashed, never interned, and nothing is allocated;
- *  - with the `emits-signal` property TRUE (the default) one more
- *    query to GLib (g_signal_handler_find()), which takes GLib's global
- *    signal lock and costs about one g_signal_emit() with no handler.
- *    Only when a `notification` handler exists is the detail quark looked
- *    up (g_quark_try_string()) and the signal emitted.
- *  - with `emits-signal` FALSE no lock shared between
- *    threads is taken.
- *
- * Cost of a matching observer: a direct call through the callback
- * pointer, with no marshalling and no copy of the user info. A matching
- * signal handler pays a g_signal_emit() (a generated va marshaller), and
- * GLib scans the instance's handler list linearly.
- */
+/* Delivery order and cost: doc/cost-model.md (the Cost model guide page). */
 
 #define NOTIFICATION_TYPE_CENTER (notification_center_get_type ())
 
