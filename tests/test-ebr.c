@@ -1,8 +1,8 @@
 /* test-ebr.c: epoch-based reclamation on its own, in both modes
  *
- * notification/notification-ebr.c is compiled into this program (the
- * library's copy keeps its symbols hidden), so the test can see which
- * mode it runs in: readers entering with a plain store and the reclaimer
+ * The program is linked with the library's objects (tests/meson.build:
+ * the shared library keeps these symbols hidden), so the test can see
+ * which mode it runs in: readers entering with a plain store and the reclaimer
  * calling membarrier() ("asymmetric"), or readers fencing ("fallback").
  *
  * /ebr/mode/ checks, in child processes, that NOTIFICATION_EBR_FALLBACK
