@@ -27,6 +27,9 @@ test_version_macros (void)
 {
   g_autofree char *version = NULL;
 
+  g_test_summary ("The version macros agree with each other and "
+                  "NOTIFICATION_CHECK_VERSION() compares against them");
+
   g_assert_cmpint (NOTIFICATION_MAJOR_VERSION, ==, 1);
   g_assert_cmpint (NOTIFICATION_MINOR_VERSION, >=, 0);
   g_assert_cmpint (NOTIFICATION_MICRO_VERSION, >=, 0);
@@ -47,6 +50,10 @@ test_version_macros (void)
 static void
 test_types (void)
 {
+  g_test_summary ("The public types are registered with the expected names and "
+                  "kinds: a final GObject center, a GObject schema, an enum error "
+                  "domain");
+
   g_assert_true (g_type_is_a (NOTIFICATION_TYPE_CENTER, G_TYPE_OBJECT));
   g_assert_true (G_TYPE_IS_FINAL (NOTIFICATION_TYPE_CENTER));
   g_assert_cmpstr (g_type_name (NOTIFICATION_TYPE_CENTER), ==, "NotificationCenter");
@@ -62,6 +69,9 @@ test_get_default (void)
   NotificationCenter *center = notification_center_get_default ();
   NotificationCenter *again = notification_center_get_default ();
   g_autoptr(NotificationCenter) fresh = notification_center_new ();
+
+  g_test_summary ("notification_center_get_default() returns the same center on "
+                  "every call, distinct from new centers, with emits-signal set");
 
   g_assert_nonnull (center);
   g_assert_true (NOTIFICATION_IS_CENTER (center));
@@ -84,6 +94,8 @@ test_get_default_thread (void)
   GThread *thread = g_thread_new ("get-default", get_default_thread, NULL);
   gpointer other = g_thread_join (thread);
 
+  g_test_summary ("Another thread gets the same default center as the main thread");
+
   g_assert_true (other == notification_center_get_default ());
 }
 
@@ -95,6 +107,9 @@ test_default_shared (void)
   g_autofree char *type = g_strdup_printf ("api-default-%08x", g_random_int ());
   Probe probe;
   gulong id;
+
+  g_test_summary ("An observer added to the default center through one call is "
+                  "reached by a post through another");
 
   probe_init (&probe, "p", NULL);
   id = probe_add (notification_center_get_default (), type, NULL, &probe);
@@ -113,6 +128,8 @@ test_new_independent (void)
   NotificationCenter *center = notification_center_new ();
   gboolean gone = FALSE;
 
+  g_test_summary ("A new center has no observers and is finalized by its last unref");
+
   g_assert_true (NOTIFICATION_IS_CENTER (center));
   g_assert_cmpuint (notification_center_get_n_observers (center), ==, 0);
   g_object_weak_ref (G_OBJECT (center), flag_weak_notify, &gone);
@@ -127,6 +144,9 @@ test_n_observers (void)
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GObject) owner = g_object_new (G_TYPE_OBJECT, NULL);
   gulong a, b;
+
+  g_test_summary ("get_n_observers() counts the observers added and removed, "
+                  "including owner-bound ones, and not signal handlers");
 
   g_assert_cmpuint (notification_center_get_n_observers (center), ==, 0);
   a = notification_center_add_observer (center, "t", NULL, noop_cb, NULL, NULL);
@@ -178,6 +198,9 @@ test_post_values_builds_dict (void)
   double d = 0;
   gint64 x = 0;
 
+  g_test_summary ("post_values() builds an a{sv} dictionary of the given keys, types "
+                  "and values for the observers");
+
   probe_init (&probe, "p", NULL);
   probe_add (center, "t", NULL, &probe);
   notification_center_add_observer (center, "t", NULL, keep_cb, &info, NULL);
@@ -222,6 +245,9 @@ test_post_values_signal (void)
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GVariant) info = NULL;
   gint32 n = 0;
+
+  g_test_summary ("post_values() builds the dictionary for a detailed signal handler "
+                  "as the only receiver");
 
   g_signal_connect (center, "notification::t", G_CALLBACK (keep_cb), &info);
   notification_center_post_values (center, "t", NULL, "n", "i", 7, NULL);
@@ -271,6 +297,10 @@ static void
 test_post_values_built_when_observed (gconstpointer data)
 {
   const PostValuesCase *c = data;
+
+  g_test_summary ("post_values() builds the dictionary only when the post has a "
+                  "receiver, as has_observers() says: a non-UTF-8 value fails only "
+                  "then");
 
   if (g_test_subprocess ())
     {
@@ -348,6 +378,9 @@ test_post_values_counts (void)
   int calls = 0;
   gulong id;
 
+  g_test_summary ("post_values() reaches an observer only while it is added and only "
+                  "for its type");
+
   notification_center_post_values (center, "t", NULL, "k", "s", "v", NULL);
   id = notification_center_add_observer (center, "t", NULL, count_cb, &calls, NULL);
   notification_center_post_values (center, "t", NULL, "k", "s", "v", NULL);
@@ -365,6 +398,9 @@ test_post_values_no_keys (void)
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GVariant) kept = NULL;
   int calls = 0;
+
+  g_test_summary ("post_values() with no key still reaches the observer, with no or "
+                  "an empty dictionary");
 
   notification_center_add_observer (center, "t", NULL, count_cb, &calls, NULL);
   notification_center_add_observer (center, "t", NULL, keep_cb, &kept, NULL);
