@@ -192,6 +192,9 @@ test_bad_input (gconstpointer data)
 {
   const BadInput *input = data;
 
+  g_test_summary ("A programmer error prints a critical, delivers nothing and leaves "
+                  "the center working");
+
   if (g_test_subprocess ())
     {
       Probe any;
@@ -226,6 +229,9 @@ test_bad_input (gconstpointer data)
 static void
 test_bad_input_fatal (void)
 {
+  g_test_summary ("A bad type to post() is a critical that aborts the program when "
+                  "criticals are fatal");
+
   if (g_test_subprocess ())
     {
       g_autoptr(NotificationCenter) center = notification_center_new ();
@@ -243,6 +249,9 @@ test_bad_input_fatal (void)
 static void
 test_valid_input_control (void)
 {
+  g_test_summary ("Valid input to post() and post_values() reaches the observers and "
+                  "prints no critical");
+
   if (g_test_subprocess ())
     {
       Probe any;
