@@ -111,6 +111,9 @@ test_order_across_observers (void)
   Worker worker = { center, 5000 };
   GThread *thread;
 
+  g_test_summary ("Posts from a worker thread reach two observers on one context in "
+                  "the order posted: every line before the finished notification");
+
   notification_center_add_observer_full (center, "stdout", NULL, NULL, context,
                                          frontend_line, &frontend, NULL);
   notification_center_add_observer_full (center, "finished", NULL, NULL, context,
@@ -155,6 +158,9 @@ test_order_two_threads (void)
   Poster p1 = { center, "t1", 2000 }, p2 = { center, "t2", 2000 };
   GThread *t1, *t2;
   guint next[2] = { 0, 0 };
+
+  g_test_summary ("Posts from two threads reach two observers on one context in each "
+                  "thread's order, each post to both observers in a row");
 
   notification_center_add_observer_full (center, NULL, NULL, NULL, context, record_cb, &a, NULL);
   notification_center_add_observer_full (center, NULL, NULL, NULL, context, record_cb, &b, NULL);
@@ -201,6 +207,9 @@ test_order_nested_post (void)
   Recorder x = { "x", log, NULL }, y = { "y", log, NULL };
   g_autofree char *joined = NULL;
 
+  g_test_summary ("A post made by a synchronous observer during a post is delivered "
+                  "on the context after the outer one, to every observer in order");
+
   notification_center_add_observer_full (center, NULL, NULL, NULL, context, record_cb, &x, NULL);
   notification_center_add_observer (center, NULL, NULL, nested_post_cb, NULL, NULL);
   notification_center_add_observer_full (center, NULL, NULL, NULL, context, record_cb, &y, NULL);
@@ -235,6 +244,9 @@ test_order_nested_post_first (void)
   Recorder x = { "x", log1, NULL }, y = { "y", log2, NULL }, z = { "z", log1, NULL };
   g_autofree char *joined1 = NULL, *joined2 = NULL;
 
+  g_test_summary ("Posts nested two deep are queued after the outer post on each "
+                  "context, each context in the order of the posts");
+
   notification_center_add_observer (center, NULL, NULL, nested_twice_cb, NULL, NULL);
   notification_center_add_observer_full (center, NULL, NULL, NULL, c1, record_cb, &x, NULL);
   notification_center_add_observer_full (center, NULL, NULL, NULL, c2, record_cb, &y, NULL);
@@ -260,6 +272,10 @@ test_remove_releases_at_once (void)
   gboolean sender_gone = FALSE, info_freed;
   Probe probe;
   gulong id;
+
+  g_test_summary ("Removing a main-context observer drops its queued calls and their "
+                  "sender and user info at once, and its destroy notify runs on the "
+                  "context");
 
   probe_init (&probe, "p", NULL);
   g_object_weak_ref (sender, flag_weak_notify, &sender_gone);
@@ -306,6 +322,10 @@ test_context_never_iterated (void)
   guint fds_before = count_fds ();
   int n_senders_gone = 0;
   Probe probe;
+
+  g_test_summary ("A context never iterated again is freed with its queued calls "
+                  "when its last reference goes, running the destroy notifies and "
+                  "leaking no sender or file descriptor");
 
   probe_init (&probe, "p", NULL);
   for (guint round = 0; round < 1000; round++)
@@ -370,6 +390,9 @@ test_center_finalized_destroy_on_context (void)
   GThread *thread;
   Probe probe;
 
+  g_test_summary ("The destroy notifies of a finalized center's main-context "
+                  "observers run on the thread that runs their context");
+
   probe_init (&probe, "p", NULL);
   ct.context = g_main_context_new ();
   ct.loop = g_main_loop_new (ct.context, FALSE);
@@ -398,6 +421,9 @@ test_center_finalized_drops_all (void)
   g_autoptr(GMainContext) context = g_main_context_new ();
   gboolean freed[3];
   Probe a, b;
+
+  g_test_summary ("Finalizing the center drops every queued call, with its user "
+                  "info, and leaves nothing on the context but the destroy notifies");
 
   probe_init (&a, "a", NULL);
   probe_init (&b, "b", NULL);
@@ -430,6 +456,9 @@ test_destroy_on_context_thread (void)
   GThread *thread;
   Probe probe;
   gulong id;
+
+  g_test_summary ("The destroy notify of a removed main-context observer runs on the "
+                  "thread running its context, after any call it got");
 
   probe_init (&probe, "p", NULL);
   ct.context = g_main_context_new ();
@@ -496,6 +525,9 @@ test_destroy_after_last_call (void)
   g_autoptr(GMainContext) context = g_main_context_new ();
   SelfRemover s = { 0, };
 
+  g_test_summary ("An observer that removes itself in its first call gets no further "
+                  "queued call, and its destroy notify runs once");
+
   s.id = notification_center_add_observer_full (center, "t", NULL, NULL, context,
                                                 self_remove_cb, &s, self_remove_destroy);
   for (guint i = 0; i < 10; i++)
@@ -516,6 +548,9 @@ test_coalesce (void)
   Recorder progress = { "p", log, NULL }, lines = { "l", log, NULL };
   GObject *worker = g_object_new (G_TYPE_OBJECT, NULL);
   g_autofree char *joined = NULL;
+
+  g_test_summary ("A coalescing observer gets only the latest post of each (type, "
+                  "sender), in the order of those latest posts among the others");
 
   notification_center_add_observer_with_flags (center, "progress", NULL, NULL, context,
                                                NOTIFICATION_OBSERVER_COALESCE,
@@ -565,6 +600,9 @@ test_limit (void)
   DropCounter counter = { 0, 0, other };
   guint64 n_dropped = 0;
 
+  g_test_summary ("A queue limit drops the calls past it, counted in n-dropped and "
+                  "given to the next call, and 0 lifts the limit");
+
   notification_center_set_queue_limit (center, context, 10);
   notification_center_add_observer_full (center, "t", NULL, NULL, context,
                                          count_dropped_cb, &counter, NULL);
@@ -604,6 +642,9 @@ test_priority (void)
   Recorder r = { "r", log, NULL };
   g_autofree char *joined = NULL;
   GSource *idle;
+
+  g_test_summary ("Queued calls are dispatched at the default priority unless the "
+                  "context's queue priority is set lower");
 
   notification_center_add_observer_full (center, "t", NULL, NULL, context, record_cb, &r, NULL);
 
