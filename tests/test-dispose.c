@@ -74,6 +74,10 @@ test_removed_by_earlier_notify (gconstpointer data)
   GObject *object = g_object_new (G_TYPE_OBJECT, NULL);
   RemoveOnNotify remove = { center, 0, 0 };
 
+  g_test_summary ("An application's weak notify that removes an observer of the "
+                  "object being disposed or finalized before the center's own notify "
+                  "does leaves one removal and one destroy notify");
+
   probe_init (&probe, "p", NULL);
   probe_init (&other, "other", NULL);
   g_object_weak_ref (object, remove_on_notify, &remove);
@@ -125,6 +129,9 @@ test_run_dispose_plain (gconstpointer data)
   g_autoptr(NotificationCenter) center = notification_center_new ();
   GObject *object = g_object_new (G_TYPE_OBJECT, NULL);
 
+  g_test_summary ("Running dispose on an object removes its observers once, and "
+                  "running it again or finalizing the object removes nothing more");
+
   probe_init (&probe, "p", NULL);
   add_observer_for (center, scenario->role, object, &probe);
   g_object_run_dispose (object);
@@ -147,6 +154,10 @@ test_many_rounds_then_dispose (void)
   g_autoptr(NotificationCenter) center = notification_center_new ();
   GObject *object = g_object_new (G_TYPE_OBJECT, NULL);
   RemoveOnNotify remove = { center, 0, 0 };
+
+  g_test_summary ("Adding and removing an object's observers many times leaves "
+                  "nothing stale for its dispose, which removes the last observer "
+                  "once");
 
   probe_init (&probe, "p", NULL);
   for (guint i = 0; i < 1000; i++)
@@ -180,6 +191,10 @@ test_notify_finalizes_center (void)
   NotificationCenter *center = notification_center_new ();
   GObject *object = g_object_new (G_TYPE_OBJECT, NULL);
 
+  g_test_summary ("A weak notify that drops the last reference to the center while "
+                  "the object is disposed still gets the observer its destroy notify, "
+                  "once");
+
   probe_init (&probe, "p", NULL);
   g_object_weak_ref (object, (GWeakNotify) (void (*) (void)) g_object_unref, center);
   probe_add (center, "t", object, &probe);
@@ -201,6 +216,10 @@ test_center_gone_before_dispose (void)
   GObject *sender = g_object_new (G_TYPE_OBJECT, NULL);
   GObject *owner = g_object_new (G_TYPE_OBJECT, NULL);
   gulong id;
+
+  g_test_summary ("A center finalized before the objects it watched runs every "
+                  "destroy notify, and disposing and finalizing the objects "
+                  "afterwards is harmless");
 
   probe_init (&probe, "p", NULL);
   id = probe_add (center, "t", sender, &probe);
@@ -272,6 +291,9 @@ test_removed_on_other_thread (gconstpointer data)
 {
   const Scenario *scenario = data;
   g_autoptr(NotificationCenter) center = notification_center_new ();
+
+  g_test_summary ("An observer removed by another thread while its object is being "
+                  "disposed or finalized gets its destroy notify once");
 
   for (guint round = 0; round < 200; round++)
     {
@@ -373,6 +395,10 @@ test_dispose_while_removing (gconstpointer data)
   g_autoptr(NotificationCenter) center = notification_center_new ();
   Churn *churn = g_new0 (Churn, 1);
   GThread *remover;
+
+  g_test_summary ("Objects disposed or finalized on one thread while another removes "
+                  "their observers: each destroy notify runs once and no observer is "
+                  "left");
 
   churn->center = center;
   churn->role = scenario->role;
