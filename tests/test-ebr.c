@@ -63,6 +63,9 @@ test_mode_current (void)
   const char *value = g_getenv (FALLBACK_VARIABLE);
   gboolean forced = value != NULL && value[0] != '\0' && strcmp (value, "0") != 0;
 
+  g_test_summary ("This process reads in the mode that the environment and "
+                  "membarrier() support call for");
+
   /* The mode is settled by the first read section. */
   notification_ebr_enter ();
   notification_ebr_leave ();
@@ -103,6 +106,9 @@ check_mode_with (const char *value)
 static void
 test_mode (gconstpointer data)
 {
+  g_test_summary ("NOTIFICATION_EBR_FALLBACK, set or not to this value in a child "
+                  "process, selects the fallback mode exactly when it should");
+
   if (!membarrier_usable ())
     g_test_message ("membarrier() is not used here: every case is the fallback");
 
@@ -141,6 +147,9 @@ test_collect_frees (void)
 {
   gint n_freed = 0;
 
+  g_test_summary ("notification_ebr_collect() frees the nodes retired while no "
+                  "thread was reading");
+
   retire_node (&n_freed);
   retire_node (&n_freed);
   notification_ebr_collect ();
@@ -151,6 +160,9 @@ static void
 test_nested_section (void)
 {
   gint n_freed = 0;
+
+  g_test_summary ("A node retired inside nested read sections is freed only after "
+                  "the outermost section is left");
 
   notification_ebr_enter ();
   notification_ebr_enter ();
@@ -199,6 +211,9 @@ test_reader_blocks_free (void)
   Handshake hs = { 0, };
   gint n_freed = 0;
   GThread *reader;
+
+  g_test_summary ("A reader inside its read section on another thread keeps a "
+                  "retired node from being freed until it leaves");
 
   g_mutex_init (&hs.mutex);
   g_cond_init (&hs.cond);
@@ -289,6 +304,10 @@ test_concurrent_swaps (void)
   GThread *readers[N_READERS];
   guint64 n_reads[N_READERS] = { 0, };
   Object *object;
+
+  g_test_summary ("Readers following a pointer that a writer keeps replacing and "
+                  "retiring never see a reclaimed object, and everything is reclaimed "
+                  "in the end");
 
   graveyard = g_ptr_array_new_with_free_func (g_free);
   object = g_new0 (Object, 1);
