@@ -53,6 +53,9 @@ test_first_use_from_threads (void)
   Worker workers[N_THREADS];
   GThread *threads[N_THREADS];
 
+  g_test_summary ("Threads using the error domain for the first time at once all get "
+                  "the same quark");
+
   g_mutex_init (&start.mutex);
   g_cond_init (&start.cond);
   for (guint i = 0; i < N_THREADS; i++)
