@@ -145,6 +145,9 @@ test_has_observers_table (void)
 {
   Tally tally = { 0, };
 
+  g_test_summary ("has_observers() agrees with delivery for every combination of "
+                  "emits-signal, observer kind, signal handlers and interned type");
+
   for (int emits_signal = 0; emits_signal <= 1; emits_signal++)
     for (ObserverKind observer = 0; observer < N_OBSERVERS; observer++)
       for (guint handlers = 0; handlers < N_HANDLER_SETS; handlers++)
@@ -167,6 +170,9 @@ test_interned_type_undetailed_handler (void)
 {
   g_autoptr(NotificationCenter) center = notification_center_new ();
   int calls = 0;
+
+  g_test_summary ("has_observers() reports an undetailed signal handler for a type "
+                  "that GLib already knows as a quark, and the post reaches it");
 
   g_signal_connect (center, "notification", G_CALLBACK (count_cb), &calls);
   g_assert_cmpuint (g_quark_try_string ("notify"), !=, 0);
