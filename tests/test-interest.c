@@ -1219,6 +1219,9 @@ test_threads_dispose (void)
 static void
 test_bad_input (void)
 {
+  g_test_summary ("watch_interest() without a function, unwatch_interest() of id 0 "
+                  "and list_interests() of NULL are criticals");
+
   if (g_test_subprocess ())
     {
       NotificationCenter *center = notification_center_new ();
