@@ -33,6 +33,10 @@ test_owner_finalized (void)
   GObject *owner = g_object_new (G_TYPE_OBJECT, NULL);
   gboolean owner_gone = FALSE;
 
+  g_test_summary ("An observer tied to an owner does not keep it alive, and the "
+                  "owner's finalization removes it, running its destroy notify, while "
+                  "other observers stay");
+
   probe_init (&owned, "owned", NULL);
   probe_init (&other, "other", NULL);
   g_object_weak_ref (owner, flag_weak_notify, &owner_gone);
@@ -71,6 +75,9 @@ test_owner_many_observers (void)
   g_autoptr(NotificationCenter) center = notification_center_new ();
   GObject *owners[10];
   gsize i, j;
+
+  g_test_summary ("Finalizing some of many owners removes exactly their observers, "
+                  "of every type, and the others keep receiving posts");
 
   for (i = 0; i < G_N_ELEMENTS (owners); i++)
     {
@@ -117,6 +124,10 @@ test_owner_removed_first (void)
   GObject *owner = g_object_new (G_TYPE_OBJECT, NULL);
   gulong id;
 
+  g_test_summary ("Observers removed, one by one or all, before their owner is "
+                  "finalized get one destroy notify and nothing more when the owner "
+                  "goes");
+
   probe_init (&probe, "p", NULL);
   id = probe_add_owned (center, "t", NULL, owner, &probe);
   notification_center_remove_observer (center, id);
@@ -144,6 +155,9 @@ test_owner_center_finalized_first (void)
   GObject *owner = g_object_new (G_TYPE_OBJECT, NULL);
   Probe probe;
 
+  g_test_summary ("Finalizing the center before an observer's owner runs the destroy "
+                  "notify once, and the owner's finalization afterwards is harmless");
+
   probe_init (&probe, "p", NULL);
   probe_add_owned (center, "t", NULL, owner, &probe);
 
@@ -164,6 +178,9 @@ test_owner_is_sender (void)
   Probe probe;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   GObject *obj = g_object_new (G_TYPE_OBJECT, NULL);
+
+  g_test_summary ("An observer whose owner is also its sender is removed once when "
+                  "that object is finalized");
 
   probe_init (&probe, "p", NULL);
   probe_add_owned (center, "t", obj, obj, &probe);
@@ -188,6 +205,10 @@ test_sender_held_weakly (void)
   GObject *sender = g_object_new (G_TYPE_OBJECT, NULL);
   g_autoptr(GObject) other = g_object_new (G_TYPE_OBJECT, NULL);
   gboolean sender_gone = FALSE;
+
+  g_test_summary ("Observers of a specific sender hold it weakly: its finalization "
+                  "removes them, destroy notifies included, and leaves other senders' "
+                  "observers");
 
   probe_init (&typed, "typed", NULL);
   probe_init (&any_type, "any_type", NULL);
@@ -230,6 +251,9 @@ test_sender_address_reuse (void)
   gboolean reused = FALSE;
   guint i;
 
+  g_test_summary ("A new object at the address of a finalized sender does not "
+                  "receive the old sender's observers");
+
   probe_init (&probe, "p", NULL);
   probe_add (center, "t", sender, &probe);
   g_object_unref (sender);
@@ -265,6 +289,9 @@ test_sender_center_finalized_first (void)
   GObject *sender = g_object_new (G_TYPE_OBJECT, NULL);
   Probe probe;
 
+  g_test_summary ("Finalizing the center before an observed sender runs the destroy "
+                  "notify once, and the sender's finalization afterwards is harmless");
+
   probe_init (&probe, "p", NULL);
   probe_add (center, "t", sender, &probe);
   g_object_unref (center);
@@ -282,6 +309,10 @@ test_sender_removed_first (void)
   g_autoptr(NotificationCenter) center = notification_center_new ();
   GObject *sender = g_object_new (G_TYPE_OBJECT, NULL);
   gulong id;
+
+  g_test_summary ("An observer of a sender removed before the sender is finalized "
+                  "gets one destroy notify; the sender's other observer goes with the "
+                  "sender");
 
   probe_init (&a, "a", NULL);
   probe_init (&b, "b", NULL);
@@ -308,6 +339,9 @@ test_sender_two_centers (void)
   g_autoptr(NotificationCenter) c2 = notification_center_new ();
   GObject *sender = g_object_new (G_TYPE_OBJECT, NULL);
 
+  g_test_summary ("A sender observed in two centers is removed from both when it is "
+                  "finalized");
+
   probe_init (&a, "a", NULL);
   probe_init (&b, "b", NULL);
   probe_add (c1, "t", sender, &a);
@@ -330,6 +364,9 @@ test_user_info_same_pointer (void)
   GVariant *info;
   gboolean freed;
   gsize i;
+
+  g_test_summary ("Every observer gets the posted user info itself, and a "
+                  "non-floating reference is neither stolen nor kept after the post");
 
   for (i = 0; i < G_N_ELEMENTS (p); i++)
     {
@@ -384,6 +421,10 @@ test_user_info_floating_consumed (void)
   gboolean freed;
   gulong id;
 
+  g_test_summary ("A floating user info is consumed by the post, whether nobody, "
+                  "another type's observer, a looking or a keeping observer receives "
+                  "it");
+
   /* no observer: the floating reference is consumed (and released) */
   info = tracked_vardict_new (&freed);
   notification_center_post (center, "t", NULL, info);
@@ -423,6 +464,8 @@ test_user_info_null (void)
 {
   Probe probe;
   g_autoptr(NotificationCenter) center = notification_center_new ();
+
+  g_test_summary ("A post without user info gives the observers NULL");
 
   probe_init (&probe, "p", NULL);
   probe_add (center, "t", NULL, &probe);
