@@ -32,6 +32,10 @@ test_deferred (void)
   g_autoptr(GObject) sender = g_object_new (G_TYPE_OBJECT, NULL);
   g_autoptr(GVariant) info = g_variant_ref_sink (g_variant_new_parsed ("@a{sv} {'k': <1>}"));
 
+  g_test_summary ("An observer with a main context is called when that context is "
+                  "iterated, not during the post nor on the default context, with the "
+                  "posted arguments");
+
   probe_init (&probe, "p", NULL);
   probe_add_on (center, "t", NULL, context, &probe);
   g_assert_true (notification_center_has_observers (center, "t", NULL));
@@ -66,6 +70,9 @@ test_default_context (void)
 {
   Probe probe;
   g_autoptr(NotificationCenter) center = notification_center_new ();
+
+  g_test_summary ("An observer on the default main context is called when that "
+                  "context is iterated");
 
   probe_init (&probe, "p", NULL);
   probe_add_on (center, "t", NULL, g_main_context_default (), &probe);
@@ -123,6 +130,9 @@ test_order (void)
   g_autoptr(GMainContext) context = g_main_context_new ();
   Collector c = { g_array_new (FALSE, FALSE, sizeof (int)), NULL };
   int i;
+
+  g_test_summary ("Calls on a context arrive in posting order across types, also "
+                  "with a partial dispatch in between");
 
   notification_center_add_observer_full (center, NULL, NULL, NULL, context,
                                          collector_cb, &c, NULL);
@@ -247,6 +257,10 @@ test_from_worker_thread (void)
   GThread *worker;
   int i;
 
+  g_test_summary ("Posts from a worker thread are delivered in order on the main "
+                  "thread's context while the worker still posts, their senders and "
+                  "user info released once delivered");
+
   t->center = notification_center_new ();
   t->seqs = g_array_new (FALSE, FALSE, sizeof (int));
   t->main_thread = g_thread_self ();
@@ -285,6 +299,9 @@ test_user_info_kept_alive (void)
   gboolean freed;
   GVariant *info;
 
+  g_test_summary ("The user info of a queued call stays alive until it is delivered, "
+                  "then is released");
+
   probe_init (&probe, "p", NULL);
   probe_add_on (center, "t", NULL, context, &probe);
 
@@ -311,6 +328,9 @@ test_sender_kept_alive (void)
   GObject *sender = g_object_new (G_TYPE_OBJECT, NULL);
   gpointer sender_address = sender;
   gboolean gone = FALSE;
+
+  g_test_summary ("The sender of a queued call stays alive until it is delivered, "
+                  "and its sender-specific observer goes with it afterwards");
 
   probe_init (&any_sender, "any", NULL);
   probe_init (&this_sender, "this", NULL);
@@ -348,6 +368,10 @@ test_removed_before_delivery (void)
   gboolean freed;
   gulong id;
 
+  g_test_summary ("Queued calls to an observer removed before they are dispatched "
+                  "are dropped, their user info released, while another observer "
+                  "still gets its calls");
+
   probe_init (&probe, "p", NULL);
   probe_init (&kept, "kept", NULL);
   id = probe_add_on (center, "t", NULL, context, &probe);
@@ -376,6 +400,9 @@ test_remove_all_before_delivery (void)
   g_autoptr(GMainContext) context = g_main_context_new ();
   gboolean freed;
 
+  g_test_summary ("remove_all_observers() drops the queued calls and releases their "
+                  "user info before the context runs");
+
   probe_init (&probe, "p", NULL);
   probe_add_on (center, NULL, NULL, context, &probe);
   notification_center_post (center, "t", NULL, tracked_vardict_new (&freed));
@@ -397,6 +424,9 @@ test_owner_finalized_before_delivery (void)
   g_autoptr(GMainContext) context = g_main_context_new ();
   GObject *owner = g_object_new (G_TYPE_OBJECT, NULL);
 
+  g_test_summary ("A queued call to an observer whose owner is finalized before the "
+                  "dispatch is dropped, and the destroy notify runs once");
+
   probe_init (&probe, "p", NULL);
   notification_center_add_observer_full (center, "t", NULL, owner, context,
                                          probe_cb, &probe, probe_destroy);
@@ -417,6 +447,9 @@ test_center_finalized_before_delivery (void)
   g_autoptr(GMainContext) context = g_main_context_new ();
   gboolean freed;
   Probe probe;
+
+  g_test_summary ("A queued call of a center finalized before the dispatch is "
+                  "dropped, its user info released, and the destroy notify runs once");
 
   probe_init (&probe, "p", NULL);
   probe_add_on (center, "t", NULL, context, &probe);
@@ -467,6 +500,10 @@ test_remove_self_in_deferred_call (void)
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GMainContext) context = g_main_context_new ();
 
+  g_test_summary ("A main-context observer that removes itself in its first call "
+                  "gets none of the other queued calls, and its destroy notify runs "
+                  "once");
+
   s.id = notification_center_add_observer_full (center, "t", NULL, NULL, context,
                                                 self_removing_cb, &s, self_removing_destroy);
   notification_center_post (center, "t", NULL, NULL);
@@ -487,6 +524,9 @@ test_sync_and_deferred (void)
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GString) log = g_string_new ("");
+
+  g_test_summary ("Synchronous observers run during the post and main-context ones "
+                  "when the context runs, each kind in the order they were added");
 
   probe_init (&d1, "d1", log);
   probe_init (&s1, "s1", log);
@@ -536,6 +576,9 @@ test_other_thread_context (void)
   GuiThread g = { 0, };
   GThread *thread;
   int i;
+
+  g_test_summary ("Posts are delivered in order on a context that another thread "
+                  "runs, and on that thread");
 
   g.context = g_main_context_new ();
   g.collector.seqs = g_array_new (FALSE, FALSE, sizeof (int));
