@@ -13,6 +13,9 @@ test_post_no_observers (void)
 {
   g_autoptr(NotificationCenter) center = notification_center_new ();
 
+  g_test_summary ("Posting with no observer, with or without user info, does nothing "
+                  "and adds no observer");
+
   g_assert_false (notification_center_has_observers (center, "t", NULL));
   notification_center_post (center, "t", NULL, NULL);
   notification_center_post (center, "t", NULL, g_variant_new_parsed ("@a{sv} {'k': <1>}"));
@@ -27,6 +30,9 @@ test_post_arguments (void)
   g_autoptr(GObject) sender = g_object_new (G_TYPE_OBJECT, NULL);
   g_autoptr(GVariant) info = NULL;
   g_autofree char *type = g_strdup ("some-type");
+
+  g_test_summary ("An observer gets the center, the type, the sender and the user "
+                  "info of the post, NULL ones included");
 
   probe_init (&probe, "p", NULL);
   probe_add (center, NULL, NULL, &probe);
@@ -54,6 +60,9 @@ test_post_synchronous (void)
   Probe probe;
   g_autoptr(NotificationCenter) center = notification_center_new ();
 
+  g_test_summary ("post() calls a plain observer before it returns, on the posting "
+                  "thread");
+
   probe_init (&probe, "p", NULL);
   probe_add (center, "t", NULL, &probe);
 
@@ -71,6 +80,9 @@ test_post_type_match (void)
   Probe alpha, beta;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autofree char *copy = g_strdup ("alpha");
+
+  g_test_summary ("An observer of a type is reached by posts of that type, compared "
+                  "by content, without prefix matching or case folding");
 
   probe_init (&alpha, "alpha", NULL);
   probe_init (&beta, "beta", NULL);
@@ -108,6 +120,9 @@ test_post_every_type (void)
   Probe any;
   g_autoptr(NotificationCenter) center = notification_center_new ();
 
+  g_test_summary ("An observer of every type (NULL) is reached by posts of any type "
+                  "and sees each post's type");
+
   probe_init (&any, "any", NULL);
   probe_add (center, NULL, NULL, &any);
 
@@ -132,6 +147,9 @@ test_post_label_types (void)
   Probe probes[G_N_ELEMENTS (labels)];
   g_autoptr(NotificationCenter) center = notification_center_new ();
   gsize i, j;
+
+  g_test_summary ("Types with spaces, colons, dots, slashes and non-ASCII characters "
+                  "are matched exactly like any other");
 
   for (i = 0; i < G_N_ELEMENTS (labels); i++)
     {
@@ -160,6 +178,9 @@ test_post_sender_match (void)
   g_autoptr(GObject) a = g_object_new (G_TYPE_OBJECT, NULL);
   g_autoptr(GObject) b = g_object_new (G_TYPE_OBJECT, NULL);
 
+  g_test_summary ("An observer of a sender is reached only by posts of its type from "
+                  "that sender");
+
   probe_init (&from_a, "from_a", NULL);
   probe_add (center, "t", a, &from_a);
 
@@ -183,6 +204,9 @@ test_post_every_sender (void)
   g_autoptr(GObject) a = g_object_new (G_TYPE_OBJECT, NULL);
   g_autoptr(GObject) b = g_object_new (G_TYPE_OBJECT, NULL);
 
+  g_test_summary ("An observer of every sender (NULL) is reached by posts from any "
+                  "sender and from none");
+
   probe_init (&any, "any", NULL);
   probe_add (center, "t", NULL, &any);
 
@@ -204,6 +228,9 @@ test_post_null_sender (void)
   Probe typed_any, typed_a, any_any, any_a;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GObject) a = g_object_new (G_TYPE_OBJECT, NULL);
+
+  g_test_summary ("A post with a NULL sender reaches only the observers of every "
+                  "sender");
 
   probe_init (&typed_any, "typed_any", NULL);
   probe_init (&typed_a, "typed_a", NULL);
@@ -240,6 +267,10 @@ test_post_matrix (void)
   const char *post_types[] = { "x", "y", "z" };
   GObject *post_senders[] = { a, b, NULL };
   gsize ot, os, pt, ps;
+
+  g_test_summary ("Every kind of observer, by type or every type and by sender or "
+                  "every sender, is reached exactly once by each post that matches it "
+                  "and by no other");
 
   for (ot = 0; ot < 3; ot++)
     for (os = 0; os < 3; os++)
@@ -295,6 +326,9 @@ test_post_order (void)
   const char *names[] = { "1", "2", "3", "4", "5", "6", "7", "8" };
   gsize i;
 
+  g_test_summary ("Observers of all four kinds are called in the order they were "
+                  "added, not grouped by kind");
+
   for (i = 0; i < G_N_ELEMENTS (p); i++)
     probe_init (&p[i], names[i], log);
 
@@ -333,6 +367,9 @@ test_post_order_after_removal (void)
   gulong ids[5];
   gsize i;
 
+  g_test_summary ("Removing an observer keeps the order of the others, and one added "
+                  "again goes to the end");
+
   for (i = 0; i < G_N_ELEMENTS (p); i++)
     {
       probe_init (&p[i], names[i], log);
@@ -363,6 +400,9 @@ test_post_exactly_once (void)
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GObject) a = g_object_new (G_TYPE_OBJECT, NULL);
 
+  g_test_summary ("An observer that matches on both type and sender is called once "
+                  "per post");
+
   probe_init (&both, "both", NULL);
   probe_add (center, "t", a, &both);
 
@@ -381,6 +421,9 @@ test_post_same_callback_twice (void)
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GString) log = g_string_new ("");
   gulong id1, id2;
+
+  g_test_summary ("The same callback and data added twice are two observers with "
+                  "their own ids, called and removed separately");
 
   probe_init (&probe, "p", log);
   id1 = probe_add (center, "t", NULL, &probe);
@@ -412,6 +455,8 @@ test_post_independent_centers (void)
   g_autoptr(NotificationCenter) c1 = notification_center_new ();
   g_autoptr(NotificationCenter) c2 = notification_center_new ();
 
+  g_test_summary ("Observers of one center are not reached by posts to another");
+
   g_assert_true (c1 != c2);
   probe_init (&p1, "p1", NULL);
   probe_init (&p2, "p2", NULL);
@@ -435,6 +480,9 @@ test_has_observers (void)
   g_autoptr(GObject) a = g_object_new (G_TYPE_OBJECT, NULL);
   g_autoptr(GObject) b = g_object_new (G_TYPE_OBJECT, NULL);
   gulong id;
+
+  g_test_summary ("has_observers() is TRUE exactly when a post of that type and "
+                  "sender would reach an observer");
 
   g_assert_false (notification_center_has_observers (center, "t", NULL));
   g_assert_false (notification_center_has_observers (center, "t", a));
@@ -477,6 +525,9 @@ test_post_type_not_interned (void)
   g_autoptr(GObject) a = g_object_new (G_TYPE_OBJECT, NULL);
   g_autofree char *type = g_strdup_printf ("never-interned-%08x-%08x",
                                            g_random_int (), g_random_int ());
+
+  g_test_summary ("Posting, or asking has_observers() about, a type that nobody "
+                  "observes does not intern it as a quark");
 
   notification_center_add_observer (center, "other", NULL, noop_cb, NULL, NULL);
   notification_center_add_observer (center, "other", a, noop_cb, NULL, NULL);
