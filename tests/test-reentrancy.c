@@ -127,6 +127,9 @@ test_post_from_callback (void)
   Scripted c = { "c", log, ACTION_NONE };
   g_autoptr(NotificationCenter) center = notification_center_new ();
 
+  g_test_summary ("An observer that posts another type runs the nested post to "
+                  "completion before the outer post goes on");
+
   scripted_add (center, "a", &a);
   scripted_add (center, "b", &b);
   scripted_add (center, "a", &c);
@@ -142,6 +145,9 @@ test_recursive_post (void)
   Scripted a = { "a", log, ACTION_POST, "t", .max_depth = 3 };
   Scripted b = { "b", log, ACTION_NONE };
   g_autoptr(NotificationCenter) center = notification_center_new ();
+
+  g_test_summary ("An observer that posts its own type recursively: each level calls "
+                  "every observer, the nested posts first");
 
   scripted_add (center, "t", &a);
   scripted_add (center, "t", &b);
@@ -162,6 +168,9 @@ test_add_during_post (void)
   Scripted a = { "a", log, ACTION_ADD, "t", .target = &added };
   Scripted b = { "b", log, ACTION_NONE };
   g_autoptr(NotificationCenter) center = notification_center_new ();
+
+  g_test_summary ("An observer added during a post is not called by that post, and "
+                  "is by the next one");
 
   probe_init (&added, "added", log);
   scripted_add (center, "t", &a);
@@ -190,6 +199,9 @@ test_add_then_nested_post (void)
   Scripted b = { "b", log, ACTION_NONE };
   g_autoptr(NotificationCenter) center = notification_center_new ();
 
+  g_test_summary ("An observer added during a post is called by a post nested after "
+                  "the add, not by the outer post");
+
   probe_init (&added, "added", log);
   scripted_add (center, "t", &a);
   scripted_add (center, "t", &b);
@@ -213,6 +225,9 @@ test_remove_later_observer (void)
   Scripted c = { "c", log, ACTION_NONE };
   g_autoptr(NotificationCenter) center = notification_center_new ();
 
+  g_test_summary ("An observer removed during a post before its turn is not called, "
+                  "and its destroy notify runs once");
+
   scripted_add (center, "t", &a);
   scripted_add (center, NULL, &b);
   c_id = scripted_add (center, "t", &c);
@@ -233,6 +248,9 @@ test_remove_earlier_observer (void)
   Scripted b = { "b", log, ACTION_REMOVE, .arg_id = &a_id };
   Scripted c = { "c", log, ACTION_NONE };
   g_autoptr(NotificationCenter) center = notification_center_new ();
+
+  g_test_summary ("Removing an observer already called by the running post is "
+                  "harmless, and the next post skips it");
 
   a_id = scripted_add (center, "t", &a);
   scripted_add (center, "t", &b);
@@ -261,6 +279,10 @@ test_remove_self (void)
   Scripted a = { "a", log, ACTION_NESTED_REMOVE, "t", .arg_id = &a_id };
   Scripted b = { "b", log, ACTION_NONE };
   g_autoptr(NotificationCenter) center = notification_center_new ();
+
+  g_test_summary ("An observer removing itself in a nested post is called exactly by "
+                  "the two posts that started before, its destroy notify running once "
+                  "after the outer call");
 
   a_id = scripted_add (center, "t", &a);
   scripted_add (center, "t", &b);
@@ -291,6 +313,9 @@ test_remove_in_nested_post (void)
   Scripted c = { "c", log, ACTION_NONE };
   g_autoptr(NotificationCenter) center = notification_center_new ();
 
+  g_test_summary ("An observer removed by a nested post's observer before its turn "
+                  "in the outer post is not called by the outer post");
+
   scripted_add (center, "outer", &a);
   scripted_add (center, "inner", &r);
   c_id = scripted_add (center, "outer", &c);
@@ -311,6 +336,9 @@ test_owner_finalized_during_post (void)
   Scripted c = { "c", log, ACTION_NONE };
   Scripted d = { "d", log, ACTION_NONE };
   g_autoptr(NotificationCenter) center = notification_center_new ();
+
+  g_test_summary ("An observer whose owner an earlier observer finalizes during the "
+                  "post is not called, gets its destroy notify, and the post goes on");
 
   scripted_add (center, "t", &a);
   notification_center_add_observer_full (center, "t", NULL, owner, NULL,
@@ -336,6 +364,9 @@ test_sender_finalized_during_post (void)
   Scripted c = { "c", log, ACTION_NONE };
   Scripted d = { "d", log, ACTION_NONE };
   g_autoptr(NotificationCenter) center = notification_center_new ();
+
+  g_test_summary ("An observer of a sender that an earlier observer finalizes during "
+                  "the post is removed without disturbing the rest of the post");
 
   scripted_add (center, "t", &a);
   notification_center_add_observer (center, NULL, other, scripted_cb, &c, scripted_destroy);
@@ -410,6 +441,10 @@ center_unref_during_post (gboolean emits_signal)
 static void
 test_center_unref_during_post (gconstpointer data)
 {
+  g_test_summary ("An observer that drops the last reference to the center during a "
+                  "post finalizes it safely: no later call after a destroy notify and "
+                  "no use after free");
+
   if (g_test_subprocess ())
     {
       center_unref_during_post (GPOINTER_TO_INT (data));
