@@ -15,6 +15,9 @@ test_remove_by_id (void)
   g_autoptr(GString) log = g_string_new ("");
   gulong id_a, id_b, id_c;
 
+  g_test_summary ("remove_observer() removes only the observer of that id, runs its "
+                  "destroy notify before it returns, and later posts skip it");
+
   probe_init (&a, "a", log);
   probe_init (&b, "b", log);
   probe_init (&c, "c", log);
@@ -69,6 +72,9 @@ test_remove_null_destroy (void)
   g_autoptr(NotificationCenter) center = notification_center_new ();
   gulong id;
 
+  g_test_summary ("An observer without a destroy notify is removed by id like any "
+                  "other");
+
   probe_init (&probe, "p", NULL);
   id = notification_center_add_observer (center, "t", NULL, probe_cb, &probe, NULL);
   g_assert_cmpuint (id, >, 0);
@@ -89,6 +95,9 @@ test_remove_all (void)
   g_autoptr(GObject) sender = g_object_new (G_TYPE_OBJECT, NULL);
   g_autoptr(GObject) owner = g_object_new (G_TYPE_OBJECT, NULL);
   gsize i;
+
+  g_test_summary ("remove_all_observers() removes observers of every kind, each "
+                  "destroy notify once, and the center can be used again");
 
   for (i = 0; i < G_N_ELEMENTS (p); i++)
     probe_init (&p[i], "p", NULL);
@@ -147,6 +156,9 @@ test_remove_on_finalize (void)
   g_autoptr(GMainContext) context = g_main_context_new ();
   Probe p[5];
   gsize i;
+
+  g_test_summary ("Finalizing the center removes observers of every kind, each "
+                  "destroy notify once and no call, and drops its weak references");
 
   for (i = 0; i < G_N_ELEMENTS (p); i++)
     probe_init (&p[i], "p", NULL);
@@ -234,6 +246,9 @@ test_remove_self_in_callback (void)
   Probe other;
   g_autoptr(NotificationCenter) center = notification_center_new ();
 
+  g_test_summary ("An observer that removes itself in its call is no longer counted, "
+                  "gets its destroy notify after the call returns, and no later call");
+
   probe_init (&self.probe, "self", NULL);
   probe_init (&other, "other", NULL);
   self.center = center;
@@ -273,6 +288,9 @@ test_remove_self_destroy_when_call_returns (void)
 {
   SelfRemover self = { 0, };
   g_autoptr(NotificationCenter) center = notification_center_new ();
+
+  g_test_summary ("The destroy notify of an observer that removed itself runs as "
+                  "soon as its call returns, before a later observer of the same post");
 
   probe_init (&self.probe, "self", NULL);
   self.center = center;
@@ -338,6 +356,9 @@ test_remove_during_nested_calls (void)
   Nested n = { 0, };
   g_autoptr(NotificationCenter) center = notification_center_new ();
 
+  g_test_summary ("An observer removed in a nested call gets its destroy notify only "
+                  "once the outer call returns too");
+
   n.id = notification_center_add_observer (center, "t", NULL, nested_cb, &n, nested_destroy);
   notification_center_post (center, "t", NULL, NULL);
 
@@ -379,6 +400,9 @@ test_remove_other_in_callback (void)
   Probe victim;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   Remover r = { 0, };
+
+  g_test_summary ("An observer removed by another one during a post gets its destroy "
+                  "notify at once and is not called by the post");
 
   probe_init (&victim, "victim", NULL);
   r.victim = &victim;
@@ -430,6 +454,10 @@ test_remove_all_in_callback (void)
   AllRemover r = { 0, };
   Probe before, after;
   g_autoptr(NotificationCenter) center = notification_center_new ();
+
+  g_test_summary ("remove_all_observers() in a call runs the others' destroy "
+                  "notifies at once, skips the observers not called yet, and the "
+                  "caller's own notify after its call");
 
   probe_init (&r.probe, "remover", NULL);
   probe_init (&before, "before", NULL);
@@ -483,6 +511,9 @@ test_remove_destroy_reenters (void)
   g_autoptr(NotificationCenter) center = notification_center_new ();
   gulong id;
 
+  g_test_summary ("A destroy notify may post, add an observer and query the center, "
+                  "from remove_observer() and from remove_all_observers()");
+
   probe_init (&probe, "p", NULL);
   r.center = center;
   r.probe = &probe;
@@ -513,6 +544,8 @@ test_remove_ids_unique (void)
   g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
   int i;
 
+  g_test_summary ("Observer ids are nonzero and never reused, also after removals");
+
   for (i = 0; i < 1000; i++)
     {
       gulong id = notification_center_add_observer (center, i % 3 ? "t" : NULL, NULL,
@@ -542,6 +575,9 @@ test_remove_many_random_order (void)
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GRand) rand = g_rand_new_with_seed (42);
   static guint calls;
+
+  g_test_summary ("Many observers removed in a random order: each removal by id "
+                  "finds its observer and posts reach exactly the ones left");
 
   for (guint round = 0; round < 20; round++)
     {
