@@ -193,6 +193,10 @@ test_agreement_dicts (void)
   g_autoptr(Schema) empty = schema_new (NULL, 0, FALSE);
   Schema *schemas[] = { stdout_strict, stdout_open, odd_strict, odd_open, empty };
 
+  g_test_summary ("Checking sample dictionaries against strict, open and empty "
+                  "schemas gives the same answer from the library's reader as from "
+                  "GLib's, in every form, and NULL reads as empty");
+
   for (guint i = 0; i < G_N_ELEMENTS (dicts); i++)
     for (guint j = 0; j < G_N_ELEMENTS (schemas); j++)
       {
@@ -227,6 +231,9 @@ test_agreement_messages (void)
     { "{'out_string': <@a{sv} {}>}", FALSE, NOTIFICATION_ERROR_WRONG_TYPE,
       "Notification “t”: key “out_string” must be of type “s”, not “a{sv}”" },
   };
+
+  g_test_summary ("The errors of the library's reader have the codes and the "
+                  "word-for-word messages that the GLib-based check gave");
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -304,6 +311,9 @@ test_agreement_zoo (void)
   g_autoptr(Schema) shifted = zoo_schema_new (1);
   g_autoptr(GError) error = NULL;
 
+  g_test_summary ("A dictionary with a value of every basic and container type "
+                  "agrees with GLib's readers against a matching and a shifted schema");
+
   assert_agrees_in_every_form (same, zoo_new (), &error);
   g_assert_no_error (error);
   assert_agrees_in_every_form (shifted, zoo_new (), &error);
@@ -317,6 +327,9 @@ test_agreement_many_required (void)
   Decl decls[70];
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(Schema) s = NULL;
+
+  g_test_summary ("More required keys than one 64-bit word of flags: each missing "
+                  "key is found, in agreement with GLib's readers");
 
   for (guint i = 0; i < G_N_ELEMENTS (decls); i++)
     {
@@ -352,6 +365,9 @@ test_agreement_large (void)
 {
   g_autoptr(Schema) s = schema_new (stdout_decls, G_N_ELEMENTS (stdout_decls), FALSE);
   gsize lengths[] = { 200, 300, 70000 };
+
+  g_test_summary ("Large dictionaries, with 2- and 4-byte framing offsets, are read "
+                  "as GLib reads them");
 
   for (guint i = 0; i < G_N_ELEMENTS (lengths); i++)
     {
@@ -393,6 +409,9 @@ test_agreement_deep_values (void)
   } tails[] = { { "y", 1 }, { "()", 0 }, { "(())", 1 }, { "{y()}", 1 }, { "{sv}", 2 } };
   guint depths[] = { 2, 31, NOTIFICATION_VARDICT_MAX_TYPE_DEPTH,
                      NOTIFICATION_VARDICT_MAX_TYPE_DEPTH + 1, 100, 125, 126, 127 };
+
+  g_test_summary ("Values with deeply nested types are read up to the reader's depth "
+                  "limit and left to GLib beyond it, with the answer GLib gives");
 
   for (guint t = 0; t < G_N_ELEMENTS (tails); t++)
     for (guint i = 0; i < G_N_ELEMENTS (depths); i++)
@@ -483,6 +502,10 @@ test_agreement_value_sizes (void)
   g_autoptr(Schema) open = schema_new (open_decls, 1, TRUE);
   g_autoptr(Schema) strict = schema_new (open_decls, 1, FALSE);
 
+  g_test_summary ("Values whose size does not fit their type, or without a type, are "
+                  "left to GLib unless the reader is sure, and checked as GLib reads "
+                  "them");
+
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       /* Without a type, the value bytes are "s" (no NUL): a type string
@@ -564,6 +587,10 @@ test_agreement_non_normal (void)
     schema_new (stdout_decls, G_N_ELEMENTS (stdout_decls), TRUE),
   };
 
+  g_test_summary ("Serialised data with one byte changed, out of normal form in "
+                  "various ways, makes the reader unsure and the check answer as "
+                  "GLib's readers do");
+
   {
     g_autoptr(GVariant) normal = from_bytes (stdout_bytes, sizeof stdout_bytes);
 
@@ -599,6 +626,9 @@ test_agreement_every_byte (void)
     schema_new (stdout_decls, G_N_ELEMENTS (stdout_decls), TRUE),
   };
   guint n_sure = 0, n = 0;
+
+  g_test_summary ("Every prefix and every single-byte change of a serialised "
+                  "dictionary is checked as GLib's readers would check it");
 
   for (gsize size = 0; size <= sizeof stdout_bytes; size++)
     {
@@ -643,6 +673,9 @@ test_agreement_offsets_not_minimal (void)
   guchar data[256];
   gsize size, body_size;
 
+  g_test_summary ("Framing offsets wider than needed, not in normal form but still "
+                  "read by GLib, are left to GLib and checked as it reads them");
+
   /* Two entries whose body takes 252 bytes: with two 1-byte offsets, 254
    * bytes; with 2-byte ones, 256, a size that needs 2-byte offsets. */
   parsed = g_variant_ref_sink (g_variant_new_parsed ("{'out_string': <%s>, 'line': <''>}", text));
@@ -673,6 +706,9 @@ static void
 test_agreement_nested_user_info (void)
 {
   g_autoptr(Schema) s = schema_new (stdout_decls, G_N_ELEMENTS (stdout_decls), FALSE);
+
+  g_test_summary ("User info that is itself nested in serialised variants, up to 64 "
+                  "levels down, is read by the reader and agrees with GLib");
 
   for (guint depth = 1; depth <= 64; depth *= 2)
     for (guint i = 0; i < G_N_ELEMENTS (dicts); i++)
