@@ -56,6 +56,10 @@ test_replace_while_posting (gconstpointer data)
   guint64 n_posts = 0, n_missing = 0;
   GThread *thread;
 
+  g_test_summary ("Posts checked while another thread keeps replacing the schema "
+                  "always meet a schema, never none, and an invalid post is never "
+                  "delivered");
+
   notification_center_register_schema (center, "stdout", first);
   notification_center_add_observer (center, "stdout", NULL, count_cb, &delivered, NULL);
 
@@ -90,6 +94,9 @@ test_remove_and_register_again (void)
   g_autoptr(NotificationSchema) schema = make_schema ();
   g_autoptr(GVariant) bad = g_variant_ref_sink (g_variant_new_parsed ("@a{sv} {}"));
   g_autoptr(GError) error = NULL;
+
+  g_test_summary ("Registering NULL removes the schema, so posts are no longer "
+                  "checked, and registering it again makes them checked again");
 
   notification_center_register_schema (center, "stdout", schema);
   g_assert_false (notification_center_post_checked (center, "stdout", NULL, bad, &error));
