@@ -51,6 +51,9 @@ test_schema_list_keys_sorted (void)
   g_autoptr(NotificationSchema) schema = notification_schema_new ();
   g_auto(GStrv) keys = NULL;
 
+  g_test_summary ("list_keys() returns the keys in sorted order, whatever the order "
+                  "they were added in");
+
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     g_assert_true (notification_schema_add_key (schema, names[i], "s", FALSE, NULL));
 
@@ -66,6 +69,9 @@ test_schema_add_key_not_utf8 (void)
   g_autoptr(NotificationSchema) schema = notification_schema_new ();
   g_autoptr(GError) error = NULL;
 
+  g_test_summary ("A type string that is not UTF-8 is an INVALID_SCHEMA error whose "
+                  "message is still valid UTF-8");
+
   /* A malformed declaration from outside: the error message stays UTF-8. */
   g_assert_false (notification_schema_add_key (schema, "k", "\x90/ss}", TRUE, &error));
   g_assert_error (error, NOTIFICATION_ERROR, NOTIFICATION_ERROR_INVALID_SCHEMA);
@@ -78,6 +84,9 @@ test_schema_keys (void)
   g_autoptr(NotificationSchema) schema = notification_schema_new ();
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) keys = NULL;
+
+  g_test_summary ("A schema lists the keys added, with their types and whether they "
+                  "are required, and allow-unknown-keys can be set and read back");
 
   keys = notification_schema_list_keys (schema);
   g_assert_nonnull (keys);
@@ -120,6 +129,9 @@ test_schema_add_key_invalid_type (void)
   const char *bad[] = { "not a type", "a", "ss", "(s", "" };
   gsize i;
 
+  g_test_summary ("Invalid or indefinite type strings are INVALID_SCHEMA errors and "
+                  "add no key");
+
   for (i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_autoptr(GError) error = NULL;
@@ -138,6 +150,9 @@ test_schema_add_key_duplicate (void)
   g_autoptr(NotificationSchema) schema = notification_schema_new ();
   g_autoptr(GError) error = NULL;
 
+  g_test_summary ("Adding a key twice is an INVALID_SCHEMA error and the first "
+                  "declaration stands");
+
   g_assert_true (notification_schema_add_key (schema, "k", "s", TRUE, NULL));
   g_assert_false (notification_schema_add_key (schema, "k", "i", FALSE, &error));
   g_assert_error (error, NOTIFICATION_ERROR, NOTIFICATION_ERROR_INVALID_SCHEMA);
@@ -154,6 +169,9 @@ test_schema_validate_ok (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) only_required = NULL;
   g_autoptr(GVariant) both = NULL;
+
+  g_test_summary ("User info with the required keys, and optional ones of the right "
+                  "type, validates");
 
   only_required = g_variant_ref_sink (g_variant_new_parsed ("@a{sv} {'out_string': <'hi'>}"));
   both = g_variant_ref_sink (g_variant_new_parsed ("@a{sv} {'out_string': <'hi'>, 'progress': <0.5>}"));
@@ -187,6 +205,9 @@ test_schema_validate_missing_key (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) info = NULL;
 
+  g_test_summary ("User info without a required key, NULL and empty dictionaries "
+                  "included, is a MISSING_KEY error naming the type and the key");
+
   info = g_variant_ref_sink (g_variant_new_parsed ("@a{sv} {'progress': <0.5>}"));
   g_assert_false (notification_schema_validate (schema, "stdout", info, &error));
   g_assert_error (error, NOTIFICATION_ERROR, NOTIFICATION_ERROR_MISSING_KEY);
@@ -212,6 +233,8 @@ test_schema_validate_optional_only (void)
   g_autoptr(GVariant) empty = g_variant_ref_sink (g_variant_new_parsed ("@a{sv} {}"));
   g_autoptr(GError) error = NULL;
 
+  g_test_summary ("With only optional keys, NULL and empty user info validate");
+
   g_assert_true (notification_schema_add_key (schema, "k", "s", FALSE, NULL));
   g_assert_true (notification_schema_validate (schema, "t", NULL, &error));
   g_assert_no_error (error);
@@ -225,6 +248,9 @@ test_schema_validate_wrong_type (void)
   g_autoptr(NotificationSchema) schema = notification_schema_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) info = NULL;
+
+  g_test_summary ("A key of the wrong type, required or optional, is a WRONG_TYPE "
+                  "error naming the key and both types, and types compare exactly");
 
   g_assert_true (notification_schema_add_key (schema, "pair", "(sx)", TRUE, NULL));
   g_assert_true (notification_schema_add_key (schema, "opt", "as", FALSE, NULL));
@@ -259,6 +285,9 @@ test_schema_validate_unknown_key (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) info = NULL;
 
+  g_test_summary ("An undeclared key is an UNKNOWN_KEY error unless the schema "
+                  "allows unknown keys");
+
   info = g_variant_ref_sink (g_variant_new_parsed ("@a{sv} {'out_string': <'hi'>, 'colour': <'red'>}"));
   g_assert_false (notification_schema_validate (strict, "stdout", info, &error));
   g_assert_error (error, NOTIFICATION_ERROR, NOTIFICATION_ERROR_UNKNOWN_KEY);
@@ -277,6 +306,9 @@ test_schema_validate_not_vardict (void)
   g_autoptr(GVariant) ass = g_variant_ref_sink (g_variant_new_parsed ("@a{ss} {'out_string': 'x'}"));
   g_autoptr(GError) error = NULL;
 
+  g_test_summary ("User info that is not an a{sv} dictionary is an INVALID_USER_INFO "
+                  "error, even when unknown keys are allowed");
+
   g_assert_false (notification_schema_validate (schema, "stdout", str, &error));
   g_assert_error (error, NOTIFICATION_ERROR, NOTIFICATION_ERROR_INVALID_USER_INFO);
   g_clear_error (&error);
@@ -287,6 +319,9 @@ test_schema_validate_not_vardict (void)
 static void
 test_schema_sealed_add_key (void)
 {
+  g_test_summary ("A schema registered with a center is sealed: adding a key to it "
+                  "is a critical and adds nothing");
+
   if (g_test_subprocess ())
     {
       g_autoptr(NotificationCenter) center = notification_center_new ();
@@ -318,6 +353,10 @@ test_register_lookup (void)
   g_autoptr(NotificationSchema) found = NULL;
   g_autoptr(NotificationSchema) replacement = stdout_schema_new (TRUE);
   GObject *weak_check;
+
+  g_test_summary ("A registered schema is sealed and found by its type in that "
+                  "center only, registering again replaces it, NULL removes it, and "
+                  "the center releases its references");
 
   g_assert_null (notification_center_lookup_schema (center, "stdout"));
   notification_center_register_schema (center, "stdout", schema);
@@ -357,6 +396,9 @@ test_register_center_keeps_schema (void)
   NotificationSchema *schema = stdout_schema_new (FALSE);
   gboolean gone = FALSE;
 
+  g_test_summary ("The center keeps a reference on a registered schema, which is "
+                  "still enforced after the caller drops its own");
+
   g_object_weak_ref (G_OBJECT (schema), flag_weak_notify, &gone);
   notification_center_register_schema (center, "stdout", schema);
   g_object_unref (schema);
@@ -380,6 +422,10 @@ test_post_checked_valid (void)
   g_autoptr(NotificationSchema) schema = stdout_schema_new (FALSE);
   g_autoptr(GError) error = NULL;
   gboolean freed;
+
+  g_test_summary ("post_checked() delivers valid user info of a declared type, and "
+                  "anything a{sv} or NULL for undeclared types, consuming floating "
+                  "references");
 
   probe_init (&probe, "p", NULL);
   probe_add (center, "stdout", NULL, &probe);
@@ -442,6 +488,10 @@ test_post_checked_violation (gconstpointer data)
   int signal_calls = 0;
   gsize i;
 
+  g_test_summary ("post_checked() with user info that breaks the schema returns the "
+                  "error, naming what is wrong, and delivers to nobody, observed or "
+                  "not, while other types are unaffected");
+
   probe_init (&typed, "typed", NULL);
   probe_init (&any, "any", NULL);
   probe_add (center, "stdout", NULL, &typed);
@@ -499,6 +549,9 @@ test_post_checked_invalid_type (void)
   const char *bad[] = { NULL, "", "\xff\xfe" };
   gsize i;
 
+  g_test_summary ("post_checked() with a NULL, empty or non-UTF-8 type is an "
+                  "INVALID_TYPE error and delivers nothing");
+
   probe_init (&any, "any", NULL);
   probe_add (center, NULL, NULL, &any);
 
@@ -520,6 +573,10 @@ test_post_checked_invalid_user_info (void)
   Probe any;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GError) error = NULL;
+
+  g_test_summary ("post_checked() with user info that is not an a{sv} dictionary is "
+                  "an INVALID_USER_INFO error, declared type or not, and delivers "
+                  "nothing");
 
   probe_init (&any, "any", NULL);
   probe_add (center, NULL, NULL, &any);
@@ -543,6 +600,9 @@ test_post_checked_null_error (void)
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(NotificationSchema) schema = stdout_schema_new (FALSE);
 
+  g_test_summary ("post_checked() accepts a NULL error and still returns whether it "
+                  "delivered");
+
   notification_center_register_schema (center, "stdout", schema);
   g_assert_false (notification_center_post_checked (center, "stdout", NULL, NULL, NULL));
   g_assert_false (notification_center_post_checked (center, "", NULL, NULL, NULL));
@@ -556,6 +616,10 @@ test_post_checked_null_error (void)
 static void
 test_post_violation_critical (void)
 {
+  g_test_summary ("A plain post that breaks the schema is a critical naming the "
+                  "type, the key and both types, and is delivered to no observer or "
+                  "handler");
+
   if (g_test_subprocess ())
     {
       Probe typed, any;
@@ -609,6 +673,9 @@ test_post_schema_critical (gconstpointer data)
   const ViolationCase *violation = data;
   g_autofree char *key_pattern = NULL;
 
+  g_test_summary ("A plain post with a missing or undeclared key is a critical "
+                  "naming the type and the key, and is delivered to nobody");
+
   if (g_test_subprocess ())
     {
       Probe any;
@@ -643,6 +710,9 @@ test_post_valid_declared (void)
   Probe probe;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(NotificationSchema) schema = stdout_schema_new (FALSE);
+
+  g_test_summary ("A valid plain post or post_values() of a declared type is "
+                  "delivered without a critical");
 
   notification_center_register_schema (center, "stdout", schema);
   probe_init (&probe, "p", NULL);
