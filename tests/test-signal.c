@@ -65,6 +65,9 @@ test_signal_detailed (void)
   g_autoptr(GVariant) info = g_variant_ref_sink (g_variant_new_parsed ("@a{sv} {'out_string': <'x'>}"));
   Handler out, err;
 
+  g_test_summary ("A handler of notification::TYPE gets only the posts of that type, "
+                  "with the center, sender and user info");
+
   handler_init (&out, "out", NULL);
   handler_init (&err, "err", NULL);
   g_signal_connect (center, "notification::stdout", G_CALLBACK (handler_cb), &out);
@@ -100,6 +103,9 @@ test_signal_detail_less (void)
   g_autofree char *fresh = g_strdup_printf ("fresh-type-%08x", g_random_int ());
   Handler all;
 
+  g_test_summary ("A handler of notification without detail gets every post, also of "
+                  "types that were never quarks");
+
   handler_init (&all, "all", NULL);
   g_signal_connect (center, "notification", G_CALLBACK (handler_cb), &all);
 
@@ -125,6 +131,9 @@ test_signal_order_after_observers (void)
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GString) log = g_string_new ("");
   Handler h1, h2, h3;
+
+  g_test_summary ("Observers are called first in add order, then signal handlers in "
+                  "connect order, whatever order they were registered in");
 
   handler_init (&h1, "h1", log);
   handler_init (&h2, "h2", log);
@@ -164,6 +173,8 @@ test_signal_any_sender (void)
   g_autoptr(GObject) b = g_object_new (G_TYPE_OBJECT, NULL);
   Handler h;
 
+  g_test_summary ("Signal handlers get posts from every sender");
+
   handler_init (&h, "h", NULL);
   g_signal_connect (center, "notification::t", G_CALLBACK (handler_cb), &h);
   notification_center_post (center, "t", a, NULL);
@@ -181,6 +192,9 @@ test_signal_has_observers (void)
   g_autoptr(NotificationCenter) center = notification_center_new ();
   g_autoptr(GObject) a = g_object_new (G_TYPE_OBJECT, NULL);
   gulong detailed, all;
+
+  g_test_summary ("has_observers() counts detailed handlers for their type and "
+                  "undetailed ones for every type, until they are disconnected");
 
   g_assert_false (notification_center_has_observers (center, "a", NULL));
 
@@ -209,6 +223,9 @@ test_signal_has_observers_blocked (void)
   Handler h;
   gulong id;
 
+  g_test_summary ("A blocked handler is not called and not counted by "
+                  "has_observers(), until it is unblocked");
+
   handler_init (&h, "h", NULL);
   id = g_signal_connect (center, "notification::a", G_CALLBACK (handler_cb), &h);
   g_signal_handler_block (center, id);
@@ -231,6 +248,9 @@ test_signal_emits_signal_false (void)
   g_autoptr(NotificationCenter) center = NULL;
   gboolean emits = TRUE;
   Handler h_all, h_detail;
+
+  g_test_summary ("With emits-signal FALSE, handlers are neither called nor counted "
+                  "by has_observers(), while observers work as usual");
 
   center = g_object_new (NOTIFICATION_TYPE_CENTER, "emits-signal", FALSE, NULL);
   g_assert_false (notification_center_get_emits_signal (center));
@@ -271,6 +291,9 @@ test_signal_emits_signal_property (void)
   GParamSpec *pspec;
   gboolean emits = FALSE;
 
+  g_test_summary ("emits-signal is a readable construct-only boolean property, TRUE "
+                  "by default");
+
   g_assert_true (notification_center_get_emits_signal (center));
   g_object_get (center, "emits-signal", &emits, NULL);
   g_assert_true (emits);
@@ -293,6 +316,9 @@ test_signal_definition (void)
   GSignalQuery query;
   guint id;
 
+  g_test_summary ("The notification signal is detailed, returns nothing and takes a "
+                  "string, an object and a variant");
+
   id = g_signal_lookup ("notification", NOTIFICATION_TYPE_CENTER);
   g_assert_cmpuint (id, !=, 0);
   g_signal_query (id, &query);
@@ -313,6 +339,9 @@ test_signal_default_center (void)
   g_autofree char *detailed_signal = g_strdup_printf ("notification::%s", type);
   Handler h;
   gulong id;
+
+  g_test_summary ("The default center emits the signal, and its handlers count for "
+                  "has_observers()");
 
   g_assert_true (notification_center_get_emits_signal (center));
   handler_init (&h, "h", NULL);
@@ -360,6 +389,9 @@ test_signal_reentrancy (void)
   g_autoptr(GString) log = g_string_new ("");
   Reentrant r = { log, 0, &probe };
 
+  g_test_summary ("A signal handler may add an observer, post and remove the "
+                  "observer again during an emission");
+
   probe_init (&probe, "o", log);
   g_signal_connect (center, "notification", G_CALLBACK (reentrant_handler_cb), &r);
   notification_center_post (center, "outer", NULL, NULL);
@@ -375,6 +407,8 @@ test_signal_not_emitted_for_rejected_post (void)
 {
   g_autoptr(NotificationCenter) center = notification_center_new ();
   Handler h;
+
+  g_test_summary ("A post rejected by post_checked() reaches no signal handler");
 
   handler_init (&h, "h", NULL);
   g_signal_connect (center, "notification", G_CALLBACK (handler_cb), &h);
