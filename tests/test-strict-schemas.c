@@ -30,6 +30,9 @@ test_default_is_lenient (void)
 {
   g_autoptr(NotificationCenter) center = center_with_schema (FALSE);
 
+  g_test_summary ("strict-schemas is off by default, and user info that nobody "
+                  "observes is then not checked");
+
   g_assert_false (notification_center_get_strict_schemas (center));
   /* Nobody observes: nothing is built, nothing is checked. */
   notification_center_post_values (center, "stdout", NULL, "line", "u", 3, NULL);
@@ -38,6 +41,10 @@ test_default_is_lenient (void)
 static void
 test_strict_unobserved (void)
 {
+  g_test_summary ("With strict-schemas, user info that breaks the schema is a "
+                  "critical even when nobody observes, and valid user info or other "
+                  "types are not");
+
   if (g_test_subprocess ())
     {
       g_autoptr(NotificationCenter) center = center_with_schema (TRUE);
@@ -59,6 +66,9 @@ test_strict_unobserved (void)
 static void
 test_environment (void)
 {
+  g_test_summary ("NOTIFICATION_DEBUG=schemas makes every center strict, the default "
+                  "one and those asked not to be");
+
   if (g_test_subprocess ())
     {
       g_autoptr(NotificationCenter) center = center_with_schema (FALSE);
