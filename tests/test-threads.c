@@ -76,6 +76,9 @@ test_threads_post_concurrent (gconstpointer data)
   int any_calls = 0, typed_calls = 0, signal_calls = 0;
   gsize i;
 
+  g_test_summary ("Many threads posting at once reach every matching observer and "
+                  "signal handler exactly once per post, on the posting thread");
+
   g_signal_connect (center, "notification::t", G_CALLBACK (count_cb), &signal_calls);
   notification_center_add_observer (center, NULL, NULL, count_cb, &any_calls, NULL);
   notification_center_add_observer (center, "t", NULL, count_cb, &typed_calls, NULL);
@@ -264,6 +267,10 @@ test_threads_stress (gconstpointer data)
   StressObserver *persistent;
   gsize i;
 
+  g_test_summary ("Posters and mutators adding and removing observers at once: an "
+                  "observer present throughout gets every post once, and the signal "
+                  "is emitted once per post");
+
   s.center = center_new_for (data);
   g_mutex_init (&s.lock);
   s.all = g_ptr_array_new_with_free_func (g_free);
@@ -407,6 +414,9 @@ test_threads_no_call_after_remove (gconstpointer data)
   int late = 0;
   gsize i;
 
+  g_test_summary ("Once remove_observer() has returned, no posting thread calls the "
+                  "observer again, and its destroy notify runs once");
+
   p.center = center_new_for (data);
   g_mutex_init (&p.lock);
   g_cond_init (&p.cond);
@@ -529,6 +539,10 @@ test_threads_remove_while_running (gconstpointer data)
   gulong id;
   int destroys_after_remove;
 
+  g_test_summary ("Removing an observer whose call is running on another thread does "
+                  "not wait for it, no new call starts, and the destroy notify runs "
+                  "on that thread after the call");
+
   b.center = center_new_for (data);
   g_mutex_init (&b.lock);
   g_cond_init (&b.cond);
@@ -579,6 +593,10 @@ test_threads_remove_all_while_running (gconstpointer data)
   Blocking b = { 0, };
   Probe other;
 
+  g_test_summary ("remove_all_observers() with a call running on another thread "
+                  "destroys the idle observers at once and the running one after its "
+                  "call, on that thread");
+
   b.center = center_new_for (data);
   g_mutex_init (&b.lock);
   g_cond_init (&b.cond);
@@ -627,6 +645,9 @@ test_threads_get_default (void)
   GThread *threads[8];
   gpointer results[8];
   gsize i;
+
+  g_test_summary ("Threads asking for the default center at once all get the same "
+                  "one");
 
   for (i = 0; i < G_N_ELEMENTS (threads); i++)
     threads[i] = g_thread_new ("get-default", get_default_thread, NULL);
@@ -716,6 +737,9 @@ test_threads_remove_during_owner_finalize (void)
   OwnerRace race = { 0 };
   GThread *poster, *finalizer;
   gulong id;
+
+  g_test_summary ("An observer removed while its owner is being finalized on another "
+                  "thread is not called by a post after remove_observer() returned");
 
   race.center = notification_center_new ();
   race.owner = g_object_new (G_TYPE_OBJECT, NULL);
