@@ -244,8 +244,9 @@ test_order_nested_post_first (void)
   Recorder x = { "x", log1, NULL }, y = { "y", log2, NULL }, z = { "z", log1, NULL };
   g_autofree char *joined1 = NULL, *joined2 = NULL;
 
-  g_test_summary ("Posts nested two deep are queued after the outer post on each "
-                  "context, each context in the order of the posts");
+  g_test_summary ("Posts nested two deep by a synchronous observer called first "
+                  "still come after the outer post on every context, in the order of "
+                  "the posts");
 
   notification_center_add_observer (center, NULL, NULL, nested_twice_cb, NULL, NULL);
   notification_center_add_observer_full (center, NULL, NULL, NULL, c1, record_cb, &x, NULL);

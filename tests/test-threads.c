@@ -268,8 +268,8 @@ test_threads_stress (gconstpointer data)
   gsize i;
 
   g_test_summary ("Posters and mutators adding and removing observers at once: an "
-                  "observer present throughout gets every post once, and the signal "
-                  "is emitted once per post");
+                  "observer present throughout gets every post once, and each \"t1\" "
+                  "post emits the signal once");
 
   s.center = center_new_for (data);
   g_mutex_init (&s.lock);
@@ -738,8 +738,9 @@ test_threads_remove_during_owner_finalize (void)
   GThread *poster, *finalizer;
   gulong id;
 
-  g_test_summary ("An observer removed while its owner is being finalized on another "
-                  "thread is not called by a post after remove_observer() returned");
+  g_test_summary ("remove_observer() of an observer that its owner's finalization on "
+                  "another thread already unlinked returns only once no post standing "
+                  "on it can call it");
 
   race.center = notification_center_new ();
   race.owner = g_object_new (G_TYPE_OBJECT, NULL);
