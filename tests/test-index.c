@@ -278,8 +278,8 @@ test_rebuild_drops_tombstones (void)
   g_assert_cmpuint (index->n_used, ==, 8);
   g_assert_cmpuint (index->n_live, ==, 3);
 
-  /* No tombstone of the new key's probe is reused unless it is first:
-   * whatever the slot, the insertion rebuilds, since n_used is 8. */
+  /* Eight of sixteen slots used: the insertion rebuilds first, whatever
+   * slot the new key would take. */
   before = current_table (index);
   entries[8] = notification_index_add (index, "r", SENDER (8));
   g_assert_true (current_table (index) != before);
