@@ -49,7 +49,7 @@ ebr_thread_exit (gpointer data)
 
   __atomic_store_n (&self->state, 0, __ATOMIC_RELEASE);
   _notification_ebr_self = NULL;
-  g_atomic_int_set (&self->in_use, 0);
+  __atomic_store_n (&self->in_use, 0, __ATOMIC_SEQ_CST);
 }
 
 static GPrivate ebr_private = G_PRIVATE_INIT (ebr_thread_exit);
@@ -124,17 +124,22 @@ _notification_ebr_register (void)
   ebr_init_asymmetric ();
 
   /* Reuse the slot of a thread that has exited. */
-  for (self = g_atomic_pointer_get (&ebr_threads); self != NULL; self = self->next)
-    if (g_atomic_int_compare_and_exchange (&self->in_use, 0, 1))
-      break;
+  for (self = __atomic_load_n (&ebr_threads, __ATOMIC_SEQ_CST); self != NULL; self = self->next)
+    {
+      gint unused = 0;
+
+      if (__atomic_compare_exchange_n (&self->in_use, &unused, 1, FALSE,
+                                       __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+        break;
+    }
 
   if (self == NULL)
     {
       self = g_aligned_alloc0 (1, sizeof (NotificationEbrThread), 64);
       self->in_use = 1;
       notification_lock (&ebr_lock);
-      self->next = ebr_threads;
-      g_atomic_pointer_set (&ebr_threads, self);
+      self->next = __atomic_load_n (&ebr_threads, __ATOMIC_RELAXED);
+      __atomic_store_n (&ebr_threads, self, __ATOMIC_SEQ_CST);
       notification_unlock (&ebr_lock);
     }
 
@@ -161,7 +166,7 @@ ebr_try_advance_locked (NotificationEbrNode **freed)
   if (!ebr_heavy_barrier ())
     return FALSE;
 
-  for (thread = g_atomic_pointer_get (&ebr_threads); thread != NULL; thread = thread->next)
+  for (thread = __atomic_load_n (&ebr_threads, __ATOMIC_SEQ_CST); thread != NULL; thread = thread->next)
     {
       guint64 state = __atomic_load_n (&thread->state, __ATOMIC_SEQ_CST);
 

@@ -137,7 +137,7 @@ struct _NotificationInterestWatcher
 static void
 watcher_unref (Watcher *self)
 {
-  if (!g_atomic_int_dec_and_test (&self->ref_count))
+  if (__atomic_sub_fetch (&self->ref_count, 1, __ATOMIC_SEQ_CST) != 0)
     return;
 
   g_assert (self->queue.length == 0);

@@ -51,7 +51,7 @@ notification_interest_ref (NotificationInterest *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  g_atomic_int_inc (&self->ref_count);
+  __atomic_fetch_add (&self->ref_count, 1, __ATOMIC_SEQ_CST);
 
   return self;
 }
@@ -70,7 +70,7 @@ notification_interest_unref (NotificationInterest *self)
 {
   g_return_if_fail (self != NULL);
 
-  if (!g_atomic_int_dec_and_test (&self->ref_count))
+  if (__atomic_sub_fetch (&self->ref_count, 1, __ATOMIC_SEQ_CST) != 0)
     return;
 
   g_clear_object (&self->sender);

@@ -14,7 +14,7 @@ G_STATIC_ASSERT (sizeof (NotificationObserver) == 7 * sizeof (gpointer));
 NotificationObserverExt *
 notification_observer_ext_ref (NotificationObserverExt *self)
 {
-  g_atomic_int_inc (&self->ref_count);
+  __atomic_fetch_add (&self->ref_count, 1, __ATOMIC_SEQ_CST);
 
   return self;
 }
@@ -22,7 +22,7 @@ notification_observer_ext_ref (NotificationObserverExt *self)
 void
 notification_observer_ext_unref (NotificationObserverExt *self)
 {
-  if (!g_atomic_int_dec_and_test (&self->ref_count))
+  if (__atomic_sub_fetch (&self->ref_count, 1, __ATOMIC_SEQ_CST) != 0)
     return;
 
   g_assert (self->calls == NULL);

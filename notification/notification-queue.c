@@ -54,14 +54,14 @@ notification_counter_new (void)
 NotificationCounter *
 notification_counter_ref (NotificationCounter *self)
 {
-  g_atomic_int_inc (&self->ref_count);
+  __atomic_fetch_add (&self->ref_count, 1, __ATOMIC_SEQ_CST);
   return self;
 }
 
 void
 notification_counter_unref (NotificationCounter *self)
 {
-  if (g_atomic_int_dec_and_test (&self->ref_count))
+  if (__atomic_sub_fetch (&self->ref_count, 1, __ATOMIC_SEQ_CST) == 0)
     g_free (self);
 }
 

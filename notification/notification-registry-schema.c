@@ -16,9 +16,10 @@
 #include "notification-schema-private.h"
 
 /* Counters read by posting threads without the lock and written only
- * under it: a plain read and a release store, no locked instruction. */
+ * under it: a relaxed load (the lock orders the writers) and a release
+ * store, no locked instruction. */
 #define COUNTER_ADD(counter, delta) \
-  __atomic_store_n (&(counter), (counter) + (delta), __ATOMIC_RELEASE)
+  __atomic_store_n (&(counter), __atomic_load_n (&(counter), __ATOMIC_RELAXED) + (delta), __ATOMIC_RELEASE)
 
 /* Inside an EBR read section: the schema stays valid until it ends. */
 static NotificationSchema *
@@ -56,7 +57,7 @@ notification_registry_dup_schema (NotificationRegistry *self,
 {
   NotificationSchema *schema;
 
-  if (g_atomic_int_get (&self->n_schemas) == 0)
+  if (!notification_registry_has_schemas (self))
     return NULL;
 
   notification_ebr_enter ();

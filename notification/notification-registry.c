@@ -17,9 +17,10 @@
 #define KEY_KIND(type, sender) NOTIFICATION_REGISTRY_KEY_KIND (type, sender)
 
 /* Counters read by posting threads without the lock and written only
- * under it: a plain read and a release store, no locked instruction. */
+ * under it: a relaxed load (the lock orders the writers) and a release
+ * store, no locked instruction. */
 #define COUNTER_ADD(counter, delta) \
-  __atomic_store_n (&(counter), (counter) + (delta), __ATOMIC_RELEASE)
+  __atomic_store_n (&(counter), __atomic_load_n (&(counter), __ATOMIC_RELAXED) + (delta), __ATOMIC_RELEASE)
 
 /* Entries without observers kept for reuse, at most. */
 #define MAX_EMPTY_ENTRIES 64
@@ -160,7 +161,7 @@ notification_registry_new (void)
 NotificationRegistry *
 notification_registry_ref (NotificationRegistry *self)
 {
-  g_atomic_int_inc (&self->ref_count);
+  __atomic_fetch_add (&self->ref_count, 1, __ATOMIC_SEQ_CST);
 
   return self;
 }
@@ -168,7 +169,7 @@ notification_registry_ref (NotificationRegistry *self)
 void
 notification_registry_unref (NotificationRegistry *self)
 {
-  if (!g_atomic_int_dec_and_test (&self->ref_count))
+  if (__atomic_sub_fetch (&self->ref_count, 1, __ATOMIC_SEQ_CST) != 0)
     return;
 
   g_assert (self->ext_observers.len == 0);
@@ -499,12 +500,12 @@ registry_clear_locked (NotificationRegistry *self,
     }
   g_ptr_array_unref (entries);
   for (guint i = 0; i < G_N_ELEMENTS (self->n_keys); i++)
-    g_atomic_int_set (&self->n_keys[i], 0);
+    __atomic_store_n (&self->n_keys[i], 0, __ATOMIC_RELEASE);
   self->n_empty_entries = 0;
 
   notification_id_table_clear (&self->ext_observers);
   notification_id_table_init (&self->ext_observers);
-  g_atomic_int_set (&self->n_observers, 0);
+  __atomic_store_n (&self->n_observers, 0, __ATOMIC_RELEASE);
 }
 
 void
@@ -552,7 +553,7 @@ notification_registry_shutdown (NotificationRegistry *self)
       g_hash_table_iter_steal (&iter);
     }
   schemas = notification_index_steal_all (self->schemas);
-  g_atomic_int_set (&self->n_schemas, 0);
+  __atomic_store_n (&self->n_schemas, 0, __ATOMIC_RELEASE);
   notification_unlock (&self->lock);
 
   for (guint i = 0; i < schemas->len; i++)
@@ -683,7 +684,7 @@ notification_registry_get_n_dropped (NotificationRegistry *self)
 guint
 notification_registry_get_n_observers (NotificationRegistry *self)
 {
-  return g_atomic_int_get (&self->n_observers);
+  return __atomic_load_n (&self->n_observers, __ATOMIC_ACQUIRE);
 }
 
 gboolean
@@ -694,7 +695,7 @@ notification_registry_has (NotificationRegistry *self,
   NotificationIndexEntry *matches[4];
   gboolean found;
 
-  if (g_atomic_int_get (&self->n_observers) == 0)
+  if (!notification_registry_has_any (self))
     return FALSE;
 
   notification_ebr_enter ();

@@ -305,13 +305,16 @@ notification_schema_get_sealed (NotificationSchema *self)
 {
   g_return_val_if_fail (NOTIFICATION_IS_SCHEMA (self), FALSE);
 
-  return g_atomic_int_get (&self->sealed);
+  return __atomic_load_n (&self->sealed, __ATOMIC_SEQ_CST);
 }
 
 void
 notification_schema_seal (NotificationSchema *self)
 {
-  if (g_atomic_int_compare_and_exchange (&self->sealed, FALSE, TRUE))
+  gboolean unsealed = FALSE;
+
+  if (__atomic_compare_exchange_n (&self->sealed, &unsealed, TRUE, FALSE,
+                                   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEALED]);
 }
 

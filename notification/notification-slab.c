@@ -69,7 +69,7 @@ notification_slab_new (gsize cell_size)
 void
 notification_slab_unref (NotificationSlab *self)
 {
-  if (!g_atomic_int_dec_and_test (&self->ref_count))
+  if (__atomic_sub_fetch (&self->ref_count, 1, __ATOMIC_SEQ_CST) != 0)
     return;
 
   /* No cell is allocated any more: free or returned, they all go with
@@ -214,7 +214,7 @@ notification_slab_alloc (NotificationSlab *self,
   if (++chunk->n_used == self->cells_per_chunk)
     slab_unlist_room (self, chunk);
 
-  g_atomic_int_inc (&self->ref_count);
+  __atomic_fetch_add (&self->ref_count, 1, __ATOMIC_SEQ_CST);
   *index = chunk->index * self->cells_per_chunk +
            (guint) (((char *) cell - (char *) chunk - HEADER_SIZE) / self->cell_size);
   memset (cell, 0, self->cell_size);
