@@ -26,6 +26,13 @@
  * Invariants
  * ==========
  *
+ * One style: a field of ours that is shared without a lock, or written
+ * by an atomic operation anywhere, is accessed only with the __atomic
+ * builtins, each with its order spelled out (relaxed where a lock already
+ * orders the accesses), never with g_atomic_* and never plainly once it
+ * is published; g_atomic_* is left to GLib's own fields (a GObject's
+ * ref_count).
+ *
  * What posting without a lock rests on, and which atomic operation gives
  * each step. hb is C11's happens-before, sw synchronizes-with, S the
  * single total order of the seq_cst operations and fences, consistent
@@ -256,7 +263,7 @@ notification_ebr_enter (void)
        * store alone would still let the acquire loads after it be
        * performed first (store buffering). The mode is one load of a
        * variable that only changes before this thread's first section. */
-      if (G_LIKELY (_notification_ebr_asymmetric))
+      if (G_LIKELY (__atomic_load_n (&_notification_ebr_asymmetric, __ATOMIC_RELAXED)))
         {
           __atomic_store_n (&self->state, state, __ATOMIC_RELAXED);
           __atomic_signal_fence (__ATOMIC_SEQ_CST);

@@ -14,6 +14,20 @@
 NotificationIndexEntry _notification_index_tombstone;
 #define TOMBSTONE (&_notification_index_tombstone)
 
+/* The writers' loads of the fields that readers load without the lock:
+ * relaxed, the registry lock orders the writers. */
+static inline NotificationIndexTable *
+index_table (NotificationIndex *self)
+{
+  return __atomic_load_n (&self->table, __ATOMIC_RELAXED);
+}
+
+static inline NotificationIndexEntry *
+slot_entry (NotificationIndexSlot *slot)
+{
+  return __atomic_load_n (&slot->entry, __ATOMIC_RELAXED);
+}
+
 static NotificationIndexTable *
 table_new (gsize n_slots)
 {
@@ -46,14 +60,16 @@ notification_index_free (NotificationIndex *self)
 {
   g_assert (self->n_live == 0);
 
-  notification_ebr_retire (&self->table->ebr, table_free);
+  notification_ebr_retire (&index_table (self)->ebr, table_free);
   g_free (self);
 }
 
 static inline gboolean
 slot_is_free (NotificationIndexSlot *slot)
 {
-  return slot->entry == NULL || slot->entry == TOMBSTONE;
+  NotificationIndexEntry *entry = slot_entry (slot);
+
+  return entry == NULL || entry == TOMBSTONE;
 }
 
 /* Returns whether the slot was never used (not a tombstone). */
@@ -67,7 +83,7 @@ table_place (NotificationIndexTable                  *table,
   while (!slot_is_free (&table->slots[i]))
     i = (i + 1) & table->mask;
 
-  was_empty = table->slots[i].entry == NULL;
+  was_empty = slot_entry (&table->slots[i]) == NULL;
   __atomic_store_n (&table->slots[i].hash, entry->hash, __ATOMIC_RELAXED);
   __atomic_store_n (&table->slots[i].entry, entry, __ATOMIC_RELEASE);
 
@@ -79,7 +95,7 @@ table_place (NotificationIndexTable                  *table,
 static void
 index_rebuild (NotificationIndex *self)
 {
-  NotificationIndexTable *old = self->table;
+  NotificationIndexTable *old = index_table (self);
   gsize n_slots = MIN_SLOTS;
   NotificationIndexTable *table;
 
@@ -89,7 +105,7 @@ index_rebuild (NotificationIndex *self)
   table = table_new (n_slots);
   for (gsize i = 0; i <= old->mask; i++)
     if (!slot_is_free (&old->slots[i]))
-      table_place (table, old->slots[i].entry);
+      table_place (table, slot_entry (&old->slots[i]));
 
   __atomic_store_n (&self->table, table, __ATOMIC_RELEASE);
   self->n_used = self->n_live;
@@ -119,10 +135,10 @@ notification_index_insert (NotificationIndex      *self,
 {
   /* Keep at least half of the slots empty, so that a probe for a key
    * nobody observes ends after about two slots. */
-  if ((self->n_used + 1) * 2 > self->table->mask + 1)
+  if ((self->n_used + 1) * 2 > index_table (self)->mask + 1)
     index_rebuild (self);
 
-  if (table_place (self->table, entry))
+  if (table_place (index_table (self), entry))
     self->n_used++;
   self->n_live++;
 }
@@ -146,7 +162,7 @@ table_find (NotificationIndexTable *table,
 {
   gsize i = entry->hash & table->mask;
 
-  while (table->slots[i].entry != entry)
+  while (slot_entry (&table->slots[i]) != entry)
     i = (i + 1) & table->mask;
 
   return i;
@@ -161,7 +177,7 @@ notification_index_replace (NotificationIndex      *self,
                             NotificationIndexEntry *entry,
                             NotificationIndexEntry *replacement)
 {
-  NotificationIndexTable *table = self->table;
+  NotificationIndexTable *table = index_table (self);
 
   g_assert (replacement->hash == entry->hash);
 
@@ -173,7 +189,7 @@ void
 notification_index_remove (NotificationIndex      *self,
                            NotificationIndexEntry *entry)
 {
-  NotificationIndexTable *table = self->table;
+  NotificationIndexTable *table = index_table (self);
 
   __atomic_store_n (&table->slots[table_find (table, entry)].entry, TOMBSTONE, __ATOMIC_RELEASE);
   self->n_live--;
@@ -190,11 +206,11 @@ GPtrArray *
 notification_index_steal_all (NotificationIndex *self)
 {
   GPtrArray *entries = g_ptr_array_sized_new (self->n_live);
-  NotificationIndexTable *old = self->table;
+  NotificationIndexTable *old = index_table (self);
 
   for (gsize i = 0; i <= old->mask; i++)
     if (!slot_is_free (&old->slots[i]))
-      g_ptr_array_add (entries, old->slots[i].entry);
+      g_ptr_array_add (entries, slot_entry (&old->slots[i]));
 
   __atomic_store_n (&self->table, table_new (MIN_SLOTS), __ATOMIC_RELEASE);
   self->n_live = 0;

@@ -214,13 +214,14 @@ notification_interest_foreach_observed_locked (NotificationRegistry          *re
                                                NotificationInterestEntryFunc  func,
                                                gpointer                       data)
 {
-  NotificationIndexTable *table = registry->index->table;
+  NotificationIndexTable *table = __atomic_load_n (&registry->index->table, __ATOMIC_RELAXED);
 
   for (gsize i = 0; i <= table->mask; i++)
     {
-      NotificationIndexEntry *entry = table->slots[i].entry;
+      NotificationIndexEntry *entry = __atomic_load_n (&table->slots[i].entry, __ATOMIC_RELAXED);
 
-      if (entry != NULL && entry != &_notification_index_tombstone && entry->head != NULL)
+      if (entry != NULL && entry != &_notification_index_tombstone &&
+          __atomic_load_n (&entry->head, __ATOMIC_RELAXED) != NULL)
         func (entry, data);
     }
 }

@@ -287,7 +287,7 @@ registry_unlink_observer_locked (NotificationRegistry *self,
 {
   NotificationIndexEntry *entry = observer->entry;
   NotificationObserver *prev = observer->prev;
-  NotificationObserver *next = observer->next;
+  NotificationObserver *next = __atomic_load_n (&observer->next, __ATOMIC_RELAXED);
 
   /* Readers standing on @observer keep following its next pointer, which
    * stays as it is: it leads back into the list. */
@@ -302,7 +302,7 @@ registry_unlink_observer_locked (NotificationRegistry *self,
 
   /* A few emptied entries of every sender stay, so that observing a
    * type again (add, remove, add…) allocates and copies nothing. */
-  if (entry->head == NULL)
+  if (__atomic_load_n (&entry->head, __ATOMIC_RELAXED) == NULL)
     {
       if (G_UNLIKELY (notification_interest_watched (self)))
         notification_interest_changed_locked (self, entry, FALSE);
@@ -349,7 +349,7 @@ notification_registry_add (NotificationRegistry *self,
   notification_lock (&self->lock);
 
   /* Ids are never 0: neither are the low 32 bits of a sequence number. */
-  seq = (self->last_seq + 1) & NOTIFICATION_OBSERVER_SEQ_MASK;
+  seq = (__atomic_load_n (&self->last_seq, __ATOMIC_RELAXED) + 1) & NOTIFICATION_OBSERVER_SEQ_MASK;
   if ((seq & G_MAXUINT32) == 0)
     seq++;
 
@@ -388,7 +388,7 @@ notification_registry_add (NotificationRegistry *self,
         notification_watch_link_entry (registry_watch_locked (self, sender), entry);
       COUNTER_ADD (self->n_keys[KEY_KIND (type, sender)], 1);
     }
-  else if (entry->head == NULL)
+  else if (__atomic_load_n (&entry->head, __ATOMIC_RELAXED) == NULL)
     {
       self->n_empty_entries--;
     }
@@ -477,11 +477,13 @@ registry_clear_locked (NotificationRegistry *self,
   for (guint i = 0; i < entries->len; i++)
     {
       NotificationIndexEntry *entry = g_ptr_array_index (entries, i);
+      NotificationObserver *head = __atomic_load_n (&entry->head, __ATOMIC_RELAXED);
 
-      if (G_UNLIKELY (notification_interest_watched (self)) && entry->head != NULL)
+      if (G_UNLIKELY (notification_interest_watched (self)) && head != NULL)
         notification_interest_changed_locked (self, entry, FALSE);
-      for (NotificationObserver *observer = entry->head; observer != NULL; observer = observer->next)
+      for (NotificationObserver *observer = head, *next; observer != NULL; observer = next)
         {
+          next = __atomic_load_n (&observer->next, __ATOMIC_RELAXED);
           if (notification_observer_is_ext (observer))
             {
               NotificationObserverExt *ext = (NotificationObserverExt *) observer;
@@ -594,7 +596,8 @@ registry_watch_vanished (NotificationWatch *watch,
       g_hash_table_remove (self->watches, watch->object);
 
       while (watch->entries != NULL)
-        registry_unlink_observer_locked (self, watch->entries->head, &pending);
+        registry_unlink_observer_locked (self, __atomic_load_n (&watch->entries->head, __ATOMIC_RELAXED),
+                                         &pending);
       while (watch->owned != NULL)
         registry_unlink_observer_locked (self, &watch->owned->base, &pending);
     }
