@@ -155,9 +155,12 @@ _notification_ebr_register (void)
 static gboolean
 ebr_try_advance_locked (NotificationEbrNode **freed)
 {
-  guint64 epoch = __atomic_load_n (&_notification_ebr_epoch, __ATOMIC_SEQ_CST);
+  guint64 epoch;
   NotificationEbrThread *thread;
   guint slot;
+
+  notification_lock_assert_held (&ebr_lock);
+  epoch = __atomic_load_n (&_notification_ebr_epoch, __ATOMIC_SEQ_CST);
 
   /* The mode is settled before any reader can use it: a reclaimer that
    * read a stale "not asymmetric" would skip membarrier() while a reader

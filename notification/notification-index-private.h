@@ -17,6 +17,7 @@
 #include <glib-object.h>
 
 #include "notification-ebr-private.h"
+#include "notification-lock-private.h"
 #include "notification-schema.h"
 
 G_BEGIN_DECLS
@@ -126,6 +127,7 @@ struct _NotificationIndex
   NotificationIndexTable *table;   /* (atomic) (owned) read without a lock, replaced under the registry lock */
   gsize                   n_live;  /* entries; protected by the registry lock */
   gsize                   n_used;  /* entries and tombstones; protected by the registry lock */
+  NotificationLock       *lock;    /* (unowned) the registry's, for notification_lock_assert_held() */
 };
 
 /* Marks the slot of a removed entry: probes go on past it. */
@@ -169,7 +171,7 @@ notification_index_lookup (NotificationIndex *self,
     }
 }
 
-NotificationIndex      *notification_index_new       (void);
+NotificationIndex      *notification_index_new       (NotificationLock       *lock);
 void                    notification_index_free      (NotificationIndex      *self);
 NotificationIndexEntry *notification_index_entry_new (const char             *type,
                                                       gconstpointer           sender);

@@ -44,12 +44,14 @@ table_free (NotificationEbrNode *node)
   g_free (node);
 }
 
+/* @lock: the registry lock, which writers hold */
 NotificationIndex *
-notification_index_new (void)
+notification_index_new (NotificationLock *lock)
 {
   NotificationIndex *self = g_new0 (NotificationIndex, 1);
 
   self->table = table_new (MIN_SLOTS);
+  self->lock = lock;
 
   return self;
 }
@@ -133,6 +135,8 @@ void
 notification_index_insert (NotificationIndex      *self,
                            NotificationIndexEntry *entry)
 {
+  notification_lock_assert_held (self->lock);
+
   /* Keep at least half of the slots empty, so that a probe for a key
    * nobody observes ends after about two slots. */
   if ((self->n_used + 1) * 2 > index_table (self)->mask + 1)
@@ -149,8 +153,10 @@ notification_index_add (NotificationIndex *self,
                         const char        *type,
                         gconstpointer      sender)
 {
-  NotificationIndexEntry *entry = notification_index_entry_new (type, sender);
+  NotificationIndexEntry *entry;
 
+  notification_lock_assert_held (self->lock);
+  entry = notification_index_entry_new (type, sender);
   notification_index_insert (self, entry);
 
   return entry;
@@ -177,8 +183,10 @@ notification_index_replace (NotificationIndex      *self,
                             NotificationIndexEntry *entry,
                             NotificationIndexEntry *replacement)
 {
-  NotificationIndexTable *table = index_table (self);
+  NotificationIndexTable *table;
 
+  notification_lock_assert_held (self->lock);
+  table = index_table (self);
   g_assert (replacement->hash == entry->hash);
 
   __atomic_store_n (&table->slots[table_find (table, entry)].entry, replacement, __ATOMIC_RELEASE);
@@ -189,8 +197,10 @@ void
 notification_index_remove (NotificationIndex      *self,
                            NotificationIndexEntry *entry)
 {
-  NotificationIndexTable *table = index_table (self);
+  NotificationIndexTable *table;
 
+  notification_lock_assert_held (self->lock);
+  table = index_table (self);
   __atomic_store_n (&table->slots[table_find (table, entry)].entry, TOMBSTONE, __ATOMIC_RELEASE);
   self->n_live--;
 
@@ -205,8 +215,12 @@ notification_index_remove (NotificationIndex      *self,
 GPtrArray *
 notification_index_steal_all (NotificationIndex *self)
 {
-  GPtrArray *entries = g_ptr_array_sized_new (self->n_live);
-  NotificationIndexTable *old = index_table (self);
+  GPtrArray *entries;
+  NotificationIndexTable *old;
+
+  notification_lock_assert_held (self->lock);
+  entries = g_ptr_array_sized_new (self->n_live);
+  old = index_table (self);
 
   for (gsize i = 0; i <= old->mask; i++)
     if (!slot_is_free (&old->slots[i]))

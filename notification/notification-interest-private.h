@@ -59,6 +59,7 @@ G_BEGIN_DECLS
 
 struct _NotificationInterestHub
 {
+  NotificationLock *lock;        /* (unowned) the registry's, for notification_lock_assert_held() */
   GPtrArray      *watchers;      /* (element-type NotificationInterestWatcher) the hub's references */
   guint           last_id;
   GHashTable     *weak_senders;  /* GObject → number of queued reports naming it without a reference */
@@ -70,6 +71,8 @@ struct _NotificationInterestHub
 static inline gboolean
 notification_interest_watched (NotificationRegistry *registry)
 {
+  notification_lock_assert_held (&registry->lock);
+
   return registry->interest != NULL && registry->interest->watchers->len != 0;
 }
 

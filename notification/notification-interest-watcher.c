@@ -76,18 +76,20 @@ report_free (gpointer data)
 
 /* Queues ----------------------------------------------------------------- */
 
-/* Registry lock held. */
+/* Registry lock held. Counts the queued reports that name @sender weakly. */
 static void
-count_add_locked (GHashTable *counts,
-                  gpointer    key,
-                  int         delta)
+count_add_locked (NotificationInterestHub *hub,
+                  GObject                 *sender,
+                  int                      delta)
 {
-  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, key)) + delta;
+  guint n;
 
+  notification_lock_assert_held (hub->lock);
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (hub->weak_senders, sender)) + delta;
   if (n == 0)
-    g_hash_table_remove (counts, key);
+    g_hash_table_remove (hub->weak_senders, sender);
   else
-    g_hash_table_insert (counts, key, GUINT_TO_POINTER (n));
+    g_hash_table_insert (hub->weak_senders, sender, GUINT_TO_POINTER (n));
 }
 
 /* Registry lock held. A report leaves the queues: a weak one is freed,
@@ -97,6 +99,7 @@ hub_drop_report_locked (NotificationInterestHub *hub,
                         Report                  *report,
                         GPtrArray               *garbage)
 {
+  notification_lock_assert_held (hub->lock);
   if (report->held)
     {
       g_ptr_array_add (garbage, report);
@@ -104,7 +107,7 @@ hub_drop_report_locked (NotificationInterestHub *hub,
     }
 
   if (report->sender != NULL)
-    count_add_locked (hub->weak_senders, report->sender, -1);
+    count_add_locked (hub, report->sender, -1);
   report_free (report);
 }
 
@@ -182,6 +185,7 @@ watcher_end_call (Watcher *self)
 static void
 watcher_wake_locked (Watcher *self)
 {
+  notification_lock_assert_held (&self->registry->lock);
   if (!self->woken && self->source != NULL)
     {
       g_source_set_ready_time (self->source, 0);
@@ -194,6 +198,7 @@ static Watcher *
 watcher_find_locked (NotificationInterestHub *hub,
                      guint                    id)
 {
+  notification_lock_assert_held (hub->lock);
   for (guint i = 0; i < hub->watchers->len; i++)
     {
       Watcher *watcher = g_ptr_array_index (hub->watchers, i);
@@ -218,9 +223,11 @@ watcher_record_locked (Watcher                 *self,
                        gboolean                 observed)
 {
   Report key = { .type = (char *) type, .sender = sender, .hash = hash };
-  Report *last = g_hash_table_lookup (self->pending, &key);
+  Report *last;
   Report *report;
 
+  notification_lock_assert_held (&self->registry->lock);
+  last = g_hash_table_lookup (self->pending, &key);
   if (last != NULL && !last->held)
     {
       /* A pair's reports alternate. */
@@ -233,7 +240,7 @@ watcher_record_locked (Watcher                 *self,
 
   report = report_new (type, sender, hash, observed);
   if (sender != NULL)
-    count_add_locked (hub->weak_senders, sender, 1);
+    count_add_locked (hub, sender, 1);
   g_hash_table_add (self->pending, report);
   g_queue_push_tail_link (&self->queue, &report->link);
   watcher_wake_locked (self);
@@ -243,9 +250,11 @@ watcher_record_locked (Watcher                 *self,
 static Report *
 watcher_pop_locked (Watcher *self)
 {
-  GList *link = g_queue_pop_head_link (&self->queue);
+  GList *link;
   Report *report;
 
+  notification_lock_assert_held (&self->registry->lock);
+  link = g_queue_pop_head_link (&self->queue);
   if (link == NULL)
     return NULL;
 
@@ -266,10 +275,12 @@ static gboolean
 watcher_remove_locked (Watcher   *self,
                        GPtrArray *garbage)
 {
-  NotificationInterestHub *hub = self->registry->interest;
+  NotificationInterestHub *hub;
   Report *report;
   guint old;
 
+  notification_lock_assert_held (&self->registry->lock);
+  hub = self->registry->interest;
   self->removed = TRUE;
   g_ptr_array_remove (hub->watchers, self);
   g_hash_table_remove_all (self->pending);
@@ -323,7 +334,7 @@ watcher_deliver (Watcher *self,
         }
       if (report->sender != NULL && !report->held)
         {
-          count_add_locked (hub->weak_senders, report->sender, -1);
+          count_add_locked (hub, report->sender, -1);
           notification_interest_pin_locked (hub, report->sender);
           pinned = TRUE;
         }
@@ -406,8 +417,10 @@ notification_interest_changed_locked (NotificationRegistry   *registry,
                                       NotificationIndexEntry *entry,
                                       gboolean                observed)
 {
-  NotificationInterestHub *hub = registry->interest;
+  NotificationInterestHub *hub;
 
+  notification_lock_assert_held (&registry->lock);
+  hub = registry->interest;
   for (guint i = 0; i < hub->watchers->len; i++)
     watcher_record_locked (g_ptr_array_index (hub->watchers, i), hub,
                            entry->type, (GObject *) entry->sender, entry->hash, observed);
@@ -426,11 +439,14 @@ void
 notification_interest_sender_disposing_locked (NotificationRegistry *registry,
                                                GObject              *sender)
 {
-  NotificationInterestHub *hub = registry->interest;
+  NotificationInterestHub *hub;
+  gboolean alive;
+
+  notification_lock_assert_held (&registry->lock);
+  hub = registry->interest;
   /* Only an object observed from its own finalization gets here with no
    * reference left: it cannot be kept, its reports are dropped. */
-  gboolean alive = g_atomic_int_get ((gint *) &sender->ref_count) > 0;
-
+  alive = g_atomic_int_get ((gint *) &sender->ref_count) > 0;
   if (alive)
     notification_interest_give_pins_locked (hub, sender);
 

@@ -121,11 +121,14 @@ notification_interest_get_sender (NotificationInterest *self)
 NotificationInterestHub *
 notification_interest_hub_get_locked (NotificationRegistry *registry)
 {
-  NotificationInterestHub *hub = registry->interest;
+  NotificationInterestHub *hub;
 
+  notification_lock_assert_held (&registry->lock);
+  hub = registry->interest;
   if (hub == NULL)
     {
       hub = g_new0 (NotificationInterestHub, 1);
+      hub->lock = &registry->lock;
       hub->watchers = g_ptr_array_new ();
       hub->weak_senders = g_hash_table_new (NULL, NULL);
       hub->pins = g_hash_table_new_full (NULL, NULL, NULL, g_free);
@@ -166,8 +169,10 @@ void
 notification_interest_pin_locked (NotificationInterestHub *hub,
                                   GObject                 *sender)
 {
-  Pin *pin = g_hash_table_lookup (hub->pins, sender);
+  Pin *pin;
 
+  notification_lock_assert_held (hub->lock);
+  pin = g_hash_table_lookup (hub->pins, sender);
   if (pin == NULL)
     {
       pin = g_new0 (Pin, 1);
@@ -184,9 +189,12 @@ gboolean
 notification_interest_unpin_locked (NotificationInterestHub *hub,
                                     GObject                 *sender)
 {
-  Pin *pin = g_hash_table_lookup (hub->pins, sender);
-  gboolean given = pin->n_given > 0;
+  Pin *pin;
+  gboolean given;
 
+  notification_lock_assert_held (hub->lock);
+  pin = g_hash_table_lookup (hub->pins, sender);
+  given = pin->n_given > 0;
   if (given)
     pin->n_given--;
   if (--pin->n_pins == 0)
@@ -201,8 +209,10 @@ void
 notification_interest_give_pins_locked (NotificationInterestHub *hub,
                                         GObject                 *sender)
 {
-  Pin *pin = g_hash_table_lookup (hub->pins, sender);
+  Pin *pin;
 
+  notification_lock_assert_held (hub->lock);
+  pin = g_hash_table_lookup (hub->pins, sender);
   for (; pin != NULL && pin->n_given < pin->n_pins; pin->n_given++)
     g_object_ref (sender);
 }
@@ -214,8 +224,10 @@ notification_interest_foreach_observed_locked (NotificationRegistry          *re
                                                NotificationInterestEntryFunc  func,
                                                gpointer                       data)
 {
-  NotificationIndexTable *table = __atomic_load_n (&registry->index->table, __ATOMIC_RELAXED);
+  NotificationIndexTable *table;
 
+  notification_lock_assert_held (&registry->lock);
+  table = __atomic_load_n (&registry->index->table, __ATOMIC_RELAXED);
   for (gsize i = 0; i <= table->mask; i++)
     {
       NotificationIndexEntry *entry = __atomic_load_n (&table->slots[i].entry, __ATOMIC_RELAXED);

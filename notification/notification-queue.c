@@ -129,6 +129,8 @@ static void
 queue_unlink_locked (NotificationQueue     *self,
                      NotificationQueueItem *item)
 {
+  notification_lock_assert_held (&self->lock);
+
   if (item->prev != NULL)
     item->prev->next = item->next;
   else
@@ -161,6 +163,8 @@ queue_insert_locked (NotificationQueue     *self,
                      NotificationQueueItem *item,
                      NotificationQueueItem *before)
 {
+  notification_lock_assert_held (&self->lock);
+
   item->next = before;
   item->prev = before != NULL ? before->prev : self->tail;
   if (item->prev != NULL)
@@ -190,6 +194,8 @@ queue_insert_locked (NotificationQueue     *self,
 static void
 queue_arm_locked (NotificationQueue *self)
 {
+  notification_lock_assert_held (&self->lock);
+
   if (!self->armed && !self->dead &&
       self->head != NULL && self->head->kind != ITEM_PLACEHOLDER)
     {
@@ -280,8 +286,11 @@ queue_take_func_locked (NotificationQueue *self,
                         gpointer          *data,
                         GDestroyNotify    *data_destroy)
 {
-  NotificationQueueFunc func = self->func;
+  NotificationQueueFunc func;
 
+  notification_lock_assert_held (&self->lock);
+
+  func = self->func;
   *data = self->func_data;
   *data_destroy = self->func_data_destroy;
   self->func = NULL;
@@ -541,6 +550,7 @@ batch_slot_flush_locked (NotificationQueueBatchSlot *slot)
   NotificationQueueItem *released = NULL;
   NotificationQueueItem *item = slot->first;
 
+  notification_lock_assert_held (&queue->lock);
   slot->first = slot->last = NULL;
 
   while (item != NULL)
@@ -596,6 +606,7 @@ batch_reserve_outer_locked (NotificationQueueBatch *batch,
   NotificationQueueBatch *outer = batch->outer;
   NotificationQueueBatchSlot *slot;
 
+  notification_lock_assert_held (&queue->lock);
   if (outer == NULL || queue->dead)
     return;
 

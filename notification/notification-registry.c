@@ -108,10 +108,13 @@ pending_compare_id (gconstpointer a,
  * The destroy notify runs after the lock is released, here if no call is
  * running, else when the last running call returns. */
 static void
-pending_remove_observer (Pending              *pending,
+pending_remove_observer (NotificationRegistry *self,
+                         Pending              *pending,
                          NotificationObserver *observer)
 {
   guintptr item = (guintptr) observer;
+
+  notification_lock_assert_held (&self->lock);
 
   if (notification_observer_mark_removed (observer))
     item |= DESTROY_OURS;
@@ -147,10 +150,10 @@ notification_registry_new (void)
 
   self->ref_count = 1;
   notification_lock_init (&self->lock);
-  self->index = notification_index_new ();
-  self->schemas = notification_index_new ();
+  self->index = notification_index_new (&self->lock);
+  self->schemas = notification_index_new (&self->lock);
   notification_id_table_init (&self->ext_observers);
-  self->slab = notification_slab_new (sizeof (NotificationObserver));
+  self->slab = notification_slab_new (sizeof (NotificationObserver), &self->lock);
   self->watches = g_hash_table_new (NULL, NULL);
   self->queues = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) notification_queue_unref);
   self->dropped = notification_counter_new ();
@@ -197,8 +200,11 @@ static NotificationWatch *
 registry_watch_locked (NotificationRegistry *self,
                        GObject              *object)
 {
-  NotificationWatch *watch = g_hash_table_lookup (self->watches, object);
+  NotificationWatch *watch;
 
+  notification_lock_assert_held (&self->lock);
+
+  watch = g_hash_table_lookup (self->watches, object);
   if (watch == NULL)
     {
       watch = notification_watch_new (object, registry_watch_vanished,
@@ -220,8 +226,11 @@ registry_queue_locked (NotificationRegistry *self,
                        NotificationCenter   *center,
                        GMainContext         *context)
 {
-  NotificationQueue *queue = g_hash_table_lookup (self->queues, context);
+  NotificationQueue *queue;
 
+  notification_lock_assert_held (&self->lock);
+
+  queue = g_hash_table_lookup (self->queues, context);
   if (queue == NULL && !self->shut_down)
     {
       queue = notification_queue_new (context, center, self->dropped,
@@ -242,6 +251,8 @@ registry_drop_entry_locked (NotificationRegistry   *self,
 {
   NotificationWatch *watch = entry->watch;
 
+  notification_lock_assert_held (&self->lock);
+
   notification_index_remove (self->index, entry);
   COUNTER_ADD (self->n_keys[KEY_KIND (entry->type, entry->sender)], -1);
 
@@ -253,9 +264,12 @@ registry_drop_entry_locked (NotificationRegistry   *self,
 
 /* Lock held. */
 static void
-registry_link_queued_locked (NotificationObserverExt *ext)
+registry_link_queued_locked (NotificationRegistry    *self,
+                             NotificationObserverExt *ext)
 {
   NotificationQueue *queue = ext->queue;
+
+  notification_lock_assert_held (&self->lock);
 
   ext->queue_prev = NULL;
   ext->queue_next = queue->observers;
@@ -266,8 +280,11 @@ registry_link_queued_locked (NotificationObserverExt *ext)
 
 /* Lock held. */
 static void
-registry_unlink_queued_locked (NotificationObserverExt *ext)
+registry_unlink_queued_locked (NotificationRegistry    *self,
+                               NotificationObserverExt *ext)
 {
+  notification_lock_assert_held (&self->lock);
+
   if (ext->queue_prev != NULL)
     ext->queue_prev->queue_next = ext->queue_next;
   else
@@ -285,9 +302,15 @@ registry_unlink_observer_locked (NotificationRegistry *self,
                                  NotificationObserver *observer,
                                  Pending              *pending)
 {
-  NotificationIndexEntry *entry = observer->entry;
-  NotificationObserver *prev = observer->prev;
-  NotificationObserver *next = __atomic_load_n (&observer->next, __ATOMIC_RELAXED);
+  NotificationIndexEntry *entry;
+  NotificationObserver *prev;
+  NotificationObserver *next;
+
+  notification_lock_assert_held (&self->lock);
+
+  entry = observer->entry;
+  prev = observer->prev;
+  next = __atomic_load_n (&observer->next, __ATOMIC_RELAXED);
 
   /* Readers standing on @observer keep following its next pointer, which
    * stays as it is: it leads back into the list. */
@@ -320,13 +343,13 @@ registry_unlink_observer_locked (NotificationRegistry *self,
       if (watch != NULL)
         notification_watch_unlink_owned (watch, ext);
       if (ext->queue != NULL)
-        registry_unlink_queued_locked (ext);
+        registry_unlink_queued_locked (self, ext);
     }
 
   if (notification_observer_is_ext (observer))
     notification_id_table_remove (&self->ext_observers, (NotificationObserverExt *) observer);
   COUNTER_ADD (self->n_observers, -1);
-  pending_remove_observer (pending, observer);
+  pending_remove_observer (self, pending, observer);
 }
 
 gulong
@@ -368,7 +391,7 @@ notification_registry_add (NotificationRegistry *self,
 
       observer = notification_observer_new_ext (seq, queue, flags, callback, user_data, destroy);
       if (queue != NULL)
-        registry_link_queued_locked ((NotificationObserverExt *) observer);
+        registry_link_queued_locked (self, (NotificationObserverExt *) observer);
 #if SLAB_IDS
       id = MAKE_ID (seq, 0);
 #else
@@ -438,6 +461,8 @@ static NotificationObserver *
 registry_lookup_locked (NotificationRegistry *self,
                         gulong                id)
 {
+  notification_lock_assert_held (&self->lock);
+
 #if SLAB_IDS
   if (ID_CELL (id) != 0)
     return notification_slab_lookup (self->slab, ID_CELL (id) - 1, observer_cell_matches, &id);
@@ -471,6 +496,8 @@ registry_clear_locked (NotificationRegistry *self,
 {
   GPtrArray *entries;
 
+  notification_lock_assert_held (&self->lock);
+
   /* Every observer is on the list of exactly one entry. The lists stay as
    * they are for the readers still on them. */
   entries = notification_index_steal_all (self->index);
@@ -491,9 +518,9 @@ registry_clear_locked (NotificationRegistry *self,
               if (ext->owner_watch != NULL)
                 notification_watch_unlink_owned (ext->owner_watch, ext);
               if (ext->queue != NULL)
-                registry_unlink_queued_locked (ext);
+                registry_unlink_queued_locked (self, ext);
             }
-          pending_remove_observer (pending, observer);
+          pending_remove_observer (self, pending, observer);
         }
 
       if (entry->watch != NULL)

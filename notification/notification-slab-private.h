@@ -24,6 +24,8 @@
 
 #include <glib.h>
 
+#include "notification-lock-private.h"
+
 G_BEGIN_DECLS
 
 typedef struct _NotificationSlab NotificationSlab;
@@ -31,7 +33,8 @@ typedef struct _NotificationSlab NotificationSlab;
 typedef gboolean (*NotificationSlabMatch) (gconstpointer cell,
                                            gconstpointer data);
 
-NotificationSlab *notification_slab_new    (gsize                  cell_size);
+NotificationSlab *notification_slab_new    (gsize                  cell_size,
+                                            NotificationLock      *owner_lock);
 void              notification_slab_unref  (NotificationSlab      *self);
 gpointer          notification_slab_alloc  (NotificationSlab      *self,
                                             guint32               *index);

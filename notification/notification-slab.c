@@ -42,6 +42,7 @@ struct _NotificationSlab
   gpointer          returned;    /* (atomic) freed cells not drained yet, linked through their first word */
 
   /* Protected by the owner's lock. */
+  NotificationLock *owner_lock;  /* (unowned) for notification_lock_assert_held() */
   gsize             cell_size;
   guint             cells_per_chunk;
   guint             stride;      /* coprime with cells_per_chunk */
@@ -49,14 +50,18 @@ struct _NotificationSlab
   Chunk            *with_room;   /* chunks with a free cell */
 };
 
+/* @owner_lock: the lock that the owner allocates, looks up and drains
+ * under */
 NotificationSlab *
-notification_slab_new (gsize cell_size)
+notification_slab_new (gsize             cell_size,
+                       NotificationLock *owner_lock)
 {
   NotificationSlab *self = g_new0 (NotificationSlab, 1);
 
   g_assert (cell_size >= 2 * sizeof (gpointer) && cell_size % sizeof (gpointer) == 0);
 
   self->ref_count = 1;
+  self->owner_lock = owner_lock;
   self->cell_size = cell_size;
   self->cells_per_chunk = (CHUNK_SIZE - HEADER_SIZE) / cell_size;
   /* A power of two is coprime with an odd count. */
@@ -152,6 +157,8 @@ notification_slab_drain (NotificationSlab *self)
 {
   gpointer cell;
 
+  notification_lock_assert_held (self->owner_lock);
+
   /* A plain load first: the exchange is a locked instruction. */
   if (__atomic_load_n (&self->returned, __ATOMIC_RELAXED) == NULL)
     return;
@@ -196,6 +203,7 @@ notification_slab_alloc (NotificationSlab *self,
   Chunk *chunk;
   gpointer cell;
 
+  notification_lock_assert_held (self->owner_lock);
   notification_slab_drain (self);
 
   chunk = self->with_room != NULL ? self->with_room : slab_add_chunk (self);
@@ -258,10 +266,14 @@ notification_slab_lookup (NotificationSlab      *self,
                           NotificationSlabMatch  match,
                           gconstpointer          data)
 {
-  guint chunk_index = index / self->cells_per_chunk;
-  guint cell_index = index % self->cells_per_chunk;
+  guint chunk_index;
+  guint cell_index;
   Chunk *chunk;
   gpointer cell;
+
+  notification_lock_assert_held (self->owner_lock);
+  chunk_index = index / self->cells_per_chunk;
+  cell_index = index % self->cells_per_chunk;
 
   /* A cell never handed out is zeroed: @match rejects it. */
   if (chunk_index >= self->chunks->len ||
