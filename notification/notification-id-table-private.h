@@ -4,7 +4,8 @@
  *
  * An open-addressing set of the observers whose id does not name a slab
  * cell (those tied to an owner or called on a main context, and every
- * observer where gulong has 32 bits), keyed by id, for removal in O(1). Linear probing with
+ * observer where gulong has 32 bits or the build has -Dslab_ids=false),
+ * keyed by id, for removal in O(1). Linear probing with
  * backward-shift deletion, so there are no tombstones to sweep. Used
  * under the registry lock only.
  */

@@ -25,11 +25,13 @@
 /* Entries without observers kept for reuse, at most. */
 #define MAX_EMPTY_ENTRIES 64
 
-/* Where gulong has 64 bits, a plain observer's id is the low 32 bits of
- * its sequence number (high half) and its slab cell + 1 (low half):
- * removal by id finds the cell, with no table. Other observers have a low
- * half of 0 and sit in the id table. */
-#if GLIB_SIZEOF_LONG >= 8
+/* Slab ids: where gulong has 64 bits, unless built with -Dslab_ids=false
+ * (NOTIFICATION_SLAB_IDS, config.h), a plain observer's id is the low 32
+ * bits of its sequence number (high half) and its slab cell + 1 (low
+ * half): removal by id finds the cell, with no table. Other observers
+ * have a low half of 0 and sit in the id table. Without slab ids every
+ * observer sits in the id table, and its id is its sequence number. */
+#if GLIB_SIZEOF_LONG >= 8 && NOTIFICATION_SLAB_IDS
 # define SLAB_IDS 1
 # define ID_CELL(id) ((guint32) ((id) & G_MAXUINT32))
 # define ID_SEQ(id)  ((guint32) ((id) >> 32))
@@ -352,6 +354,91 @@ registry_unlink_observer_locked (NotificationRegistry *self,
   pending_remove_observer (self, pending, observer);
 }
 
+/* Lock held. An observer on the heap, in the id table under @id: one with
+ * an owner, a context or flags, or any observer without slab ids. */
+static NotificationObserver *
+registry_new_ext_locked (NotificationRegistry *self,
+                         NotificationCenter   *center,
+                         guint64               seq,
+                         GMainContext         *context,
+                         guint                 flags,
+                         NotificationCallback  callback,
+                         gpointer              user_data,
+                         GDestroyNotify        destroy,
+                         gulong                id)
+{
+  NotificationQueue *queue;
+  NotificationObserverExt *ext;
+
+  notification_lock_assert_held (&self->lock);
+
+  queue = context != NULL ? registry_queue_locked (self, center, context) : NULL;
+  ext = (NotificationObserverExt *) notification_observer_new_ext (seq, queue, flags, callback,
+                                                                   user_data, destroy);
+  if (queue != NULL)
+    registry_link_queued_locked (self, ext);
+  ext->id = id;
+  notification_id_table_add (&self->ext_observers, ext);
+
+  return &ext->base;
+}
+
+#if SLAB_IDS
+/* Lock held. A plain observer (no owner, no context, no flags) is a slab
+ * cell, which its id names; any other goes to the id table. */
+static NotificationObserver *
+registry_new_observer_locked (NotificationRegistry *self,
+                              NotificationCenter   *center,
+                              guint64               seq,
+                              GObject              *owner,
+                              GMainContext         *context,
+                              guint                 flags,
+                              NotificationCallback  callback,
+                              gpointer              user_data,
+                              GDestroyNotify        destroy,
+                              gulong               *id)
+{
+  NotificationObserver *observer;
+  guint32 cell;
+
+  notification_lock_assert_held (&self->lock);
+
+  if (owner != NULL || context != NULL || flags != 0)
+    {
+      *id = MAKE_ID (seq, 0);
+      return registry_new_ext_locked (self, center, seq, context, flags,
+                                      callback, user_data, destroy, *id);
+    }
+
+  observer = notification_observer_new (self->slab, seq, callback, user_data, destroy, &cell);
+  *id = MAKE_ID (seq, cell + 1);
+
+  return observer;
+}
+#else
+/* Lock held. Every observer goes to the id table, its sequence number
+ * (where gulong has 32 bits, the low half of it) as its id. */
+static NotificationObserver *
+registry_new_observer_locked (NotificationRegistry *self,
+                              NotificationCenter   *center,
+                              guint64               seq,
+                              GObject              *owner,
+                              GMainContext         *context,
+                              guint                 flags,
+                              NotificationCallback  callback,
+                              gpointer              user_data,
+                              GDestroyNotify        destroy,
+                              gulong               *id)
+{
+  notification_lock_assert_held (&self->lock);
+
+  *id = (gulong) seq;
+
+  return registry_new_ext_locked (self, center, seq, context, flags,
+                                  callback, user_data, destroy, *id);
+}
+#endif
+
 gulong
 notification_registry_add (NotificationRegistry *self,
                            NotificationCenter   *center,
@@ -376,30 +463,8 @@ notification_registry_add (NotificationRegistry *self,
   if ((seq & G_MAXUINT32) == 0)
     seq++;
 
-#if SLAB_IDS
-  if (owner == NULL && context == NULL && flags == 0)
-    {
-      guint32 cell;
-
-      observer = notification_observer_new (self->slab, seq, callback, user_data, destroy, &cell);
-      id = MAKE_ID (seq, cell + 1);
-    }
-  else
-#endif
-    {
-      NotificationQueue *queue = context != NULL ? registry_queue_locked (self, center, context) : NULL;
-
-      observer = notification_observer_new_ext (seq, queue, flags, callback, user_data, destroy);
-      if (queue != NULL)
-        registry_link_queued_locked (self, (NotificationObserverExt *) observer);
-#if SLAB_IDS
-      id = MAKE_ID (seq, 0);
-#else
-      id = (gulong) seq;
-#endif
-      ((NotificationObserverExt *) observer)->id = id;
-      notification_id_table_add (&self->ext_observers, (NotificationObserverExt *) observer);
-    }
+  observer = registry_new_observer_locked (self, center, seq, owner, context, flags,
+                                          callback, user_data, destroy, &id);
 
   entry = notification_index_lookup (self->index,
                                      notification_index_hash (notification_index_hash_type (type), sender),
@@ -454,8 +519,21 @@ observer_cell_matches (gconstpointer cell,
          (guint32) (state >> NOTIFICATION_OBSERVER_SEQ_SHIFT) == ID_SEQ (id) &&
          (state & (NOTIFICATION_OBSERVER_REMOVED | NOTIFICATION_OBSERVER_EXT)) == 0;
 }
-#endif
 
+/* Lock held. The observer of @id, or NULL if it is gone already: a plain
+ * one from the slab cell its id names, any other from the id table. */
+static NotificationObserver *
+registry_lookup_locked (NotificationRegistry *self,
+                        gulong                id)
+{
+  notification_lock_assert_held (&self->lock);
+
+  if (ID_CELL (id) != 0)
+    return notification_slab_lookup (self->slab, ID_CELL (id) - 1, observer_cell_matches, &id);
+
+  return (NotificationObserver *) notification_id_table_lookup (&self->ext_observers, id);
+}
+#else
 /* Lock held. The observer of @id, or NULL if it is gone already. */
 static NotificationObserver *
 registry_lookup_locked (NotificationRegistry *self,
@@ -463,13 +541,9 @@ registry_lookup_locked (NotificationRegistry *self,
 {
   notification_lock_assert_held (&self->lock);
 
-#if SLAB_IDS
-  if (ID_CELL (id) != 0)
-    return notification_slab_lookup (self->slab, ID_CELL (id) - 1, observer_cell_matches, &id);
-#endif
-
   return (NotificationObserver *) notification_id_table_lookup (&self->ext_observers, id);
 }
+#endif
 
 void
 notification_registry_remove (NotificationRegistry *self,
