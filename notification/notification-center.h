@@ -183,4 +183,12 @@ void                notification_center_unwatch_interest     (NotificationCenter
 NOTIFICATION_AVAILABLE_IN_1_2
 GPtrArray          *notification_center_list_interests       (NotificationCenter       *self) G_GNUC_WARN_UNUSED_RESULT;
 
+NOTIFICATION_AVAILABLE_IN_1_2
+guint               notification_center_remove_observers_by_func (NotificationCenter   *self,
+                                                                  NotificationCallback  callback,
+                                                                  gpointer              user_data);
+NOTIFICATION_AVAILABLE_IN_1_2
+guint               notification_center_remove_observers_by_data (NotificationCenter   *self,
+                                                                  gpointer              user_data);
+
 G_END_DECLS

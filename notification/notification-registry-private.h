@@ -227,4 +227,11 @@ notification_registry_dispatch (NotificationRegistry *self,
   return hold_center;
 }
 
+/* notification-registry.c: every observer of @callback (if @match_func)
+ * and @user_data, removed as notification_registry_remove() would. */
+guint                 notification_registry_remove_matching (NotificationRegistry *self,
+                                                             gboolean              match_func,
+                                                             NotificationCallback  callback,
+                                                             gpointer              user_data);
+
 G_END_DECLS

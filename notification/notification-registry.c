@@ -865,3 +865,54 @@ notification_registry_deliver (NotificationRegistry    *self,
 
   notification_queue_batch_finish (&batch);
 }
+
+/*
+ * notification_registry_remove_matching:
+ * @match_func: whether to compare callbacks
+ *
+ * Removes, as notification_registry_remove() would, every observer whose
+ * callback is @callback (if @match_func) and whose user data is
+ * @user_data. The matches are collected first, then unlinked: unlinking
+ * may drop an entry from the index, never an observer still to unlink.
+ *
+ * Returns: how many observers were removed
+ */
+guint
+notification_registry_remove_matching (NotificationRegistry *self,
+                                       gboolean              match_func,
+                                       NotificationCallback  callback,
+                                       gpointer              user_data)
+{
+  Pending pending;
+  PendingList found;
+  NotificationIndexTable *table;
+
+  pending_init (&pending);
+  found.items = found.inline_items;
+  found.len = 0;
+  found.size = G_N_ELEMENTS (found.inline_items);
+
+  notification_lock (&self->lock);
+  table = __atomic_load_n (&self->index->table, __ATOMIC_RELAXED);
+  for (gsize i = 0; i <= table->mask; i++)
+    {
+      NotificationIndexEntry *entry = __atomic_load_n (&table->slots[i].entry, __ATOMIC_RELAXED);
+
+      if (entry == NULL || entry == &_notification_index_tombstone)
+        continue;
+
+      for (NotificationObserver *observer = __atomic_load_n (&entry->head, __ATOMIC_RELAXED);
+           observer != NULL;
+           observer = __atomic_load_n (&observer->next, __ATOMIC_RELAXED))
+        if ((!match_func || observer->callback == callback) && observer->user_data == user_data)
+          pending_list_add (&found, observer);
+    }
+  for (guint i = 0; i < found.len; i++)
+    registry_unlink_observer_locked (self, found.items[i], &pending);
+  notification_unlock (&self->lock);
+
+  pending_list_clear (&found);
+  pending_finish (&pending);
+
+  return found.len;
+}
