@@ -2,7 +2,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Observers tied to a sender's or an owner's lifetime."""
 
-import unittest
 import weakref
 
 from common import GObject, Recorder, TestCase, collect, main
@@ -130,13 +129,8 @@ class TestLifetimes(TestCase):
         self.assertEqual(frontend.lines, ['hi'])
         self.assertEqual(self.center.get_n_observers(), 1)
 
-    # Known defect, to be fixed in the Python override: a bound method holds
-    # its instance: owner=self keeps self alive. The observer holds the
-    # bound method strongly and the bound method holds the frontend, so the
-    # owner is never finalized and the observer never removed. Once that is
-    # fixed this test passes, unittest reports an unexpected success and
-    # the run fails: then remove the decorator.
-    @unittest.expectedFailure
+    # A bound method holds its instance: the observer holds it weakly when
+    # its instance is the owner, so owner=self does not keep self alive.
     def test_owner_bound_method_removed_with_owner(self):
         log = []
         frontend = Frontend(self.center, log)
@@ -172,6 +166,110 @@ class TestLifetimes(TestCase):
         # remove_observer() of an already removed id on exit is harmless.
         self.center.post('t')
         self.assertEqual(cb.calls, [])
+
+    def test_owner_bound_method_of_another_owner_strong(self):
+        # owner= another object: the bound method is not the owner's, so it
+        # is held strongly (as before) and goes with that owner.
+        log = []
+        owner = Owner()
+        target = Frontend.__new__(Frontend)
+        GObject.Object.__init__(target)
+        target.lines, target.log = [], log
+        target_ref = weakref.ref(target)
+        self.center.add_observer(target.on_stdout, 'stdout', owner=owner)
+        del target
+        collect()
+        self.assertIsNotNone(target_ref(), 'held strongly')
+        self.center.post('stdout', out_string='hi')
+        self.assertEqual(log, ['hi'])
+        del owner
+        collect()
+        self.assertEqual(self.center.get_n_observers(), 0)
+        self.assertIsNone(target_ref(), 'released with the observer')
+
+    def test_weak_plain_object_method(self):
+        # weak=True, a plain Python object: its collection removes the
+        # observer through a weakref.finalize.
+        class Plain:
+            def __init__(self):
+                self.seen = []
+
+            def on(self, type, sender, **info):
+                self.seen.append(info)
+
+        obj = Plain()
+        obj_ref = weakref.ref(obj)
+        other = Recorder()
+        self.center.add_observer(other, 't')
+        self.center.add_observer(obj.on, 't', weak=True)
+        self.center.post('t', n=1)
+        self.assertEqual(obj.seen, [{'n': 1}])
+        self.assertEqual(self.center.get_n_observers(), 2)
+        del obj
+        collect()
+        self.assertIsNone(obj_ref(), 'weak=True does not keep the instance')
+        self.assertEqual(self.center.get_n_observers(), 1)
+        self.center.post('t', n=2)
+        self.assertEqual(len(other.calls), 2)
+
+    def test_weak_gobject_method_without_owner(self):
+        log = []
+        frontend = Frontend.__new__(Frontend)
+        GObject.Object.__init__(frontend)
+        frontend.lines, frontend.log = [], log
+        ref = weakref.ref(frontend)
+        self.center.add_observer(frontend.on_stdout, 'stdout', weak=True)
+        self.center.post('stdout', out_string='a')
+        del frontend
+        collect()
+        self.assertIsNone(ref())
+        self.assertEqual(self.center.get_n_observers(), 0)
+        self.assertEqual(log, ['a'])
+
+    def test_weak_observer_removed_first_detaches(self):
+        # Removed by id before its instance goes: the instance's collection
+        # later finds nothing to remove and keeps other observers.
+        class Plain:
+            def on(self, type, sender, **info):
+                pass
+        obj = Plain()
+        handle = self.center.add_observer(obj.on, 't', weak=True)
+        self.center.remove_observer(handle)
+        rec = Recorder()
+        self.center.add_observer(rec, 't')
+        del obj
+        collect()
+        self.assertEqual(self.center.get_n_observers(), 1)
+
+    def test_functions_and_lambdas_stay_strong(self):
+        calls = []
+        self.center.add_observer(lambda type, sender: calls.append(1), 't')
+
+        def on(type, sender):
+            calls.append(2)
+        on_ref = weakref.ref(on)
+        self.center.add_observer(on, 't')
+        del on
+        collect()
+        self.assertIsNotNone(on_ref())
+        self.center.post('t')
+        self.assertEqual(calls, [1, 2])
+        with self.assertRaisesRegex(TypeError, 'bound methods only'):
+            self.center.add_observer(lambda type, sender: None, 't',
+                                     weak=True)
+        self.assertEqual(self.center.get_n_observers(), 2)
+
+    def test_weak_method_in_observing(self):
+        class Plain:
+            def on(self, type, sender, **info):
+                pass
+        obj = Plain()
+        ref = weakref.ref(obj)
+        with self.center.observing(obj.on, 't', weak=True):
+            del obj
+            collect()
+            self.assertIsNone(ref())
+            self.assertEqual(self.center.get_n_observers(), 0)
 
 
 if __name__ == '__main__':

@@ -12,7 +12,7 @@ signature (``add_observer_full``, ``post_checked``, ``register_schema``,
 
 Replaced or added on ``Notification.Center``:
 
-``add_observer(callback, type=None, sender=None, *, owner=None, context=None, coalesce=False)``
+``add_observer(callback, type=None, sender=None, *, owner=None, context=None, coalesce=False, weak=False)``
     Calls ``callback(type, sender, **user_info)`` for each matching post and
     returns the observer id.  ``type``/``sender`` ``None`` mean every
     type/sender.  ``owner`` (a ``GObject.Object``) ties the observer to that
@@ -23,10 +23,21 @@ Replaced or added on ``Notification.Center``:
     the order they were added).  ``coalesce=True`` (only with ``context``,
     else ValueError) keeps at most one queued call per type and sender for
     this observer: a newer post replaces the queued one, so a progress bar
-    fed by a fast worker gets the latest value.  The callable is held
-    strongly until the observer is removed (by id, all at once, because the
-    sender or owner was finalized, or, with ``context``, because the context
-    was finalized): the C destroy notify releases it.  For an observer with
+    fed by a fast worker gets the latest value.
+
+    Lifetimes: a bound method whose instance is ``owner``
+    (``add_observer(self.on_changed, "changed", owner=self)``), and any
+    bound method with ``weak=True``, is held through a
+    ``weakref.WeakMethod``: the observer does not keep its instance alive
+    and goes when the instance does (the owner's finalization removes it
+    through the core; any other instance's collection through a
+    ``weakref.finalize``).  ``weak=True`` with anything but a bound method
+    raises TypeError: a lambda or a local function held weakly would be
+    collected at once (blinker's weak default loses them).  Any other
+    callable is held strongly until the observer is removed (by id or by
+    callable, all at once, because the sender or owner was finalized, or,
+    with ``context``, because the context was finalized): the C destroy
+    notify releases it.  For an observer with
     ``context`` that destroy notify runs on the context, after its last
     call, so the callable is released the next time the context runs (or
     when the context is finalized).  An exception raised by the callback is
@@ -126,6 +137,7 @@ import contextlib
 import struct
 import sys
 import threading
+import types
 import weakref
 
 import gi._gi as _gi
@@ -144,6 +156,7 @@ _gi_has_observers = Center.has_observers
 _gi_post_checked = Center.post_checked
 _gi_lookup_schema = Center.lookup_schema
 _gi_watch_interest = Center.watch_interest
+_gi_remove_observer = Center.remove_observer
 
 _Variant = GLib.Variant
 _new_string = GLib.Variant.new_string
@@ -157,6 +170,7 @@ _new_array = GLib.Variant.new_array
 _new_from_bytes = GLib.Variant.new_from_bytes
 _new_bytes = GLib.Bytes.new
 _excepthook_info = sys.exc_info
+_MethodType = types.MethodType
 
 _COALESCE = Notification.ObserverFlags.COALESCE
 
@@ -616,29 +630,94 @@ def _report_exception():
         pass
 
 
-def _make_trampoline(callback):
+def _make_trampoline(callback, method_ref=None):
+    """The function the core calls.  With ``method_ref`` (a
+    ``weakref.WeakMethod``) it holds the bound method weakly and does
+    nothing once its instance is gone."""
     def trampoline(center, ntype, sender, user_info, *user_data):
+        cb = callback if method_ref is None else method_ref()
+        if cb is None:
+            return
         try:
             if user_info is None:
-                callback(ntype, sender)
+                cb(ntype, sender)
                 return
             # A synchronous delivery of a post made by post() below, on this
             # thread: reuse the keyword values instead of unpacking them.
             frame = getattr(_tls, 'frame', None)
             if frame is not None and frame[0] == _variant_pointer(user_info):
-                callback(ntype, sender, **frame[1])
+                cb(ntype, sender, **frame[1])
             else:
-                callback(ntype, sender, **_unpack_user_info(user_info))
+                cb(ntype, sender, **_unpack_user_info(user_info))
         except Exception:
             _report_exception()
     trampoline.callback = callback
+    trampoline.method_ref = method_ref
     return trampoline
+
+
+def _trampoline_matches(trampoline, callback):
+    """Whether ``trampoline`` calls ``callback`` (bound methods compare
+    equal when they bind the same function to the same instance)."""
+    if trampoline.method_ref is not None:
+        method = trampoline.method_ref()
+        return method is not None and method == callback
+    target = trampoline.callback
+    return target is callback or target == callback
+
+
+# Per center: observer id -> weak reference to its trampoline, for
+# remove_observer(callable).  The entry goes when the core releases the
+# trampoline (its destroy notify), however the observer was removed.  Kept
+# in the wrapper's instance dict: PyGObject then keeps the wrapper, and so
+# this map, as long as the GObject lives.
+_OBSERVERS_ATTR = '_notification_py_observers'
+_observers_lock = threading.Lock()
+
+
+def _observers_of(center):
+    observers = center.__dict__.get(_OBSERVERS_ATTR)
+    if observers is None:
+        with _observers_lock:
+            observers = center.__dict__.get(_OBSERVERS_ATTR)
+            if observers is None:
+                observers = {}
+                setattr(center, _OBSERVERS_ATTR, observers)
+    return observers
+
+
+def _remember(center, handle, trampoline):
+    observers = _observers_of(center)
+
+    def forget(_ref, observers=observers, handle=handle):
+        observers.pop(handle, None)
+    observers[handle] = weakref.ref(trampoline, forget)
+
+
+def _remove_when_collected(instance, center, handle, trampoline):
+    """Removes observer ``handle`` of ``center`` when ``instance`` (the
+    ``__self__`` of a weakly held bound method) is collected; forgets it
+    when the observer goes first."""
+    center_ref = weakref.ref(center)
+
+    def remove(center_ref=center_ref, handle=handle):
+        center = center_ref()
+        if center is not None:
+            _gi_remove_observer(center, handle)
+    try:
+        finalizer = weakref.finalize(instance, remove)
+    except TypeError:
+        # weakref.WeakMethod accepted the instance, so this does not
+        # happen; keep the observer (it does nothing once dead) if it does.
+        return
+    finalizer.atexit = False
+    weakref.finalize(trampoline, finalizer.detach).atexit = False
 
 
 # The Center API ---------------------------------------------------------
 
 def _add_observer(self, callback, type=None, sender=None, *, owner=None,
-                  context=None, coalesce=False):
+                  context=None, coalesce=False, weak=False):
     """Calls ``callback(type, sender, **user_info)`` for every post of
     ``type`` (``None``: every type) from ``sender`` (``None``: every
     sender); returns the observer id for :meth:`remove_observer`.
@@ -647,7 +726,10 @@ def _add_observer(self, callback, type=None, sender=None, *, owner=None,
     delivers through a GLib.MainContext, in posting order across all the
     center's observers on that context.  ``coalesce=True`` (with
     ``context`` only) keeps one queued call per type and sender, the
-    latest.  The callable is held until the observer is removed."""
+    latest.  A bound method of ``owner`` itself, or any bound method with
+    ``weak=True``, is held weakly: the observer goes when its instance
+    does.  Any other callable (functions, lambdas) is held until the
+    observer is removed."""
     if not callable(callback):
         raise TypeError('callback must be callable, not %s'
                         % callback.__class__.__qualname__)
@@ -660,14 +742,82 @@ def _add_observer(self, callback, type=None, sender=None, *, owner=None,
         # what coalesce=True asked for.
         raise ValueError('coalesce=True needs a context=: only calls queued '
                          'on a main context can be coalesced')
-    trampoline = _make_trampoline(callback)
+    instance = None
+    method_ref = None
+    if isinstance(callback, _MethodType) and (
+            weak or (owner is not None and callback.__self__ is owner)):
+        instance = callback.__self__
+        try:
+            method_ref = weakref.WeakMethod(callback)
+        except TypeError:
+            raise TypeError('weak=True: the instance of %r does not support '
+                            'weak references' % (callback,)) from None
+    elif weak:
+        raise TypeError('weak=True holds bound methods only, not %s: a '
+                        'function or a lambda would be collected at once'
+                        % callback.__class__.__qualname__)
+    if method_ref is not None:
+        trampoline = _make_trampoline(None, method_ref)
+    else:
+        trampoline = _make_trampoline(callback)
+    del callback
     if coalesce:
-        return _gi_add_observer_with_flags(self, type, sender, owner, context,
-                                           _COALESCE, trampoline)
-    if owner is None and context is None:
-        return _gi_add_observer(self, type, sender, trampoline)
-    return _gi_add_observer_full(self, type, sender, owner, context,
-                                 trampoline)
+        handle = _gi_add_observer_with_flags(self, type, sender, owner,
+                                             context, _COALESCE, trampoline)
+    elif owner is None and context is None:
+        handle = _gi_add_observer(self, type, sender, trampoline)
+    else:
+        handle = _gi_add_observer_full(self, type, sender, owner, context,
+                                       trampoline)
+    _remember(self, handle, trampoline)
+    # The instance of a weakly held method that is not the owner: the core
+    # does not know it, so its collection removes the observer from here.
+    # (An owner's finalization removes it through the core.)
+    if instance is not None and instance is not owner:
+        _remove_when_collected(instance, self, handle, trampoline)
+    return handle
+
+
+def _observer(self, type=None, sender=None, *, owner=None, context=None,
+              coalesce=False, weak=False):
+    """Decorator: ``@center.observer('stdout', sender=None)`` registers the
+    decorated function as :meth:`add_observer` would, with the same
+    arguments, and returns it unchanged (remove it with
+    ``center.remove_observer(function)``)."""
+    if callable(type):
+        raise TypeError('observer() takes the notification type: write '
+                        '@center.observer(None) to observe every type')
+
+    def decorator(callback):
+        self.add_observer(callback, type, sender, owner=owner,
+                          context=context, coalesce=coalesce, weak=weak)
+        return callback
+    return decorator
+
+
+def _remove_observer(self, observer):
+    """Removes the observer of id ``observer`` or, given a callable, every
+    observer of this center that calls it (a bound method matches an
+    equal one: the same function of the same instance), and returns how
+    many were removed.  Removing one that is gone already does nothing."""
+    if isinstance(observer, int) and not isinstance(observer, bool):
+        _gi_remove_observer(self, observer)
+        return None
+    if not callable(observer):
+        raise TypeError('remove_observer() takes an observer id or a '
+                        'callable, not %s' % observer.__class__.__qualname__)
+    observers = self.__dict__.get(_OBSERVERS_ATTR)
+    if not observers:
+        return 0
+    handles = []
+    for handle, ref in list(observers.items()):
+        trampoline = ref()
+        if trampoline is not None and _trampoline_matches(trampoline,
+                                                          observer):
+            handles.append(handle)
+    for handle in handles:
+        _gi_remove_observer(self, handle)
+    return len(handles)
 
 
 _strict_centers = weakref.WeakKeyDictionary()
@@ -762,12 +912,12 @@ def _watch_interest(self, callback, context=None):
 
 @contextlib.contextmanager
 def _observing(self, callback, type=None, sender=None, *, owner=None,
-               context=None, coalesce=False):
+               context=None, coalesce=False, weak=False):
     """Context manager: the observer added on entry (its id is the value of
     the ``with`` statement) is removed on exit, also on an exception.  It
     takes the arguments of :meth:`add_observer`."""
     handle = self.add_observer(callback, type, sender, owner=owner,
-                               context=context, coalesce=coalesce)
+                               context=context, coalesce=coalesce, weak=weak)
     # This generator's frame lives until exit: it must not keep the owner
     # (or the sender) alive.
     del callback, sender, owner, context
@@ -778,6 +928,8 @@ def _observing(self, callback, type=None, sender=None, *, owner=None,
 
 
 Center.add_observer = _add_observer
+Center.observer = _observer
+Center.remove_observer = _remove_observer
 Center.has_observers = _has_observers
 Center.post = _post
 Center.observing = _observing
