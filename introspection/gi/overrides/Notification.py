@@ -50,10 +50,25 @@ Replaced or added on ``Notification.Center``:
     given as a ``GLib.Variant`` of type ``a{sv}`` (posted as is) or as a
     dict (merged with the keywords).
 
+``observer(type=None, sender=None, *, owner=None, context=None, coalesce=False, weak=False)``
+    Decorator: ``@center.observer("stdout", sender=interpreter)`` adds the
+    decorated function as ``add_observer`` would, with the same arguments,
+    and returns it unchanged.
+
+``remove_observer(id_or_callable)``
+    Given an id, removes that observer (returns None).  Given a callable,
+    removes every observer of this center that calls it (a bound method
+    matches an equal one: the same function of the same instance, also
+    when held weakly) and returns how many: blinker's ``disconnect``.  The
+    override keeps, per center, a map from observer id to its trampoline,
+    which forgets an observer when the core releases it however it was
+    removed; the C ``remove_observers_by_func()`` cannot serve here (every
+    Python observer has a trampoline of its own) and is not introspected.
+
 ``has_observers(type, sender=None)``, ``observing(...)`` (context manager
 taking the arguments of ``add_observer`` and yielding the id of an observer
-that is removed on exit, also on an exception); ``remove_observer`` and
-``remove_all_observers`` are the introspected ones.
+that is removed on exit, also on an exception); ``remove_all_observers``
+is the introspected one.
 
 Main-context queues (introspected, since 1.2)
 ---------------------------------------------
