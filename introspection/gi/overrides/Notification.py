@@ -7,7 +7,7 @@
 Like libdex's Dex.py this override monkey-patches the introspected class
 instead of subclassing it: ``__init__`` and the constructors are untouched,
 and every introspected method not named below keeps its generated
-signature (``add_observer_full``, ``post_checked``, ``register_schema``,
+signature (``add_observer_full``, ``post_checked``,
 ``lookup_schema``, ``connect("notification::TYPE", ...)``, ...).
 
 Replaced or added on ``Notification.Center``:
@@ -127,18 +127,47 @@ except that ``ay`` arrives as ``bytes``: so ``str``, ``bool``, ``int``,
 ``float`` and ``bytes`` round-trip, tuples arrive as lists, and a
 passed-through variant arrives as its unpacked value.
 
+Schemas
+-------
+
+``register_schema(type, schema=None, /, **keys)``
+    ``center.register_schema("progress", fraction="d", label=("s", False))``
+    declares and registers a schema: each keyword is a key, its value a
+    GVariant type string (a required key) or a ``(type string, required)``
+    pair.  Or pass a ``Notification.Schema`` (for
+    ``set_allow_unknown_keys``).  Returns the registered, sealed schema.
+``Schema.add_key(key, type_string, required=True)``
+    ``required`` may be left out.  A malformed type string (the message
+    lists the valid ones), a key declared twice, or a schema already sealed
+    by its registration raises ``GLib.Error`` (``INVALID_SCHEMA``) instead
+    of a critical and ``False``.
+
 Declared types: when a schema is registered for the posted type, each key
 the schema declares is converted to its declared type instead (``int`` for
 every integer type with a range check, ``int`` or ``float`` for ``d``,
 ``str`` for ``s``/``o``/``g``, ``bytes`` for ``ay``, any convertible value
-for ``v``, and lists, tuples and dicts for containers through
-``GLib.Variant(type, value)``; a ``GLib.Variant`` must already have the
-declared type).  A value that does not fit raises TypeError (or ValueError
-for an integer out of range) naming the notification type, the key, the
-expected and the actual type.  The post then goes through
-``post_checked``, so a missing required key or an unknown key raises
-``GLib.Error`` (domain ``Notification.error_quark()``) and nothing is
-delivered.
+(a ``GLib.Variant`` too) for ``v``, a list or tuple for an array (never a
+``str``: ``tags="notalist"`` for an ``as`` key is an error, not split into
+characters), a ``dict`` for a dictionary type (``a{sv}`` values convert as
+without a schema, nested dicts too), a tuple or list of the right length
+for a tuple type, ``None`` or a value for a maybe type; a ``GLib.Variant``
+must already have the declared type).
+
+Every violation of the schema raises one exception type, ``GLib.Error`` in
+the ``Notification.error_quark()`` domain (test with
+``error.matches(Notification.error_quark(), Notification.Error.WRONG_TYPE)``),
+naming the notification type and the key, and nothing is delivered:
+
+- ``WRONG_TYPE``: a value that does not fit its declared type (the message
+  gives the expected GVariant type and the Python values that fit), or is
+  out of range, or not an object path or signature;
+- ``MISSING_KEY``: a required key is left out;
+- ``UNKNOWN_KEY``: a key the schema does not declare (unless it allows
+  unknown keys; the message lists the declared ones);
+- ``INVALID_USER_INFO``: an allowed unknown key whose value cannot convert.
+
+Without a schema, a value that cannot convert raises TypeError or
+ValueError as the table above says: no schema, no schema violation.
 
 Cost: ``post`` first asks ``has_observers(type, sender)`` and returns at
 once when nobody would receive the post.  Such an unobserved post
@@ -482,18 +511,94 @@ def _variant_conv(value):
     return _new_variant(child), None
 
 
+def _type_end(type_string, i):
+    """The index just past the complete type starting at ``i``."""
+    c = type_string[i]
+    if c == 'a' or c == 'm':
+        return _type_end(type_string, i + 1)
+    if c == '(':
+        i += 1
+        while type_string[i] != ')':
+            i = _type_end(type_string, i)
+        return i + 1
+    if c == '{':
+        i = _type_end(type_string, i + 1)
+        i = _type_end(type_string, i)
+        return i + 1
+    return i + 1
+
+
+def _child_types(type_string):
+    """The element types of a tuple or dict entry type string."""
+    children = []
+    i = 1
+    while i < len(type_string) - 1:
+        end = _type_end(type_string, i)
+        children.append(type_string[i:end])
+        i = end
+    return children
+
+
+def _build(type_string, value):
+    """``value`` as a GLib.Variant of ``type_string``, recursively; raises
+    _WrongType (or ValueError for a value of the right kind that does not
+    fit).  A str is never a sequence here, a dict converts to a dictionary
+    type, and a GLib.Variant must already have the type."""
+    if isinstance(value, _Variant) and type_string != 'v':
+        if value.get_type_string() != type_string:
+            raise _WrongType
+        return value
+    first = type_string[0]
+    if first == 'a' and type_string != 'ay':
+        element = type_string[1:]
+        if element[0] == '{':
+            if not isinstance(value, dict):
+                raise _WrongType
+            key_type, value_type = _child_types(element)
+            entries = [_new_dict_entry(_build(key_type, k),
+                                       _build(value_type, v))
+                       for k, v in value.items()]
+            return _new_array(GLib.VariantType.new(element), entries)
+        if not isinstance(value, (list, tuple)):
+            raise _WrongType
+        return _new_array(GLib.VariantType.new(element),
+                          [_build(element, item) for item in value])
+    if first == '(':
+        children = _child_types(type_string)
+        if not isinstance(value, (list, tuple)) or \
+                len(value) != len(children):
+            raise _WrongType
+        return GLib.Variant.new_tuple(*[_build(t, v)
+                                        for t, v in zip(children, value)])
+    if first == 'm':
+        if value is None:
+            return GLib.Variant.new_maybe(GLib.VariantType.new(type_string[1:]),
+                                          None)
+        return GLib.Variant.new_maybe(None, _build(type_string[1:], value))
+    return _scalar_converter(type_string)(value)[0]
+
+
 def _generic_converter(type_string):
     def conv(value):
-        try:
-            variant = GLib.Variant(type_string, value)
-        except (TypeError, ValueError, OverflowError, KeyError, IndexError,
-                AttributeError):
-            raise _WrongType from None
-        return variant, None
+        return _build(type_string, value), None
     return conv
 
 
 def _converter(type_string):
+    conv = _scalar_converter(type_string)
+
+    def checked(value):
+        # A variant must already have the declared type (for 'v', any
+        # variant is the value).
+        if isinstance(value, _Variant) and type_string != 'v':
+            if value.get_type_string() != type_string:
+                raise _WrongType
+            return value, None
+        return conv(value)
+    return checked
+
+
+def _scalar_converter(type_string):
     if type_string in _INT_RANGES:
         conv = _int_converter(type_string)
     elif type_string == 'b':
@@ -514,15 +619,7 @@ def _converter(type_string):
         conv = _variant_conv
     else:
         conv = _generic_converter(type_string)
-
-    def checked(value):
-        # A variant must already have the declared type.
-        if isinstance(value, _Variant):
-            if value.get_type_string() != type_string:
-                raise _WrongType
-            return value, None
-        return conv(value)
-    return checked
+    return conv
 
 
 class _SchemaConverters:
@@ -551,41 +648,89 @@ def _schema_converters(schema):
     return converters
 
 
+_ERROR_QUARK = Notification.error_quark()
+_E_INVALID_USER_INFO = int(Notification.Error.INVALID_USER_INFO)
+_E_WRONG_TYPE = int(Notification.Error.WRONG_TYPE)
+_E_UNKNOWN_KEY = int(Notification.Error.UNKNOWN_KEY)
+_E_INVALID_SCHEMA = int(Notification.Error.INVALID_SCHEMA)
+
+
+def _error(code, message):
+    """The one exception type of schema violations: a GLib.Error in the
+    Notification.Error domain, as post_checked() raises."""
+    return GLib.Error.new_literal(_ERROR_QUARK, message, code)
+
+
+def _python_hint(type_string):
+    """What Python value fits ``type_string``, for error messages."""
+    first = type_string[0]
+    if type_string in _INT_RANGES:
+        return 'an int'
+    if type_string == 'd':
+        return 'a float or an int'
+    if type_string == 'b':
+        return 'a bool'
+    if first in 'sog':
+        return 'a str'
+    if type_string == 'ay':
+        return 'bytes'
+    if type_string == 'v':
+        return 'any convertible value'
+    if type_string.startswith('a{'):
+        return 'a dict'
+    if first == 'a':
+        return 'a list or tuple (not a str)'
+    if first == '(':
+        return 'a tuple or list of %d' % len(_child_types(type_string))
+    if first == 'm':
+        return 'None or ' + _python_hint(type_string[1:])
+    return 'a GLib.Variant'
+
+
+def _describe(value):
+    if isinstance(value, _Variant):
+        return 'a GLib.Variant of type %r' % (value.get_type_string(),)
+    return 'a value of Python type %s' % (type(value).__qualname__,)
+
+
 def _user_info_schema(ntype, schema, kwargs):
-    converters = _schema_converters(schema).converters
+    converters = _schema_converters(schema)
+    allow_unknown = converters.allow_unknown
+    converters = converters.converters
     entries = []
     delivered = {}
     for key, value in kwargs.items():
         declared = converters.get(key)
         if declared is None:
-            # Unknown key: converted naturally; post_checked() rejects it
-            # unless the schema allows unknown keys.
+            if not allow_unknown:
+                raise _error(_E_UNKNOWN_KEY,
+                             'Notification %r: key %r is not declared by the '
+                             'schema (declared: %s)'
+                             % (ntype, key,
+                                ', '.join(sorted(converters)) or 'none'))
+            # Allowed unknown key: converted as without a schema.
             try:
                 child = _natural(value)
-            except _Unsupported as e:
-                raise TypeError('%s: user info key %r: %s'
-                                % (ntype, key, e)) from None
-            except (ValueError, OverflowError) as e:
-                raise ValueError('%s: user info key %r: %s'
-                                 % (ntype, key, e)) from None
+            except (_Unsupported, ValueError, OverflowError) as e:
+                raise _error(_E_INVALID_USER_INFO,
+                             'Notification %r: key %r (not declared): %s'
+                             % (ntype, key, e)) from None
             seen = value if value.__class__ in _SCALARS else None
         else:
             type_string, conv = declared
             try:
                 child, seen = conv(value)
             except _WrongType:
-                if isinstance(value, _Variant):
-                    actual = 'a GLib.Variant of type %r' % (
-                        value.get_type_string(),)
-                else:
-                    actual = 'a value of Python type %s' % (
-                        type(value).__qualname__,)
-                raise TypeError('%s: user info key %r expects GVariant type '
-                                '%r, got %s'
-                                % (ntype, key, type_string, actual)) from None
+                raise _error(_E_WRONG_TYPE,
+                             'Notification %r: key %r must be of GVariant type '
+                             '%r (%s), got %s'
+                             % (ntype, key, type_string,
+                                _python_hint(type_string),
+                                _describe(value))) from None
             except (ValueError, OverflowError) as e:
-                raise ValueError('%s: user info key %r (type %r): %s'
-                                 % (ntype, key, type_string, e)) from None
+                raise _error(_E_WRONG_TYPE,
+                             'Notification %r: key %r (GVariant type %r): %s'
+                             % (ntype, key, type_string, e)) from None
         if delivered is not None:
             if seen is None:
                 delivered = None
@@ -593,6 +738,70 @@ def _user_info_schema(ntype, schema, kwargs):
                 delivered[key] = seen
         entries.append(_new_dict_entry(_key_variant(key), _new_variant(child)))
     return _new_array(_VT_SV, entries), delivered
+
+
+# Declaring schemas --------------------------------------------------------
+
+_VALID_TYPES = ('valid GVariant type strings: the basic types b (bool), '
+                'y n q i u x t h (integers), d (float), s o g (str); '
+                'v (any value); a<T> (list), a{<basic><T>} (dict, e.g. '
+                'a{sv}), (<T>...) (tuple), m<T> (maybe)')
+
+_gi_schema_add_key = Notification.Schema.add_key
+_gi_register_schema = Center.register_schema
+
+
+def _schema_add_key(self, key, type_string, required=True):
+    """Declares ``key`` of GVariant type ``type_string`` (required unless
+    ``required=False``).  Raises GLib.Error (Notification.Error
+    INVALID_SCHEMA) for a malformed declaration, a key declared twice, or
+    a schema already sealed by registration."""
+    if not isinstance(key, str) or not isinstance(type_string, str):
+        raise TypeError('add_key() takes a str key and a str type string, '
+                        'not %s and %s' % (type(key).__qualname__,
+                                           type(type_string).__qualname__))
+    if self.get_sealed():
+        raise _error(_E_INVALID_SCHEMA,
+                     'Key %r: the schema is sealed (it was registered): it '
+                     'cannot change; make a new one' % (key,))
+    if not GLib.VariantType.string_is_valid(type_string):
+        raise _error(_E_INVALID_SCHEMA,
+                     'Key %r: %r is not a valid GVariant type string; %s'
+                     % (key, type_string, _VALID_TYPES))
+    return _gi_schema_add_key(self, key, type_string, bool(required))
+
+
+def _register_schema(self, type, schema=None, /, **keys):
+    """Registers ``schema`` (a Notification.Schema) for ``type``, or, given
+    keywords, a new schema declaring them: each keyword is a key, its
+    value a GVariant type string (a required key) or a ``(type string,
+    required)`` pair.  Returns the registered (sealed) schema."""
+    if schema is not None:
+        if keys:
+            raise TypeError('register_schema() takes a Schema or keywords, '
+                            'not both')
+        if not isinstance(schema, Notification.Schema):
+            raise TypeError('register_schema() takes a Notification.Schema, '
+                            'not %s' % schema.__class__.__qualname__)
+    else:
+        schema = Notification.Schema.new()
+        for key, spec in keys.items():
+            if isinstance(spec, str):
+                type_string, required = spec, True
+            elif (isinstance(spec, tuple) and len(spec) == 2 and
+                  isinstance(spec[0], str) and isinstance(spec[1], bool)):
+                type_string, required = spec
+            else:
+                raise TypeError('register_schema(): key %r: give a GVariant '
+                                'type string or a (type string, required) '
+                                'pair, not %r' % (key, spec))
+            schema.add_key(key, type_string, required)
+    _gi_register_schema(self, type, schema)
+    return schema
+
+
+Notification.Schema.add_key = _schema_add_key
+Center.register_schema = _register_schema
 
 
 # Delivery ---------------------------------------------------------------
