@@ -166,6 +166,20 @@ class TestRemoveCallable(TestCase):
             '_notification_py_observers', {})
         self.assertEqual(observers, {})
 
+    def test_context_observer_counted_once(self):
+        # The destroy notify of an observer on a context runs when the
+        # context next runs; removing the callable meanwhile finds nothing.
+        rec = Recorder()
+        context = GLib.MainContext.new()
+        handle = self.center.add_observer(rec, 't', context=context)
+        self.center.add_observer(rec, 'u', context=context)
+        self.center.remove_observer(handle)
+        self.assertEqual(self.center.remove_observer(rec), 1)
+        self.assertEqual(self.center.remove_observer(rec), 0)
+        while context.iteration(False):
+            pass
+        self.assertEqual(self.center.get_n_observers(), 0)
+
     def test_callable_not_kept_alive_by_bookkeeping(self):
         rec = Recorder()
         ref = weakref.ref(rec)

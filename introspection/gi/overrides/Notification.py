@@ -1024,13 +1024,17 @@ def _remove_observer(self, observer):
     observer of this center that calls it (a bound method matches an
     equal one: the same function of the same instance), and returns how
     many were removed.  Removing one that is gone already does nothing."""
+    observers = self.__dict__.get(_OBSERVERS_ATTR)
     if isinstance(observer, int) and not isinstance(observer, bool):
+        # Forgotten now, not when the trampoline is released: for an
+        # observer on a main context that is when the context next runs.
+        if observers:
+            observers.pop(observer, None)
         _gi_remove_observer(self, observer)
         return None
     if not callable(observer):
         raise TypeError('remove_observer() takes an observer id or a '
                         'callable, not %s' % observer.__class__.__qualname__)
-    observers = self.__dict__.get(_OBSERVERS_ATTR)
     if not observers:
         return 0
     handles = []
@@ -1040,6 +1044,7 @@ def _remove_observer(self, observer):
                                                           observer):
             handles.append(handle)
     for handle in handles:
+        observers.pop(handle, None)
         _gi_remove_observer(self, handle)
     return len(handles)
 
