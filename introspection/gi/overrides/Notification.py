@@ -899,23 +899,40 @@ _OBSERVERS_ATTR = '_notification_py_observers'
 _observers_lock = threading.Lock()
 
 
+class _ObserverRef(weakref.ref):
+    """A weak reference to a trampoline that knows its observer id."""
+    __slots__ = ('handle',)
+
+
+class _ObserverMap(dict):
+    """Observer id -> _ObserverRef; an entry goes with its trampoline."""
+    __slots__ = ('forget',)
+
+    def __init__(self):
+        super().__init__()
+        pop = self.pop
+
+        def forget(ref):
+            pop(ref.handle, None)
+        self.forget = forget
+
+
 def _observers_of(center):
     observers = center.__dict__.get(_OBSERVERS_ATTR)
     if observers is None:
         with _observers_lock:
             observers = center.__dict__.get(_OBSERVERS_ATTR)
             if observers is None:
-                observers = {}
+                observers = _ObserverMap()
                 setattr(center, _OBSERVERS_ATTR, observers)
     return observers
 
 
 def _remember(center, handle, trampoline):
     observers = _observers_of(center)
-
-    def forget(_ref, observers=observers, handle=handle):
-        observers.pop(handle, None)
-    observers[handle] = weakref.ref(trampoline, forget)
+    ref = _ObserverRef(trampoline, observers.forget)
+    ref.handle = handle
+    observers[handle] = ref
 
 
 def _remove_when_collected(instance, center, handle, trampoline):
