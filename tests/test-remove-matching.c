@@ -205,6 +205,56 @@ test_from_callback (void)
   g_assert_cmpuint (notification_center_get_n_observers (center), ==, 0);
 }
 
+typedef struct
+{
+  NotificationCenter *center;
+  gint                stop;   /* atomic */
+} Poster;
+
+static gpointer
+poster_thread (gpointer data)
+{
+  Poster *p = data;
+
+  while (!g_atomic_int_get (&p->stop))
+    notification_center_post (p->center, "t", NULL, NULL);
+
+  return NULL;
+}
+
+static void
+test_while_posting (void)
+{
+  Probe a;
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  Poster poster = { center, 0 };
+  GThread *thread;
+  int total = 0;
+
+  g_test_summary ("Removing by data while another thread posts: every destroy "
+                  "notify runs once, none before its running calls returned");
+
+  probe_init (&a, "a", NULL);
+  thread = g_thread_new ("poster", poster_thread, &poster);
+  for (guint round = 0; round < 200; round++)
+    {
+      for (guint i = 0; i < 5; i++)
+        probe_add (center, i % 2 ? "t" : NULL, NULL, &a);
+      total += 5;
+      g_assert_cmpuint (notification_center_remove_observers_by_data (center, &a), ==, 5);
+      /* a call running on the poster holds its destroy notify back */
+      while (probe_destroys (&a) != total)
+        g_thread_yield ();
+      /* probe_cb asserts no call starts after the destroy notify: reset */
+      g_atomic_int_set (&a.n_destroys, 0);
+      total = 0;
+    }
+  g_atomic_int_set (&poster.stop, 1);
+  g_thread_join (thread);
+  g_assert_cmpuint (notification_center_get_n_observers (center), ==, 0);
+  probe_clear (&a);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -216,6 +266,7 @@ main (int   argc,
   g_test_add_func ("/remove-matching/many", test_many);
   g_test_add_func ("/remove-matching/main-context", test_main_context);
   g_test_add_func ("/remove-matching/from-callback", test_from_callback);
+  g_test_add_func ("/remove-matching/while-posting", test_while_posting);
 
   return g_test_run ();
 }
