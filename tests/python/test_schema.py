@@ -299,6 +299,25 @@ class TestPythonicSchemas(TestCase):
             self.assertNotificationError(cm, Notification.Error.WRONG_TYPE)
         self.assertEqual(len(self.rec.calls), 3)
 
+    def test_indefinite_type(self):
+        self.center.register_schema('loose', any_array=('a*', False),
+                                    basic=('?', False))
+        self.center.post('loose', any_array=['a', 'b'], basic=3)
+        self.center.post('loose', any_array=GLib.Variant('ai', [1]))
+        self.assertEqual([c[2] for c in self.rec.calls],
+                         [{'any_array': ['a', 'b'], 'basic': 3},
+                          {'any_array': [1]}])
+        for bad in ({'any_array': 'x'}, {'basic': [1]}, {'basic': object()}):
+            with self.assertRaises(GLib.Error, msg=bad) as cm:
+                self.center.post('loose', **bad)
+            self.assertNotificationError(cm, Notification.Error.WRONG_TYPE)
+
+    def test_long_array(self):
+        self.center.register_schema('many', tags='as')
+        tags = ['t%d' % i for i in range(1000)]
+        self.center.post('many', tags=tags)
+        self.assertEqual(self.rec.calls[-1][2], {'tags': tags})
+
     def test_variant_for_v_key(self):
         self.center.register_schema('any', value='v')
         self.center.post('any', value=GLib.Variant('i', 4))

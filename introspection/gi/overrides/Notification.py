@@ -575,7 +575,33 @@ def _build(type_string, value):
             return GLib.Variant.new_maybe(GLib.VariantType.new(type_string[1:]),
                                           None)
         return GLib.Variant.new_maybe(None, _build(type_string[1:], value))
-    return _scalar_converter(type_string)(value)[0]
+    conv = _scalar_converters.get(type_string)
+    if conv is None:
+        conv = _scalar_converters[type_string] = _scalar_converter(type_string)
+    return conv(value)[0]
+
+
+_scalar_converters = {}
+
+
+def _indefinite_converter(type_string):
+    """For a declared type such as '*', '?', 'r' or 'a*': a GLib.Variant of
+    a subtype, or a value whose natural conversion is one."""
+    declared = GLib.VariantType.new(type_string)
+
+    def conv(value):
+        if isinstance(value, _Variant):
+            variant = value
+        else:
+            try:
+                variant = _natural(value)
+            except (_Unsupported, ValueError, OverflowError):
+                raise _WrongType from None
+        if not GLib.VariantType.new(variant.get_type_string()) \
+                .is_subtype_of(declared):
+            raise _WrongType
+        return variant, None
+    return conv
 
 
 def _generic_converter(type_string):
@@ -585,6 +611,8 @@ def _generic_converter(type_string):
 
 
 def _converter(type_string):
+    if not GLib.VariantType.new(type_string).is_definite():
+        return _indefinite_converter(type_string)
     conv = _scalar_converter(type_string)
 
     def checked(value):
