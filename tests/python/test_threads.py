@@ -4,7 +4,7 @@
 
 import threading
 
-from common import GObject, TestCase, main
+from common import GObject, TestCase, collect, main
 
 N_THREADS = 4
 N_POSTS = 500
@@ -114,6 +114,49 @@ class TestThreads(TestCase):
         for t in threads:
             t.join()
         self.assertTrue(all(r is results[0] for r in results))
+
+    def test_remove_callable_and_weak_methods_from_threads(self):
+        # Workers add (some weakly held bound methods of short-lived
+        # objects) and remove by callable while another thread posts.
+        stop = threading.Event()
+        errors = []
+
+        class Plain:
+            def on(self, type, sender, **info):
+                pass
+
+        def poster():
+            while not stop.is_set():
+                self.center.post('work', n=1)
+
+        def worker(n):
+            try:
+                def on(type, sender, **info):
+                    pass
+                for i in range(200):
+                    self.center.add_observer(on, 'work')
+                    obj = Plain()
+                    self.center.add_observer(obj.on, 'work', weak=True)
+                    self.center.add_observer(on, None)
+                    del obj  # its observer goes with it
+                    if self.center.remove_observer(on) != 2:
+                        errors.append((n, i))
+            except Exception as e:  # pragma: no cover
+                errors.append(e)
+
+        post_thread = threading.Thread(target=poster)
+        post_thread.start()
+        threads = [threading.Thread(target=worker, args=(n,))
+                   for n in range(N_THREADS)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        stop.set()
+        post_thread.join()
+        collect()
+        self.assertEqual(errors, [])
+        self.assertEqual(self.center.get_n_observers(), 0)
 
 
 if __name__ == '__main__':
