@@ -187,6 +187,32 @@ class TestLifetimes(TestCase):
         self.assertEqual(self.center.get_n_observers(), 0)
         self.assertIsNone(target_ref(), 'released with the observer')
 
+    def test_owner_held_by_c_keeps_its_observer(self):
+        # An owner without instance attributes, also referenced from C: its
+        # Python wrapper would go with the last Python reference, and the
+        # weakly held method with it. The wrapper is kept as long as the
+        # GObject: the observer stays while the owner lives, and goes
+        # when it is finalized.
+        class Bare(GObject.Object):
+            def on(self, type, sender, **info):
+                calls.append(type)
+
+        calls = []
+        owner = Bare()
+        from_c = GObject.Value(GObject.Object, owner)
+        self.center.add_observer(owner.on, 't', owner=owner)
+        ref = weakref.ref(owner)
+        del owner
+        collect()
+        self.assertIsNotNone(ref(), 'the wrapper lives with the GObject')
+        self.center.post('t')
+        self.assertEqual(calls, ['t'])
+        from_c.unset()
+        del from_c
+        collect()
+        self.assertIsNone(ref())
+        self.assertEqual(self.center.get_n_observers(), 0)
+
     def test_weak_plain_object_method(self):
         # weak=True, a plain Python object: its collection removes the
         # observer through a weakref.finalize.

@@ -186,6 +186,7 @@ import weakref
 
 import gi._gi as _gi
 from gi.repository import GLib
+from gi.repository import GObject
 from gi.repository import Notification  # a proxy while this module loads
 
 __all__ = []
@@ -215,6 +216,7 @@ _new_from_bytes = GLib.Variant.new_from_bytes
 _new_bytes = GLib.Bytes.new
 _excepthook_info = sys.exc_info
 _MethodType = types.MethodType
+_GObject = GObject.Object
 
 _COALESCE = Notification.ObserverFlags.COALESCE
 
@@ -963,6 +965,21 @@ def _remember(center, handle, trampoline):
     observers[handle] = ref
 
 
+def _pin_wrapper(instance):
+    """Makes PyGObject keep ``instance``'s wrapper as long as its GObject
+    lives (a wrapper with instance attributes is held by a toggle
+    reference), so that a weakly held method of it dies with the GObject,
+    not with the last Python reference while C still holds the object."""
+    if _PINNED_ATTR not in instance.__dict__:
+        try:
+            setattr(instance, _PINNED_ATTR, True)
+        except (AttributeError, TypeError):
+            pass
+
+
+_PINNED_ATTR = '_notification_py_pinned'
+
+
 def _remove_when_collected(instance, center, handle, trampoline):
     """Removes observer ``handle`` of ``center`` when ``instance`` (the
     ``__self__`` of a weakly held bound method) is collected; forgets it
@@ -1026,6 +1043,8 @@ def _add_observer(self, callback, type=None, sender=None, *, owner=None,
                         'function or a lambda would be collected at once'
                         % callback.__class__.__qualname__)
     if method_ref is not None:
+        if isinstance(instance, _GObject):
+            _pin_wrapper(instance)
         trampoline = _make_trampoline(None, method_ref)
     else:
         trampoline = _make_trampoline(callback)
