@@ -241,7 +241,7 @@ on_posted (GDBusConnection *connection,
 
   g_variant_get (parameters, "(&s&s@a{sv})", &type, &sender_id, &user_info);
   watch_peer (self, peer);
-  notification_bridge_receive (bridge, peer, sender_id, type, g_steal_pointer (&user_info), size);
+  notification_bridge_receive (bridge, peer, sender_id, type, user_info, size);
 }
 
 static void
