@@ -756,6 +756,78 @@ test_peer_to_peer (void)
   recorder_clear (&r);
 }
 
+/* Two processes, both ways: the helper posts right after its bridge is
+ * ready, and the helper imports what this process posts. */
+static GSubprocess *
+spawn_helper (GError **error, ...)
+{
+  g_autofree char *helper = g_test_build_filename (G_TEST_BUILT, "bridge-helper", NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (argv, helper);
+  va_start (ap, error);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  return g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE, error);
+}
+
+static void
+test_two_processes (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(GDBusConnection) conn = bus_connect ();
+  g_autoptr(GSubprocess) poster = NULL, receiver = NULL;
+  g_autofree char *out = NULL;
+  NotificationDBusBridge *bridge;
+  GAsyncResult *result = NULL;
+  GError *error = NULL;
+  Recorder r = { 0 };
+  const char *text;
+
+  bridge = bridge_new (center, conn);
+  notification_dbus_bridge_subscribe (bridge, "stdout");
+  notification_center_add_observer (center, NULL, NULL, recorder_cb, &r, NULL);
+
+  /* the other process posts once, at once, and exits */
+  poster = spawn_helper (&error, "post", "stdout", "out_string", "from afar", NULL);
+  g_assert_no_error (error);
+  spin_until (r.n == 1);
+  g_assert_true (g_variant_lookup (r.last_info, "out_string", "&s", &text));
+  g_assert_cmpstr (text, ==, "from afar");
+  g_assert_cmpstr (notification_remote_sender_get_sender_id (NOTIFICATION_REMOTE_SENDER (r.last_sender)), !=, "");
+  g_subprocess_wait_check_async (poster, NULL, got_result, &result);
+  spin_until (result != NULL);
+  g_assert_true (g_subprocess_wait_check_finish (poster, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  /* it has exited: its remote sender goes */
+  spin_until (r.last_sender == NULL);
+
+  /* the other process imports what this one posts */
+  receiver = spawn_helper (&error, "receive", "progress", NULL);
+  g_assert_no_error (error);
+  spin_until (exports_type (NOTIFICATION_BRIDGE (bridge), "progress"));
+  notification_center_post_values (center, "progress", NULL, "fraction", "d", 0.5, NULL);
+  g_subprocess_communicate_utf8_async (receiver, NULL, NULL, got_result, &result);
+  spin_until (result != NULL);
+  g_assert_true (g_subprocess_communicate_utf8_finish (receiver, result, &out, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpstr (out, ==, "progress  {'fraction': <0.5>}\n");
+  g_assert_true (g_subprocess_get_successful (receiver));
+  /* it has exited: nobody wants progress any more */
+  spin_until (exports_type (NOTIFICATION_BRIDGE (bridge), NULL));
+
+  g_object_unref (bridge);
+  bus_close (conn);
+  drain ();
+  recorder_clear (&r);
+}
+
 #ifdef NOTIFICATION_BRIDGE_HAS_JSON
 static void
 test_json (void)
@@ -796,6 +868,7 @@ main (int argc, char **argv)
   g_test_add_func ("/bridge/bad-input", test_bad_input);
   g_test_add_func ("/bridge/gdbus-emit", test_gdbus_emit);
   g_test_add_func ("/bridge/peer-to-peer", test_peer_to_peer);
+  g_test_add_func ("/bridge/two-processes", test_two_processes);
 #ifdef NOTIFICATION_BRIDGE_HAS_JSON
   g_test_add_func ("/bridge/json", test_json);
 #endif
