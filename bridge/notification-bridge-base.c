@@ -425,6 +425,8 @@ update_observers (NotificationBridge *self)
  * notification_bridge_get_center:
  * @self: a bridge
  *
+ * Gets the center the bridge attaches.
+ *
  * Returns: (transfer none): the bridge's center
  *
  * Since: 1.2
@@ -442,6 +444,8 @@ notification_bridge_get_center (NotificationBridge *self)
  * notification_bridge_get_context:
  * @self: a bridge
  *
+ * Gets the main context the bridge sends from and handles its transport on.
+ *
  * Returns: (transfer none): the bridge's main context
  *
  * Since: 1.2
@@ -458,6 +462,8 @@ notification_bridge_get_context (NotificationBridge *self)
 /**
  * notification_bridge_get_export_all:
  * @self: a bridge
+ *
+ * Gets whether the bridge exports every notification.
  *
  * Returns: the value of [property@NotificationBridge.Bridge:export-all]
  *
@@ -500,6 +506,8 @@ notification_bridge_set_export_all (NotificationBridge *self,
  * notification_bridge_get_n_rejected:
  * @self: a bridge
  *
+ * Gets how many received notifications the bridge dropped.
+ *
  * Returns: how many received notifications were dropped, of every kind
  *
  * Since: 1.2
@@ -521,6 +529,8 @@ notification_bridge_get_n_rejected (NotificationBridge *self)
  * @self: a bridge
  * @kind: a kind of rejection
  *
+ * Gets how many received notifications the bridge dropped for one reason.
+ *
  * Returns: how many received notifications were dropped for @kind
  *
  * Since: 1.2
@@ -540,6 +550,8 @@ notification_bridge_get_n_rejected_kind (NotificationBridge          *self,
  * notification_bridge_get_n_received:
  * @self: a bridge
  *
+ * Gets how many received notifications the bridge posted locally.
+ *
  * Returns: how many received notifications were posted locally
  *
  * Since: 1.2
@@ -556,6 +568,8 @@ notification_bridge_get_n_received (NotificationBridge *self)
 /**
  * notification_bridge_get_n_sent:
  * @self: a bridge
+ *
+ * Gets how many local notifications the bridge handed to its transport.
  *
  * Returns: how many local notifications were handed to the transport
  *
@@ -614,6 +628,8 @@ notification_bridge_dup_exported_types (NotificationBridge *self)
  * @self: a bridge
  * @peer: a peer's name
  * @sender_id: a sender id within @peer ("" for none)
+ *
+ * Finds the remote sender of a peer and sender id.
  *
  * Returns: (transfer none) (nullable): the remote sender that stands for
  *   @sender_id of @peer, if that pair has posted and @peer is still there

@@ -32,7 +32,7 @@
  *   name %NOTIFICATION_DBUS_BRIDGE_IMPORTER_PREFIX followed by its
  *   escaped unique name so exporters find it; exporters ask the importers
  *   present when they start before
- *   [func@NotificationBridge.DBusBridge.new_finish] returns, follow
+ *   [ctor@NotificationBridge.DBusBridge.new_finish] returns, follow
  *   `InterestsChanged`, and forget a peer that leaves the bus.
  *
  * A bridge's signal subscriptions and method calls are handled on the
@@ -764,7 +764,7 @@ notification_dbus_bridge_init (NotificationDBusBridge *self)
  * Attaches @center to @connection: exports the object, and asks the
  * importers already on the connection what they want. When @callback is
  * called, get the bridge with
- * [func@NotificationBridge.DBusBridge.new_finish]: from then on a post
+ * [ctor@NotificationBridge.DBusBridge.new_finish]: from then on a post
  * of a type some importer present wants is sent to it. The bridge's
  * context is the thread-default main context of the caller.
  *
@@ -790,6 +790,8 @@ notification_dbus_bridge_new_async (NotificationCenter  *center,
  * @result: the result given to the callback
  * @error: return location for an error
  *
+ * Finishes [func@NotificationBridge.DBusBridge.new_async].
+ *
  * Returns: (transfer full): the bridge, or `NULL` with @error set (the
  *   object path is already exported on that connection, say)
  *
@@ -808,6 +810,8 @@ notification_dbus_bridge_new_finish (GAsyncResult  *result,
 /**
  * notification_dbus_bridge_get_connection:
  * @self: a D-Bus bridge
+ *
+ * Gets the connection the bridge is attached to.
  *
  * Returns: (transfer none) (nullable): the connection, `NULL` once the
  *   bridge is disposed
@@ -892,6 +896,8 @@ notification_dbus_bridge_flush (NotificationDBusBridge *self,
  * @self: a D-Bus bridge
  * @result: the result given to the callback
  * @error: return location for an error
+ *
+ * Finishes [method@NotificationBridge.DBusBridge.flush].
  *
  * Returns: whether the flush succeeded
  *
@@ -993,7 +999,7 @@ on_new_connection (GDBusServer     *server,
  * @error: return location for an error
  *
  * Serves @center peer to peer: each client that connects to the
- * returned server (with [ctor@Gio.DBusConnection.new_for_address] and
+ * returned server (with `g_dbus_connection_new_for_address()` and
  * %G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT) gets a
  * [class@NotificationBridge.DBusBridge] of its own on @center, which
  * lasts until the connection closes. Only the EXTERNAL mechanism is

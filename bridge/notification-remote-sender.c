@@ -117,6 +117,8 @@ notification_remote_sender_init (NotificationRemoteSender *self)
  * notification_remote_sender_get_peer:
  * @self: a remote sender
  *
+ * Gets the name of the peer the sender is in.
+ *
  * Returns: the peer this sender is in
  *
  * Since: 1.2
@@ -132,6 +134,8 @@ notification_remote_sender_get_peer (NotificationRemoteSender *self)
  * notification_remote_sender_get_sender_id:
  * @self: a remote sender
  *
+ * Gets the id of the sender within its peer.
+ *
  * Returns: the sender's id within its peer ("" for none)
  *
  * Since: 1.2
@@ -146,6 +150,8 @@ notification_remote_sender_get_sender_id (NotificationRemoteSender *self)
 /**
  * notification_remote_sender_is_remote:
  * @object: (nullable): an object
+ *
+ * Tells whether an object is a remote sender.
  *
  * Returns: whether @object is a remote sender, that is whether a
  *   notification it sent came in through a bridge
