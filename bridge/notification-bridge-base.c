@@ -56,6 +56,7 @@ typedef struct
   GMainContext *context;
   guint queue_limit;
   guint64 max_message_size;
+  guint max_senders;
   gboolean export_all;
 
   guint64 n_rejected[NOTIFICATION_BRIDGE_N_REJECTIONS];
@@ -78,6 +79,7 @@ enum {
   PROP_EXPORT_ALL,
   PROP_QUEUE_LIMIT,
   PROP_MAX_MESSAGE_SIZE,
+  PROP_MAX_SENDERS,
   PROP_N_REJECTED,
   PROP_N_RECEIVED,
   PROP_N_SENT,
@@ -87,6 +89,7 @@ static GParamSpec *properties[N_PROPS];
 
 static const char * const rejection_names[NOTIFICATION_BRIDGE_N_REJECTIONS] = {
   "wrong signature", "invalid type", "invalid user info", "oversized",
+  "too many senders",
 };
 
 static void update_observers (NotificationBridge *self);
@@ -167,6 +170,7 @@ notification_bridge_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_EXPORT_ALL: g_value_set_boolean (value, priv->export_all); break;
     case PROP_QUEUE_LIMIT: g_value_set_uint (value, priv->queue_limit); break;
     case PROP_MAX_MESSAGE_SIZE: g_value_set_uint64 (value, priv->max_message_size); break;
+    case PROP_MAX_SENDERS: g_value_set_uint (value, priv->max_senders); break;
     case PROP_N_REJECTED: g_value_set_uint64 (value, notification_bridge_get_n_rejected (self)); break;
     case PROP_N_RECEIVED: g_value_set_uint64 (value, priv->n_received); break;
     case PROP_N_SENT: g_value_set_uint64 (value, priv->n_sent); break;
@@ -187,6 +191,7 @@ notification_bridge_set_property (GObject *object, guint prop_id, const GValue *
     case PROP_EXPORT_ALL: notification_bridge_set_export_all (self, g_value_get_boolean (value)); break;
     case PROP_QUEUE_LIMIT: priv->queue_limit = g_value_get_uint (value); break;
     case PROP_MAX_MESSAGE_SIZE: priv->max_message_size = g_value_get_uint64 (value); break;
+    case PROP_MAX_SENDERS: priv->max_senders = g_value_get_uint (value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -257,6 +262,19 @@ notification_bridge_class_init (NotificationBridgeClass *klass)
   properties[PROP_MAX_MESSAGE_SIZE] =
     g_param_spec_uint64 ("max-message-size", NULL, NULL, 0, G_MAXUINT64, 1024 * 1024,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  /**
+   * NotificationBridge:max-senders-per-peer:
+   *
+   * How many remote senders one peer may have at once (0: no bound);
+   * a notification from another sender id of that peer is rejected as
+   * %NOTIFICATION_BRIDGE_REJECTED_TOO_MANY_SENDERS, so that a peer
+   * cannot make the bridge hold an unbounded number of objects.
+   *
+   * Since: 1.2
+   */
+  properties[PROP_MAX_SENDERS] =
+    g_param_spec_uint ("max-senders-per-peer", NULL, NULL, 0, G_MAXUINT, 4096,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
   /**
    * NotificationBridge:n-rejected:
    *
@@ -667,6 +685,8 @@ ensure_remote_sender (NotificationBridge *self,
       g_hash_table_insert (priv->peers, g_strdup (peer), senders);
     }
   sender = g_hash_table_lookup (senders, sender_id);
+  if (sender == NULL && priv->max_senders > 0 && g_hash_table_size (senders) >= priv->max_senders)
+    return NULL;
   if (sender == NULL)
     {
       sender = g_object_new (NOTIFICATION_TYPE_REMOTE_SENDER,
@@ -768,6 +788,11 @@ notification_bridge_receive (NotificationBridge *self,
     }
 
   sender = ensure_remote_sender (self, peer, sender_id);
+  if (sender == NULL)
+    {
+      notification_bridge_reject (self, NOTIFICATION_BRIDGE_REJECTED_TOO_MANY_SENDERS, peer, NULL);
+      return FALSE;
+    }
   notification_center_post_checked (priv->center, type, sender, info, &error);
   if (error != NULL)
     {

@@ -29,6 +29,9 @@ G_BEGIN_DECLS
  *   `a{sv}` dictionary, or failed the schema registered for its type
  * @NOTIFICATION_BRIDGE_REJECTED_OVERSIZED: the message was larger than
  *   [property@NotificationBridge.Bridge:max-message-size]
+ * @NOTIFICATION_BRIDGE_REJECTED_TOO_MANY_SENDERS: the peer already has
+ *   [property@NotificationBridge.Bridge:max-senders-per-peer] remote
+ *   senders, and this notification came from yet another sender id
  *
  * Why a bridge dropped a notification that came from outside.
  *
@@ -40,6 +43,7 @@ typedef enum
   NOTIFICATION_BRIDGE_REJECTED_TYPE,
   NOTIFICATION_BRIDGE_REJECTED_USER_INFO,
   NOTIFICATION_BRIDGE_REJECTED_OVERSIZED,
+  NOTIFICATION_BRIDGE_REJECTED_TOO_MANY_SENDERS,
 } NotificationBridgeRejection;
 
 /**
@@ -49,7 +53,7 @@ typedef enum
  *
  * Since: 1.2
  */
-#define NOTIFICATION_BRIDGE_N_REJECTIONS 4
+#define NOTIFICATION_BRIDGE_N_REJECTIONS 5
 
 #define NOTIFICATION_TYPE_BRIDGE (notification_bridge_get_type ())
 

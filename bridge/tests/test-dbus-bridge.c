@@ -601,24 +601,32 @@ test_bad_input (void)
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{sv}"));
   g_variant_builder_add (&builder, "{sv}", "out_string", g_variant_new_string (big));
   emit_raw (conn_r, g_variant_new ("(ssa{sv})", "stdout", "", &builder));
+  /* three senders at most ("" made by the posts above, 1 and 2): a
+   * fourth sender id is rejected */
+  g_object_set (b, "max-senders-per-peer", 3u, NULL);
+  emit_raw (conn_r, g_variant_new_parsed ("('stdout', '1', @a{sv} {})"));
+  emit_raw (conn_r, g_variant_new_parsed ("('stdout', '2', @a{sv} {})"));
+  emit_raw (conn_r, g_variant_new_parsed ("('stdout', '3', @a{sv} {})"));
+  emit_raw (conn_r, g_variant_new_parsed ("('stdout', '1', @a{sv} {})"));
   /* then a good one: everything before it has been handled */
-  emit_raw (conn_r, g_variant_new_parsed ("('progress', '7', {'fraction': <0.5>})"));
+  emit_raw (conn_r, g_variant_new_parsed ("('progress', '2', {'fraction': <0.5>})"));
 
-  spin_until (r.n == 1);
+  spin_until (r.n == 4);
   g_assert_cmpstr (r.last_type, ==, "progress");
   g_assert_cmpuint (notification_bridge_get_n_rejected_kind (b, NOTIFICATION_BRIDGE_REJECTED_SIGNATURE), ==, 2);
   g_assert_cmpuint (notification_bridge_get_n_rejected_kind (b, NOTIFICATION_BRIDGE_REJECTED_TYPE), ==, 1);
   g_assert_cmpuint (notification_bridge_get_n_rejected_kind (b, NOTIFICATION_BRIDGE_REJECTED_USER_INFO), ==, 3);
   g_assert_cmpuint (notification_bridge_get_n_rejected_kind (b, NOTIFICATION_BRIDGE_REJECTED_OVERSIZED), ==, 1);
-  g_assert_cmpuint (notification_bridge_get_n_rejected (b), ==, 7);
-  g_assert_cmpuint (notification_bridge_get_n_received (b), ==, 1);
+  g_assert_cmpuint (notification_bridge_get_n_rejected_kind (b, NOTIFICATION_BRIDGE_REJECTED_TOO_MANY_SENDERS), ==, 1);
+  g_assert_cmpuint (notification_bridge_get_n_rejected (b), ==, 8);
+  g_assert_cmpuint (notification_bridge_get_n_received (b), ==, 4);
 
   /* the counters are a property too */
   {
     guint64 n = 0;
 
     g_object_get (b, "n-rejected", &n, NULL);
-    g_assert_cmpuint (n, ==, 7);
+    g_assert_cmpuint (n, ==, 8);
   }
 
   /* a bad InterestsChanged is ignored */
