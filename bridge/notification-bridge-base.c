@@ -402,8 +402,8 @@ update_observers (NotificationBridge *self)
   GHashTableIter iter;
   gpointer key, value;
 
-  if (priv->center == NULL)
-    return;  /* during construction */
+  if (priv->center == NULL || priv->context == NULL)
+    return;  /* during construction: constructed() calls again */
 
   if (priv->export_all || g_hash_table_contains (priv->interest_count, ""))
     g_hash_table_add (wanted, (gpointer) "");

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "bridge-test-util.h"
 
 static GTestDBus *test_bus;
@@ -201,6 +203,34 @@ test_monitor (gconstpointer data)
   spin_for (50);
 }
 
+/* --address to a peer: notification_dbus_server_new()'s server */
+static void
+test_monitor_peer (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autofree char *dir = g_dir_make_tmp ("bridge-tools-XXXXXX", NULL);
+  g_autofree char *address = g_strdup_printf ("unix:dir=%s", dir);
+  g_autofree char *address_arg = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GDBusServer) server = NULL;
+  g_autoptr(GSubprocess) monitor = NULL;
+  GError *error = NULL;
+
+  server = notification_dbus_server_new (center, address, &error);
+  g_assert_no_error (error);
+  address_arg = g_strdup_printf ("--address=%s", g_dbus_server_get_client_address (server));
+  monitor = spawn_tool ("NOTIFICATION_MONITOR", address_arg, "--count=1", NULL);
+  spin_until (notification_center_has_observers (center, "stdout", NULL));
+  notification_center_post_values (center, "stdout", NULL, "out_string", "s", "peer", NULL);
+  g_assert_cmpint (finish (monitor, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, " stdout p2p-"));
+  g_assert_nonnull (strstr (out, "{'out_string': <'peer'>}\n"));
+  spin_until (!notification_center_has_observers (center, "stdout", NULL));
+
+  g_dbus_server_stop (server);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -214,6 +244,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tools/post", test_post);
   g_test_add_func ("/tools/usage", test_usage);
   g_test_add_data_func ("/tools/monitor", GINT_TO_POINTER (FALSE), test_monitor);
+  g_test_add_func ("/tools/monitor-peer", test_monitor_peer);
 #ifdef NOTIFICATION_BRIDGE_HAS_JSON
   g_test_add_data_func ("/tools/monitor-json", GINT_TO_POINTER (TRUE), test_monitor);
 #endif
