@@ -82,5 +82,8 @@ NOTIFICATION_BRIDGE_AVAILABLE_IN_1_2
 GDBusServer            *notification_dbus_server_new           (NotificationCenter     *center,
                                                                 const char             *address,
                                                                 GError                **error);
+NOTIFICATION_BRIDGE_AVAILABLE_IN_1_2
+void                    notification_dbus_server_subscribe     (GDBusServer            *server,
+                                                                const char             *type);
 
 G_END_DECLS

@@ -713,11 +713,14 @@ test_peer_to_peer (void)
   GAsyncResult *result = NULL;
   GError *error = NULL;
   NotificationDBusBridge *bridge_c;
-  Recorder r = { 0 };
+  Recorder r = { 0 }, rs = { 0 };
   GDBusConnection *refused;
 
   server = notification_dbus_server_new (center_s, address, &error);
   g_assert_no_error (error);
+  /* the server's program imports "ping" from its clients */
+  notification_dbus_server_subscribe (server, "ping");
+  notification_center_add_observer (center_s, "ping", NULL, recorder_cb, &rs, NULL);
 
   g_dbus_connection_new_for_address (g_dbus_server_get_client_address (server),
                                      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT,
@@ -739,6 +742,13 @@ test_peer_to_peer (void)
   g_assert_cmpstr (r.last_type, ==, "stdout");
   g_assert_true (NOTIFICATION_IS_REMOTE_SENDER (r.last_sender));
   g_assert_true (g_str_has_prefix (notification_remote_sender_get_peer (NOTIFICATION_REMOTE_SENDER (r.last_sender)), "p2p-"));
+
+  /* and the other way: the client exports what the server imports */
+  spin_until (exports_type (NOTIFICATION_BRIDGE (bridge_c), "ping"));
+  g_assert_false (exports_type (NOTIFICATION_BRIDGE (bridge_c), "stdout"));
+  notification_center_post (center_c, "ping", NULL, NULL);
+  spin_until (rs.n == 1);
+  g_assert_true (NOTIFICATION_IS_REMOTE_SENDER (rs.last_sender));
 
   /* the client goes: the server's bridge stops observing */
   g_object_unref (bridge_c);
@@ -762,6 +772,7 @@ test_peer_to_peer (void)
   drain ();
   g_rmdir (dir);
   recorder_clear (&r);
+  recorder_clear (&rs);
 }
 
 /* Two processes, both ways: the helper posts right after its bridge is
