@@ -639,6 +639,35 @@ notification_bridge_dup_exported_types (NotificationBridge *self)
   return (char **) g_ptr_array_free (types, FALSE);
 }
 
+/**
+ * notification_bridge_dup_interested_peers:
+ * @self: a bridge
+ *
+ * Lists the peers that asked for at least one type: those the bridge
+ * exports to.
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the peers' names,
+ *   sorted
+ *
+ * Since: 1.2
+ */
+char **
+notification_bridge_dup_interested_peers (NotificationBridge *self)
+{
+  NotificationBridgePrivate *priv = notification_bridge_get_instance_private (self);
+  GPtrArray *peers = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_val_if_fail (NOTIFICATION_IS_BRIDGE (self), NULL);
+  g_hash_table_iter_init (&iter, priv->peer_interests);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (peers, g_strdup (key));
+  g_ptr_array_sort (peers, compare_strings);
+  g_ptr_array_add (peers, NULL);
+  return (char **) g_ptr_array_free (peers, FALSE);
+}
+
 /* Import */
 
 /**

@@ -51,7 +51,7 @@ struct _NotificationDBusBridge
   guint sub_interests;
   guint sub_importers;
   gulong closed_handler;
-  guint own_name_id;
+  char *owned_name;         /* the importer name, once owned */
 
   GHashTable *imports;      /* logical: type ("" every type) */
   GHashTable *subscriptions; /* on the connection: type ("" every) → id */
@@ -305,13 +305,27 @@ imports_changed (NotificationDBusBridge *self)
 
   update_subscriptions (self);
 
-  if (self->unique_name != NULL && self->own_name_id == 0 && g_hash_table_size (self->imports) > 0)
+  if (self->unique_name != NULL && self->owned_name == NULL && g_hash_table_size (self->imports) > 0)
     {
       g_autofree char *name = importer_name (self->unique_name);
+      g_autoptr(GVariant) reply = NULL;
 
-      self->own_name_id = g_bus_own_name_on_connection (self->connection, name,
-                                                        G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE,
-                                                        NULL, NULL, NULL, NULL);
+      /* Synchronously, with the bus daemon (never a peer, so it cannot
+       * wait on this thread): when subscribe() returns, the bus has this
+       * connection's match rules (sent before) and the name, so an
+       * exporter that starts later finds this importer. */
+      reply = g_dbus_connection_call_sync (self->connection, "org.freedesktop.DBus",
+                                           "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                           "RequestName", g_variant_new ("(su)", name, 4u /* DO_NOT_QUEUE */),
+                                           G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                                           NULL, &error);
+      if (reply != NULL)
+        self->owned_name = g_steal_pointer (&name);
+      else
+        {
+          g_debug ("RequestName: %s", error->message);
+          g_clear_error (&error);
+        }
     }
 
   if (!g_dbus_connection_emit_signal (self->connection, NULL,
@@ -332,6 +346,11 @@ imports_changed (NotificationDBusBridge *self)
  * connection are told. On a bus, a type is matched by the bus
  * (`arg0='TYPE'`), so other types are not even sent to this process.
  * Subscribing to a type twice does nothing more.
+ *
+ * On a bus, the first subscription makes one synchronous call to the bus
+ * daemon (to own the importer name): when it returns, the bus routes
+ * `Posted` of @type here, and an exporter that starts later finds this
+ * importer before its first post.
  *
  * Since: 1.2
  */
@@ -669,9 +688,21 @@ notification_dbus_bridge_dispose (GObject *object)
       while (g_hash_table_iter_next (&iter, NULL, &value))
         g_dbus_connection_signal_unsubscribe (self->connection, GPOINTER_TO_UINT (value));
       g_clear_signal_handler (&self->closed_handler, self->connection);
-      if (self->own_name_id != 0)
-        g_bus_unown_name (self->own_name_id);
-      self->registration_id = self->sub_interests = self->sub_importers = self->own_name_id = 0;
+      if (self->owned_name != NULL && !g_dbus_connection_is_closed (self->connection))
+        {
+          /* exporters forget this importer */
+          if (g_hash_table_size (self->imports) > 0)
+            g_dbus_connection_emit_signal (self->connection, NULL,
+                                           NOTIFICATION_DBUS_BRIDGE_OBJECT_PATH,
+                                           NOTIFICATION_DBUS_BRIDGE_INTERFACE, "InterestsChanged",
+                                           g_variant_new ("(@as)", g_variant_new_strv (NULL, 0)), NULL);
+          g_dbus_connection_call (self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                  "org.freedesktop.DBus", "ReleaseName",
+                                  g_variant_new ("(s)", self->owned_name), NULL,
+                                  G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL, NULL);
+        }
+      g_clear_pointer (&self->owned_name, g_free);
+      self->registration_id = self->sub_interests = self->sub_importers = 0;
       g_hash_table_remove_all (self->subscriptions);
       g_hash_table_remove_all (self->peer_watches);
       g_clear_object (&self->connection);
@@ -828,17 +859,60 @@ notification_dbus_bridge_get_connection (NotificationDBusBridge *self)
 /* Flush */
 
 static void
+ping_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, NULL);
+  guint *pending = g_task_get_task_data (task);
+
+  /* a peer that left meanwhile does not need it any more */
+  if (--*pending == 0)
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
 flush_cb (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  NotificationDBusBridge *self = g_task_get_source_object (task);
+  g_auto(GStrv) peers = NULL;
   GError *error = NULL;
+  guint *pending;
 
-  if (g_dbus_connection_flush_finish (G_DBUS_CONNECTION (source), result, &error))
+  if (!g_dbus_connection_flush_finish (G_DBUS_CONNECTION (source), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (self->connection == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  /* A peer answers Peer.Ping after it has read what was sent to it
+   * before: once every interested peer has answered, each has the
+   * notifications. */
+  peers = notification_bridge_dup_interested_peers (NOTIFICATION_BRIDGE (self));
+  pending = g_new (guint, 1);
+  *pending = 1;
+  g_task_set_task_data (task, pending, g_free);
+  for (guint i = 0; peers[i] != NULL; i++)
+    {
+      (*pending)++;
+      g_dbus_connection_call (self->connection,
+                              self->unique_name != NULL ? peers[i] : NULL,
+                              NOTIFICATION_DBUS_BRIDGE_OBJECT_PATH,
+                              "org.freedesktop.DBus.Peer", "Ping", NULL, NULL,
+                              G_DBUS_CALL_FLAGS_NONE, -1, g_task_get_cancellable (task),
+                              ping_cb, g_object_ref (task));
+    }
+  if (--*pending == 0)
     g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
 }
 
 static gboolean
@@ -863,9 +937,12 @@ flush_idle (gpointer user_data)
  * @user_data: data for @callback
  *
  * Waits until the notifications posted before this call that the bridge
- * exports are written to the connection: the bridge's queue is drained
- * (the bridge's context runs it first) and the connection flushed. For a
- * program that posts and exits (`notification-post`).
+ * exports have reached every interested peer: the bridge's queue is
+ * drained (the bridge's context runs it first), the connection flushed,
+ * and each peer that asked for some type has answered a
+ * `org.freedesktop.DBus.Peer.Ping` sent after them (a peer reads its
+ * messages in order). For a program that posts and exits
+ * (`notification-post`).
  *
  * Since: 1.2
  */

@@ -112,6 +112,8 @@ guint64                   notification_bridge_get_n_sent           (Notification
 NOTIFICATION_BRIDGE_AVAILABLE_IN_1_2
 char                    **notification_bridge_dup_exported_types   (NotificationBridge *self);
 NOTIFICATION_BRIDGE_AVAILABLE_IN_1_2
+char                    **notification_bridge_dup_interested_peers (NotificationBridge *self);
+NOTIFICATION_BRIDGE_AVAILABLE_IN_1_2
 NotificationRemoteSender *notification_bridge_lookup_remote_sender (NotificationBridge *self,
                                                                     const char         *peer,
                                                                     const char         *sender_id);

@@ -87,7 +87,7 @@ main (int argc, char **argv)
   g_option_context_set_description (options,
     "A VALUE is GVariant text (n=\"<int32 3>\", ok=true, f=0.5) or, when it\n"
     "does not parse as one, a plain string (out_string=hello).\n"
-    "Exits once the notification is sent to every process that wants it\n"
+    "Exits once every process that wants it has received the notification\n"
     "(at once when none does).\n"
     "Exit status: 0 posted, 1 connection failure, 2 bad arguments.");
   if (!g_option_context_parse (options, &argc, &argv, &error))
