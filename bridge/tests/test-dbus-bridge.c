@@ -223,6 +223,13 @@ test_interest_changes (void)
   spin_until (exports_type (NOTIFICATION_BRIDGE (bridge_a), NULL));
   g_assert_cmpuint (notification_center_get_n_observers (center_a), ==, 0);
 
+  /* an importer whose bridge goes, its connection staying, is forgotten */
+  notification_dbus_bridge_subscribe (bridge_b, "stdout");
+  spin_until (exports_type (NOTIFICATION_BRIDGE (bridge_a), "stdout"));
+  g_object_unref (bridge_b);
+  spin_until (exports_type (NOTIFICATION_BRIDGE (bridge_a), NULL));
+  bridge_b = bridge_new (center_b, conn_b);
+
   /* an importer that leaves the bus is forgotten */
   notification_dbus_bridge_subscribe (bridge_b, "stdout");
   spin_until (exports_type (NOTIFICATION_BRIDGE (bridge_a), "stdout"));
