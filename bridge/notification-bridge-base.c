@@ -243,8 +243,10 @@ notification_bridge_class_init (NotificationBridgeClass *klass)
    * NotificationBridge:queue-limit:
    *
    * The bound of the queue between posting threads and the bridge's
-   * context ([method@Notification.Center.set_queue_limit], shared with
-   * the center's other observers on that context); 0 for none.
+   * context, set with [method@Notification.Center.set_queue_limit] when
+   * the bridge adds its first observer. The queue is the center's for
+   * that context, shared with the program's other observers on it; 0
+   * leaves the center's limit as it is.
    *
    * Since: 1.2
    */
