@@ -1,0 +1,16 @@
+/* notification-bridge.h: the umbrella header of libnotification-bridge
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <notification/notification.h>
+
+#define NOTIFICATION_BRIDGE_INSIDE
+# include "notification-bridge-version-macros.h"
+# include "notification-remote-sender.h"
+# include "notification-bridge-base.h"
+# include "notification-dbus-bridge.h"
+#undef NOTIFICATION_BRIDGE_INSIDE
