@@ -527,7 +527,7 @@ notification_center_post_checked (NotificationCenter  *self,
  *
  * Adding the same callback twice makes two observers. A specific @sender
  * is held weakly: the observer is removed (and @destroy called) when
- * @sender is finalized.
+ * @sender is disposed, by its last unref or g_object_run_dispose().
  *
  * Returns: the observer's id, for [method@Center.remove_observer]
  */
@@ -570,7 +570,10 @@ notification_center_add_observer (NotificationCenter   *self,
  * worker thread posts, then learns it has finished.
  *
  * Removing the observer drops its queued calls at once, releasing their
- * senders and user info. The center does not keep @context alive: when
+ * senders and user info. A post that calls a synchronous observer after
+ * queueing calls holds its place in the queue until that observer returns
+ * (see the threading page): a synchronous observer must not wait for a
+ * main-context observer of the same center to be called. The center does not keep @context alive: when
  * @context is finalized, the observer is removed.
  *
  * @destroy runs exactly once, after the observer's last call has

@@ -29,6 +29,14 @@
  * Locks: the queue lock is taken after the registry lock, never before;
  * GLib's context lock after the queue lock (g_source_set_ready_time()).
  * No user code runs with the queue lock held.
+ *
+ * The GSource: only its context holds it. Another thread may find a
+ * context being finalized at any moment, so it touches the source only
+ * with the queue lock held and while the queue is not dead: the context's
+ * finalization destroys the source, and the source's callback destroy
+ * notify, which marks the queue dead, needs that lock. The queue never
+ * destroys or unrefs the source itself: an orphaned queue wakes it, and
+ * its dispatch, on the context's thread, removes it.
  */
 
 #pragma once
@@ -57,7 +65,7 @@ typedef struct
 
 struct _NotificationQueue
 {
-  GSource                  source;
+  gint                     ref_count;  /* (atomic) the registry's table, each observer, each post adding to it */
   GMainContext            *context;    /* (unowned) the key in the registry's table */
   GWeakRef                 center;
   NotificationCounter     *dropped;    /* (owned) */
@@ -69,6 +77,7 @@ struct _NotificationQueue
   /* Protected by @lock. */
   NotificationQueueItem   *head;
   NotificationQueueItem   *tail;
+  GSource                 *source;     /* (unowned) held by the context alone; NULL once dead */
   guint                    n_calls;
   guint                    max_calls;  /* 0: unbounded */
   gboolean                 armed;      /* the source's ready time is 0 */
@@ -94,6 +103,8 @@ void               notification_queue_unref        (NotificationQueue     *self)
 void               notification_queue_orphan       (NotificationQueue     *self);
 void               notification_queue_set_limit    (NotificationQueue     *self,
                                                     guint                  max_calls);
+void               notification_queue_set_priority (NotificationQueue     *self,
+                                                    int                    priority);
 void               notification_queue_drop_calls   (NotificationQueue     *self,
                                                     NotificationObserverExt *observer);
 void               notification_queue_push_destroy (NotificationQueue     *self,

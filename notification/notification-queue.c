@@ -21,6 +21,13 @@ enum
   ITEM_PLACEHOLDER,
 };
 
+/* The GSource of a queue, attached to its context. */
+typedef struct
+{
+  GSource            source;
+  NotificationQueue *queue;  /* (owned) */
+} QueueSource;
+
 struct _NotificationQueueItem
 {
   NotificationQueueItem   *prev;           /* the queue's order */
@@ -190,17 +197,19 @@ queue_insert_locked (NotificationQueue     *self,
     }
 }
 
-/* Queue lock held: wakes the context when something can be dispatched. */
+/* Queue lock held: wakes the context when something can be dispatched,
+ * or when an orphaned queue is empty (its dispatch then removes it). */
 static void
 queue_arm_locked (NotificationQueue *self)
 {
   notification_lock_assert_held (&self->lock);
 
   if (!self->armed && !self->dead &&
-      self->head != NULL && self->head->kind != ITEM_PLACEHOLDER)
+      ((self->head != NULL && self->head->kind != ITEM_PLACEHOLDER) ||
+       (self->head == NULL && self->orphaned)))
     {
       self->armed = TRUE;
-      g_source_set_ready_time (&self->source, 0);
+      g_source_set_ready_time (self->source, 0);
     }
 }
 
@@ -209,7 +218,7 @@ queue_dispatch (GSource     *source,
                 GSourceFunc  callback,
                 gpointer     user_data)
 {
-  NotificationQueue *self = (NotificationQueue *) source;
+  NotificationQueue *self = ((QueueSource *) source)->queue;
   NotificationCenter *center = g_weak_ref_get (&self->center);
   gboolean finished = FALSE;
 
@@ -262,20 +271,15 @@ queue_dispatch (GSource     *source,
 }
 
 static void
-queue_finalize (GSource *source)
+queue_source_finalize (GSource *source)
 {
-  NotificationQueue *self = (NotificationQueue *) source;
-
-  g_assert (self->head == NULL);
-  g_weak_ref_clear (&self->center);
-  notification_counter_unref (self->dropped);
-  notification_lock_clear (&self->lock);
+  notification_queue_unref (((QueueSource *) source)->queue);
 }
 
 static GSourceFuncs queue_funcs = {
   NULL, NULL,
   queue_dispatch,
-  queue_finalize,
+  queue_source_finalize,
   NULL, NULL,
 };
 
@@ -314,32 +318,31 @@ queue_destroyed (gpointer data)
 
   notification_lock (&self->lock);
   self->dead = TRUE;
-  items = self->head;
-  for (NotificationQueueItem *item = items; item != NULL; item = item->next)
+  self->source = NULL;
+  /* Placeholders belong to posts still running, on other threads: they
+   * leave the list here, under the lock, and are never touched again. */
+  items = NULL;
+  for (NotificationQueueItem *item = self->tail, *prev; item != NULL; item = prev)
     {
+      prev = item->prev;
       item->queued = FALSE;
+      item->prev = NULL;
+      if (item->kind == ITEM_PLACEHOLDER)
+        {
+          item->next = NULL;
+          continue;
+        }
       if (item->kind == ITEM_CALL)
         item->observer->calls = NULL;
+      item->next = items;
+      items = item;
     }
   self->head = self->tail = NULL;
   self->n_calls = 0;
   func = queue_take_func_locked (self, &func_data, &func_data_destroy);
   notification_unlock (&self->lock);
 
-  /* Placeholders belong to posts still running: they unlink nothing now. */
-  while (items != NULL)
-    {
-      NotificationQueueItem *next = items->next;
-
-      items->prev = items->next = NULL;
-      if (items->kind != ITEM_PLACEHOLDER)
-        {
-          if (items->kind == ITEM_DESTROY)
-            notification_observer_run_destroy (&items->observer->base);
-          item_free (items);
-        }
-      items = next;
-    }
+  item_list_free (items);
 
   if (func != NULL)
     func (self, func_data);
@@ -371,9 +374,10 @@ notification_queue_new (GMainContext          *context,
                         gpointer               data,
                         GDestroyNotify         data_destroy)
 {
-  GSource *source = g_source_new (&queue_funcs, sizeof (NotificationQueue));
-  NotificationQueue *self = (NotificationQueue *) source;
+  NotificationQueue *self = g_new0 (NotificationQueue, 1);
+  GSource *source = g_source_new (&queue_funcs, sizeof (QueueSource));
 
+  self->ref_count = 1;
   self->context = context;
   g_weak_ref_init (&self->center, center);
   self->dropped = notification_counter_ref (dropped);
@@ -382,10 +386,14 @@ notification_queue_new (GMainContext          *context,
   self->func_data = data;
   self->func_data_destroy = data_destroy;
 
+  ((QueueSource *) source)->queue = notification_queue_ref (self);
   g_source_set_priority (source, G_PRIORITY_DEFAULT);
   g_source_set_static_name (source, "[notification] deliver");
   g_source_set_callback (source, queue_never_called, self, queue_destroyed);
+  self->source = source;
   g_source_attach (source, context);
+  /* The context holds it from now on (see notification-queue-private.h). */
+  g_source_unref (source);
 
   return self;
 }
@@ -393,13 +401,22 @@ notification_queue_new (GMainContext          *context,
 NotificationQueue *
 notification_queue_ref (NotificationQueue *self)
 {
-  return (NotificationQueue *) g_source_ref (&self->source);
+  __atomic_add_fetch (&self->ref_count, 1, __ATOMIC_RELAXED);
+
+  return self;
 }
 
 void
 notification_queue_unref (NotificationQueue *self)
 {
-  g_source_unref (&self->source);
+  if (__atomic_sub_fetch (&self->ref_count, 1, __ATOMIC_ACQ_REL) != 0)
+    return;
+
+  g_assert (self->head == NULL);
+  g_weak_ref_clear (&self->center);
+  notification_counter_unref (self->dropped);
+  notification_lock_clear (&self->lock);
+  g_free (self);
 }
 
 /* The registry lets the queue go: it is shutting down, and the queue
@@ -410,20 +427,27 @@ notification_queue_orphan (NotificationQueue *self)
 {
   gpointer func_data;
   GDestroyNotify func_data_destroy;
-  gboolean empty;
 
   notification_lock (&self->lock);
   self->orphaned = TRUE;
-  empty = self->head == NULL;
   queue_take_func_locked (self, &func_data, &func_data_destroy);
+  /* Empty: the dispatch this wakes removes the source. */
+  queue_arm_locked (self);
   notification_unlock (&self->lock);
 
   /* Not the registry's last reference: it is the caller's. */
   if (func_data_destroy != NULL)
     func_data_destroy (func_data);
+}
 
-  if (empty)
-    g_source_destroy (&self->source);
+void
+notification_queue_set_priority (NotificationQueue *self,
+                                 int                priority)
+{
+  notification_lock (&self->lock);
+  if (!self->dead)
+    g_source_set_priority (self->source, priority);
+  notification_unlock (&self->lock);
 }
 
 void
@@ -540,6 +564,21 @@ notification_queue_batch_add (NotificationQueueBatch  *batch,
   slot->last = item;
 }
 
+/* Queue lock held. Whether @item comes after @placeholder in the queue. */
+static gboolean
+queue_item_follows (NotificationQueueItem *placeholder,
+                    NotificationQueueItem *item)
+{
+  if (placeholder == NULL || !placeholder->queued)
+    return FALSE;
+
+  for (NotificationQueueItem *i = placeholder->next; i != NULL; i = i->next)
+    if (i == item)
+      return TRUE;
+
+  return FALSE;
+}
+
 /* Queue lock held. Adds the slot's calls before its placeholder (or at
  * the tail); returns what has to be released after the lock: calls of
  * removed observers, calls over the limit, calls replaced by coalescing. */
@@ -569,15 +608,28 @@ batch_slot_flush_locked (NotificationQueueBatchSlot *slot)
 
       if (observer->flags & NOTIFICATION_OBSERVER_COALESCE)
         {
-          /* At most one queued call per type and sender: the newest. */
-          for (NotificationQueueItem *old = observer->calls; old != NULL; old = old->observer_next)
+          /* At most one queued call per type and sender: the newest. A
+           * call after this post's placeholder belongs to a post nested in
+           * it, which is newer: this one then goes. */
+          NotificationQueueItem *old;
+
+          for (old = observer->calls; old != NULL; old = old->observer_next)
             if (old->sender == item->sender && strcmp (old->type, item->type) == 0)
-              {
-                queue_unlink_locked (queue, old);
-                old->next = released;
-                released = old;
-                break;
-              }
+              break;
+
+          if (old != NULL && queue_item_follows (slot->placeholder, old))
+            {
+              item->next = released;
+              released = item;
+              item = next;
+              continue;
+            }
+          if (old != NULL)
+            {
+              queue_unlink_locked (queue, old);
+              old->next = released;
+              released = old;
+            }
         }
 
       if (queue->max_calls != 0 && queue->n_calls >= queue->max_calls)
@@ -657,21 +709,16 @@ notification_queue_batch_finish (NotificationQueueBatch *batch)
       NotificationQueueItem *released;
       NotificationQueueItem *placeholder = slot->placeholder;
 
-      gboolean leave;
-
       notification_lock (&queue->lock);
       if (slot->first != NULL)
         batch_reserve_outer_locked (batch, queue);
       released = batch_slot_flush_locked (slot);
       if (placeholder != NULL && placeholder->queued)
         queue_unlink_locked (queue, placeholder);
+      /* An orphaned queue left empty is woken to leave (see dispatch). */
       queue_arm_locked (queue);
-      /* An orphaned queue leaves its context once empty (see dispatch). */
-      leave = queue->orphaned && !queue->dead && queue->head == NULL;
       notification_unlock (&queue->lock);
 
-      if (leave)
-        g_source_destroy (&queue->source);
       if (placeholder != NULL)
         item_free (placeholder);
       item_list_free (released);

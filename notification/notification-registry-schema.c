@@ -96,13 +96,23 @@ notification_registry_set_schema (NotificationRegistry *self,
 {
   NotificationIndexEntry *entry;
   NotificationIndexEntry *replacement = NULL;
+  NotificationIndexEntry *unused = NULL;
 
-  notification_lock (&self->lock);
-
-  if (schema != NULL && !self->shut_down)
+  /* Referenced before the lock: a reference may call a toggle notify
+   * (PyGObject's takes the GIL, whose holder may be waiting for this lock
+   * in a sender's dispose). */
+  if (schema != NULL)
     {
       replacement = notification_index_entry_new (type, NULL);
       replacement->schema = g_object_ref (schema);
+    }
+
+  notification_lock (&self->lock);
+
+  if (self->shut_down)
+    {
+      unused = replacement;
+      replacement = NULL;
     }
 
   entry = notification_index_lookup (self->schemas,
@@ -127,5 +137,8 @@ notification_registry_set_schema (NotificationRegistry *self,
 
   notification_unlock (&self->lock);
 
+  /* Never published: nobody can hold it. */
+  if (unused != NULL)
+    notification_index_entry_retire (unused);
   notification_ebr_reclaim ();
 }

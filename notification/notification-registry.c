@@ -630,7 +630,7 @@ notification_registry_remove_all (NotificationRegistry *self)
  *
  * Called when the center is finalized: removes every observer (running
  * the destroy notifies) and the schemas. The watches stop being the
- * registry's: each stays on its object, keeping the registry alive, until
+ * registry's: each stays on its object, without the registry, until
  * the object is disposed (see notification-watch-private.h).
  */
 void
@@ -641,12 +641,24 @@ notification_registry_shutdown (NotificationRegistry *self)
   GPtrArray *queues;
   GHashTableIter iter;
   gpointer queue;
+  gpointer watch;
 
   notification_interest_shutdown (self);
   pending_init (&pending);
   notification_lock (&self->lock);
   self->shut_down = TRUE;
   registry_clear_locked (self, &pending);
+  /* The watches stay on their objects until those are disposed, but no
+   * longer hold the registry (its memory goes with the center). */
+  g_hash_table_iter_init (&iter, self->watches);
+  while (g_hash_table_iter_next (&iter, NULL, &watch))
+    {
+      NotificationRegistry *held = notification_watch_steal_data (watch);
+
+      /* Not the last reference: the center's is. */
+      if (held != NULL)
+        notification_registry_unref (held);
+    }
   g_hash_table_remove_all (self->watches);
   queues = g_ptr_array_new_with_free_func ((GDestroyNotify) notification_queue_unref);
   g_hash_table_iter_init (&iter, self->queues);
@@ -774,7 +786,7 @@ notification_registry_set_queue_priority (NotificationRegistry *self,
   /* GLib's context lock is taken after ours, never under the registry's. */
   if (queue != NULL)
     {
-      g_source_set_priority (&queue->source, priority);
+      notification_queue_set_priority (queue, priority);
       notification_queue_unref (queue);
     }
 }

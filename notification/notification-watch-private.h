@@ -41,7 +41,7 @@ struct _NotificationWatch
 {
   GObject                 *object;    /* (unowned) the watched object */
   NotificationWatchFunc    func;
-  gpointer                 data;      /* (owned) released with @data_destroy */
+  gpointer                 data;      /* (owned) (atomic) released with @data_destroy */
   GDestroyNotify           data_destroy;
   gboolean                 ready;     /* (atomic) the fields above are set */
 
@@ -63,5 +63,6 @@ void               notification_watch_link_owned    (NotificationWatch       *se
                                                      NotificationObserverExt *observer);
 void               notification_watch_unlink_owned  (NotificationWatch       *self,
                                                      NotificationObserverExt *observer);
+gpointer           notification_watch_steal_data    (NotificationWatch       *self);
 
 G_END_DECLS

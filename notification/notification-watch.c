@@ -8,18 +8,23 @@
 #include "notification-watch-private.h"
 
 static void
-watch_weak_notify (gpointer  data,
+watch_weak_notify (gpointer  user_data,
                    GObject  *where_the_object_was)
 {
-  NotificationWatch *self = data;
+  NotificationWatch *self = user_data;
+  gpointer data;
 
   /* Pairs with the release in notification_watch_new(); see there. */
   if (!__atomic_load_n (&self->ready, __ATOMIC_ACQUIRE))
     g_assert_not_reached ();
 
-  self->func (self, self->data);
-  if (self->data_destroy != NULL)
-    self->data_destroy (self->data);
+  data = __atomic_exchange_n (&self->data, NULL, __ATOMIC_ACQ_REL);
+  if (data != NULL)
+    {
+      self->func (self, data);
+      if (self->data_destroy != NULL)
+        self->data_destroy (data);
+    }
   g_free (self);
 }
 
@@ -109,4 +114,17 @@ notification_watch_unlink_owned (NotificationWatch       *self,
   if (observer->owner_next != NULL)
     observer->owner_next->owner_prev = observer->owner_prev;
   observer->owner_watch = NULL;
+}
+
+/*
+ * notification_watch_steal_data:
+ *
+ * The owner lets the watch go while its object lives (the registry shuts
+ * down): the data is the caller's to release, and the notify will call
+ * nothing. Returns %NULL if the notify has taken it first.
+ */
+gpointer
+notification_watch_steal_data (NotificationWatch *self)
+{
+  return __atomic_exchange_n (&self->data, NULL, __ATOMIC_ACQ_REL);
 }

@@ -538,6 +538,91 @@ test_destroy_after_last_call (void)
   g_assert_cmpint (s.n_destroys, ==, 1);
 }
 
+/* The context is finalized while a post on another thread holds a place
+ * in its queue: a destroy notify run by the finalization lets that post
+ * finish (and free its placeholder) in the middle of it. */
+typedef struct
+{
+  GMutex   mutex;
+  GCond    cond;
+  gboolean in_sync;
+  gboolean release_sync;
+  gboolean post_done;
+  NotificationCenter *center;
+} Handover;
+
+static void
+handover_sync_cb (NotificationCenter *center, const char *type, GObject *sender,
+                  GVariant *user_info, gpointer user_data)
+{
+  Handover *h = user_data;
+
+  g_mutex_lock (&h->mutex);
+  h->in_sync = TRUE;
+  g_cond_broadcast (&h->cond);
+  while (!h->release_sync)
+    g_cond_wait (&h->cond, &h->mutex);
+  g_mutex_unlock (&h->mutex);
+}
+
+static void
+handover_destroy (gpointer data)
+{
+  Handover *h = data;
+
+  g_mutex_lock (&h->mutex);
+  h->release_sync = TRUE;
+  g_cond_broadcast (&h->cond);
+  while (!h->post_done)
+    g_cond_wait (&h->cond, &h->mutex);
+  g_mutex_unlock (&h->mutex);
+}
+
+static gpointer
+handover_poster (gpointer data)
+{
+  Handover *h = data;
+
+  notification_center_post (h->center, "t", NULL, NULL);
+  g_mutex_lock (&h->mutex);
+  h->post_done = TRUE;
+  g_cond_broadcast (&h->cond);
+  g_mutex_unlock (&h->mutex);
+
+  return NULL;
+}
+
+static void
+test_context_finalized_during_post (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  GMainContext *context = g_main_context_new ();
+  Handover h = { .center = center };
+  GThread *thread;
+  gulong id;
+
+  g_mutex_init (&h.mutex);
+  g_cond_init (&h.cond);
+  id = notification_center_add_observer_full (center, "other", NULL, NULL, context,
+                                              noop_cb, &h, handover_destroy);
+  notification_center_remove_observer (center, id);  /* its destroy notify waits in the queue */
+  notification_center_add_observer_full (center, "t", NULL, NULL, context, noop_cb, NULL, NULL);
+  notification_center_add_observer (center, "t", NULL, handover_sync_cb, &h, NULL);
+
+  thread = g_thread_new ("poster", handover_poster, &h);
+  g_mutex_lock (&h.mutex);
+  while (!h.in_sync)
+    g_cond_wait (&h.cond, &h.mutex);
+  g_mutex_unlock (&h.mutex);
+  /* The queue: the destroy notify, a call, the post's placeholder. */
+  g_main_context_unref (context);
+  g_thread_join (thread);
+
+  g_assert_cmpuint (notification_center_get_n_observers (center), ==, 1);
+  g_mutex_clear (&h.mutex);
+  g_cond_clear (&h.cond);
+}
+
 /* --- Flow control ---------------------------------------------------------- */
 
 static void
@@ -571,6 +656,42 @@ test_coalesce (void)
   joined = join_log (log);
   g_assert_cmpstr (joined, ==, "p:progress:7 l:stdout:1 p:progress:100000");
   g_object_unref (worker);
+}
+
+/* A coalescing observer after a synchronous one that posts again: the
+ * nested post is the newer one, and its call is the one that stays. */
+static gboolean coalesce_nested;
+
+static void
+coalesce_nesting_cb (NotificationCenter *center, const char *type, GObject *sender,
+                     GVariant *user_info, gpointer user_data)
+{
+  if (coalesce_nested)
+    return;
+  coalesce_nested = TRUE;
+  notification_center_post (center, "progress", NULL, n_info (2));
+}
+
+static void
+test_coalesce_nested_post (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GPtrArray) log = g_ptr_array_new_with_free_func (g_free);
+  Recorder first = { "f", log, NULL }, progress = { "p", log, NULL };
+  g_autofree char *joined = NULL;
+
+  coalesce_nested = FALSE;
+  notification_center_add_observer_full (center, "progress", NULL, NULL, context, record_cb, &first, NULL);
+  notification_center_add_observer (center, "progress", NULL, coalesce_nesting_cb, NULL, NULL);
+  notification_center_add_observer_with_flags (center, "progress", NULL, NULL, context,
+                                               NOTIFICATION_OBSERVER_COALESCE,
+                                               record_cb, &progress, NULL);
+  notification_center_post (center, "progress", NULL, n_info (1));
+  drain_context (context);
+
+  joined = join_log (log);
+  g_assert_cmpstr (joined, ==, "f:progress:1 f:progress:2 p:progress:2");
 }
 
 typedef struct
@@ -687,6 +808,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/center/delivery/destroy/on-context-thread", test_destroy_on_context_thread);
   g_test_add_func ("/center/delivery/destroy/after-last-call", test_destroy_after_last_call);
   g_test_add_func ("/center/delivery/coalesce", test_coalesce);
+  g_test_add_func ("/center/delivery/coalesce-nested-post", test_coalesce_nested_post);
+  g_test_add_func ("/center/delivery/lifetime/context-finalized-during-post", test_context_finalized_during_post);
   g_test_add_func ("/center/delivery/limit", test_limit);
   g_test_add_func ("/center/delivery/priority", test_priority);
 

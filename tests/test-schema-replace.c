@@ -112,6 +112,85 @@ test_remove_and_register_again (void)
   g_assert_error (error, NOTIFICATION_ERROR, NOTIFICATION_ERROR_MISSING_KEY);
 }
 
+/* A schema made by a binding has only a toggle reference: the center's
+ * reference calls the toggle notify, which takes the binding's lock (the
+ * GIL). Its holder meanwhile disposes an observed sender, which takes the
+ * registry lock: the reference must not be taken under that lock. A
+ * deadlock hangs the test until meson's timeout fails it. */
+typedef struct
+{
+  GMutex              gil;
+  GMutex              mutex;
+  GCond               cond;
+  gboolean            in_toggle;
+  NotificationCenter *center;
+  NotificationSchema *schema;
+} Toggle;
+
+static void
+toggle_notify (gpointer  data,
+               GObject  *object,
+               gboolean  is_last_ref)
+{
+  Toggle *t = data;
+
+  if (is_last_ref)
+    return;
+  g_mutex_lock (&t->mutex);
+  t->in_toggle = TRUE;
+  g_cond_broadcast (&t->cond);
+  g_mutex_unlock (&t->mutex);
+  g_mutex_lock (&t->gil);
+  g_mutex_unlock (&t->gil);
+}
+
+static gpointer
+register_thread (gpointer data)
+{
+  Toggle *t = data;
+
+  notification_center_register_schema (t->center, "t", t->schema);
+  return NULL;
+}
+
+static void
+test_toggle_reference (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  GObject *sender = g_object_new (G_TYPE_OBJECT, NULL);
+  Toggle t = { .center = center };
+  g_autoptr(NotificationSchema) registered = NULL;
+  GThread *thread;
+
+  g_test_summary ("Registering a schema held by a toggle reference does not deadlock "
+                  "with a thread that disposes an observed sender");
+
+  g_mutex_init (&t.gil);
+  g_mutex_init (&t.mutex);
+  g_cond_init (&t.cond);
+  t.schema = notification_schema_new ();
+  g_object_add_toggle_ref (G_OBJECT (t.schema), toggle_notify, &t);
+  g_object_unref (t.schema);
+  notification_center_add_observer (center, "t", sender, noop_cb, NULL, NULL);
+
+  g_mutex_lock (&t.gil);
+  thread = g_thread_new ("register", register_thread, &t);
+  g_mutex_lock (&t.mutex);
+  while (!t.in_toggle)
+    g_cond_wait (&t.cond, &t.mutex);
+  g_mutex_unlock (&t.mutex);
+  g_object_unref (sender);  /* its dispose takes the registry lock */
+  g_mutex_unlock (&t.gil);
+  g_thread_join (thread);
+
+  registered = notification_center_lookup_schema (center, "t");
+  g_assert_true (registered == t.schema);
+  g_object_remove_toggle_ref (G_OBJECT (t.schema), toggle_notify, &t);
+  g_mutex_clear (&t.gil);
+  g_mutex_clear (&t.mutex);
+  g_cond_clear (&t.cond);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -123,6 +202,7 @@ main (int argc, char *argv[])
   g_test_add_data_func ("/schema/replace/while-posting/no-signal",
                         GINT_TO_POINTER (FALSE), test_replace_while_posting);
   g_test_add_func ("/schema/replace/remove-and-register-again", test_remove_and_register_again);
+  g_test_add_func ("/schema/replace/toggle-reference", test_toggle_reference);
 
   return g_test_run ();
 }

@@ -256,6 +256,50 @@ test_growth_observers (void)
   g_free (ids);
 }
 
+/* Short-lived centers that observe a long-lived object: each leaves a
+ * weak reference on it until it is disposed, but not its registry. */
+static void
+noop_observer (NotificationCenter *center, const char *type, GObject *sender,
+               GVariant *user_info, gpointer user_data)
+{
+}
+
+static void
+test_growth_centers_of_one_sender (void)
+{
+  GObject *singleton = g_object_new (G_TYPE_OBJECT, NULL);
+  const guint n = 20000;
+  gsize before, after;
+
+  g_test_summary ("A center that observed a long-lived sender frees its registry when "
+                  "it is finalized; only the small watch stays on the sender");
+
+  if (skip_without_mallinfo ())
+    {
+      g_object_unref (singleton);
+      return;
+    }
+
+  for (guint i = 0; i < 100; i++)
+    g_object_unref (notification_center_new ());
+  before = heap_in_use ();
+  for (guint i = 0; i < n; i++)
+    {
+      NotificationCenter *center = notification_center_new ();
+      gulong id = notification_center_add_observer (center, "t", singleton, noop_observer, NULL, NULL);
+
+      notification_center_remove_observer (center, id);
+      g_object_unref (center);
+    }
+  after = heap_in_use ();
+  g_test_message ("%u centers: %+zd bytes, %.0f per center", n,
+                  (gssize) after - (gssize) before, ((gssize) after - (gssize) before) / (double) n);
+  /* A watch and its weak reference: about 100 bytes, not a registry (about 10 KB). */
+  g_assert_cmpint ((gssize) after - (gssize) before, <, (gssize) n * 256);
+
+  g_object_unref (singleton);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -275,6 +319,7 @@ main (int    argc,
   g_test_add_func ("/growth/posts/default-center", test_growth_posts);
   g_test_add_func ("/growth/posts/no-signal-center", test_growth_posts_no_signal);
   g_test_add_func ("/growth/observers", test_growth_observers);
+  g_test_add_func ("/growth/centers-of-one-sender", test_growth_centers_of_one_sender);
 
   return g_test_run ();
 }
