@@ -10,6 +10,7 @@
 #include "notification-index-private.h"
 #include "notification-interest-private.h"
 #include "notification-observer-private.h"
+#include "notification-pending-private.h"
 #include "notification-queue-private.h"
 #include "notification-registry-private.h"
 #include "notification-watch-private.h"
@@ -39,111 +40,6 @@
 #else
 # define SLAB_IDS 0
 #endif
-
-/* A list that lives on the stack while it holds a few items: removing
- * one observer allocates nothing for the work left after the lock. */
-typedef struct
-{
-  gpointer *items;
-  guint     len;
-  guint     size;
-  gpointer  inline_items[4];
-} PendingList;
-
-/* What a change under the lock leaves to do once the lock is released. */
-typedef struct
-{
-  PendingList removed;   /* observers already marked removed; see DESTROY_OURS */
-} Pending;
-
-/* Tags a removed observer whose destroy notify is ours to run: no call of
- * it was running when it was marked removed. */
-#define DESTROY_OURS ((guintptr) 1)
-
-static void
-pending_init (Pending *pending)
-{
-  pending->removed.items = pending->removed.inline_items;
-  pending->removed.len = 0;
-  pending->removed.size = G_N_ELEMENTS (pending->removed.inline_items);
-}
-
-static void
-pending_list_add (PendingList *list,
-                  gpointer     item)
-{
-  if (list->len == list->size)
-    {
-      list->size *= 2;
-      if (list->items == list->inline_items)
-        list->items = g_memdup2 (list->inline_items, sizeof list->inline_items);
-      list->items = g_renew (gpointer, list->items, list->size);
-    }
-
-  list->items[list->len++] = item;
-}
-
-static void
-pending_list_clear (PendingList *list)
-{
-  if (list->items != list->inline_items)
-    g_free (list->items);
-}
-
-static inline NotificationObserver *
-pending_observer (gpointer item)
-{
-  return (NotificationObserver *) ((guintptr) item & ~DESTROY_OURS);
-}
-
-static gint
-pending_compare_id (gconstpointer a,
-                    gconstpointer b)
-{
-  const NotificationObserver *oa = pending_observer (*(gpointer const *) a);
-  const NotificationObserver *ob = pending_observer (*(gpointer const *) b);
-
-  return notification_observer_before (oa, ob) ? -1 : notification_observer_before (ob, oa);
-}
-
-/* Lock held, the observer unlinked: from now on no call of it starts.
- * The destroy notify runs after the lock is released, here if no call is
- * running, else when the last running call returns. */
-static void
-pending_remove_observer (NotificationRegistry *self,
-                         Pending              *pending,
-                         NotificationObserver *observer)
-{
-  guintptr item = (guintptr) observer;
-
-  notification_lock_assert_held (&self->lock);
-
-  if (notification_observer_mark_removed (observer))
-    item |= DESTROY_OURS;
-
-  pending_list_add (&pending->removed, (gpointer) item);
-}
-
-/* Runs what was left for after the lock: destroy notifies (user code,
- * in the order the observers were added). */
-static void
-pending_finish (Pending *pending)
-{
-  if (pending->removed.len > 1)
-    qsort (pending->removed.items, pending->removed.len, sizeof (gpointer), pending_compare_id);
-
-  for (guint i = 0; i < pending->removed.len; i++)
-    {
-      gpointer item = pending->removed.items[i];
-
-      notification_observer_finish_remove (pending_observer (item),
-                                           ((guintptr) item & DESTROY_OURS) != 0);
-    }
-
-  pending_list_clear (&pending->removed);
-
-  notification_ebr_reclaim ();
-}
 
 NotificationRegistry *
 notification_registry_new (void)
@@ -249,7 +145,7 @@ registry_queue_locked (NotificationRegistry *self,
 static void
 registry_drop_entry_locked (NotificationRegistry   *self,
                             NotificationIndexEntry *entry,
-                            Pending                *pending)
+                            NotificationPending    *pending)
 {
   NotificationWatch *watch = entry->watch;
 
@@ -302,7 +198,7 @@ registry_unlink_queued_locked (NotificationRegistry    *self,
 static void
 registry_unlink_observer_locked (NotificationRegistry *self,
                                  NotificationObserver *observer,
-                                 Pending              *pending)
+                                 NotificationPending  *pending)
 {
   NotificationIndexEntry *entry;
   NotificationObserver *prev;
@@ -351,7 +247,7 @@ registry_unlink_observer_locked (NotificationRegistry *self,
   if (notification_observer_is_ext (observer))
     notification_id_table_remove (&self->ext_observers, (NotificationObserverExt *) observer);
   COUNTER_ADD (self->n_observers, -1);
-  pending_remove_observer (self, pending, observer);
+  notification_pending_remove_observer (&self->lock, pending, observer);
 }
 
 /* Lock held. An observer on the heap, in the id table under @id: one with
@@ -549,10 +445,10 @@ void
 notification_registry_remove (NotificationRegistry *self,
                               gulong                id)
 {
-  Pending pending;
+  NotificationPending pending;
   NotificationObserver *observer;
 
-  pending_init (&pending);
+  notification_pending_init (&pending);
   notification_lock (&self->lock);
   notification_slab_drain (self->slab);
   observer = registry_lookup_locked (self, id);
@@ -560,13 +456,13 @@ notification_registry_remove (NotificationRegistry *self,
     registry_unlink_observer_locked (self, observer, &pending);
   notification_unlock (&self->lock);
 
-  pending_finish (&pending);
+  notification_pending_finish (&pending);
 }
 
 /* Lock held. Empties the registry at once: the whole index goes to EBR. */
 static void
 registry_clear_locked (NotificationRegistry *self,
-                       Pending              *pending)
+                       NotificationPending  *pending)
 {
   GPtrArray *entries;
 
@@ -594,7 +490,7 @@ registry_clear_locked (NotificationRegistry *self,
               if (ext->queue != NULL)
                 registry_unlink_queued_locked (self, ext);
             }
-          pending_remove_observer (self, pending, observer);
+          notification_pending_remove_observer (&self->lock, pending, observer);
         }
 
       if (entry->watch != NULL)
@@ -614,15 +510,15 @@ registry_clear_locked (NotificationRegistry *self,
 void
 notification_registry_remove_all (NotificationRegistry *self)
 {
-  Pending pending;
+  NotificationPending pending;
 
   /* Schemas stay: they describe the types, not the observers. */
-  pending_init (&pending);
+  notification_pending_init (&pending);
   notification_lock (&self->lock);
   registry_clear_locked (self, &pending);
   notification_unlock (&self->lock);
 
-  pending_finish (&pending);
+  notification_pending_finish (&pending);
 }
 
 /*
@@ -636,7 +532,7 @@ notification_registry_remove_all (NotificationRegistry *self)
 void
 notification_registry_shutdown (NotificationRegistry *self)
 {
-  Pending pending;
+  NotificationPending pending;
   GPtrArray *schemas;
   GPtrArray *queues;
   GHashTableIter iter;
@@ -644,7 +540,7 @@ notification_registry_shutdown (NotificationRegistry *self)
   gpointer watch;
 
   notification_interest_shutdown (self);
-  pending_init (&pending);
+  notification_pending_init (&pending);
   notification_lock (&self->lock);
   self->shut_down = TRUE;
   registry_clear_locked (self, &pending);
@@ -674,7 +570,7 @@ notification_registry_shutdown (NotificationRegistry *self)
   for (guint i = 0; i < schemas->len; i++)
     notification_index_entry_retire (g_ptr_array_index (schemas, i));
   g_ptr_array_unref (schemas);
-  pending_finish (&pending);
+  notification_pending_finish (&pending);
 
   /* After the destroy notifies were queued: they run on their contexts,
    * then each queue leaves its context. */
@@ -700,9 +596,9 @@ registry_watch_vanished (NotificationWatch *watch,
                          gpointer           data)
 {
   NotificationRegistry *self = data;
-  Pending pending;
+  NotificationPending pending;
 
-  pending_init (&pending);
+  notification_pending_init (&pending);
   notification_lock (&self->lock);
   if (g_hash_table_lookup (self->watches, watch->object) == watch)
     {
@@ -719,7 +615,7 @@ registry_watch_vanished (NotificationWatch *watch,
     notification_interest_sender_disposing_locked (self, watch->object);
   notification_unlock (&self->lock);
 
-  pending_finish (&pending);
+  notification_pending_finish (&pending);
 }
 
 /*
@@ -736,9 +632,9 @@ registry_queue_vanished (NotificationQueue *queue,
 {
   NotificationRegistry *self = data;
   NotificationQueue *stolen = NULL;
-  Pending pending;
+  NotificationPending pending;
 
-  pending_init (&pending);
+  notification_pending_init (&pending);
   notification_lock (&self->lock);
   if (g_hash_table_lookup (self->queues, queue->context) == queue)
     {
@@ -749,7 +645,7 @@ registry_queue_vanished (NotificationQueue *queue,
     registry_unlink_observer_locked (self, &queue->observers->base, &pending);
   notification_unlock (&self->lock);
 
-  pending_finish (&pending);
+  notification_pending_finish (&pending);
   if (stolen != NULL)
     notification_queue_unref (stolen);
 }
@@ -895,14 +791,12 @@ notification_registry_remove_matching (NotificationRegistry *self,
                                        NotificationCallback  callback,
                                        gpointer              user_data)
 {
-  Pending pending;
-  PendingList found;
+  NotificationPending pending;
+  GPtrArray *found = g_ptr_array_new ();
   NotificationIndexTable *table;
+  guint n_found;
 
-  pending_init (&pending);
-  found.items = found.inline_items;
-  found.len = 0;
-  found.size = G_N_ELEMENTS (found.inline_items);
+  notification_pending_init (&pending);
 
   notification_lock (&self->lock);
   table = __atomic_load_n (&self->index->table, __ATOMIC_RELAXED);
@@ -917,14 +811,15 @@ notification_registry_remove_matching (NotificationRegistry *self,
            observer != NULL;
            observer = __atomic_load_n (&observer->next, __ATOMIC_RELAXED))
         if ((!match_func || observer->callback == callback) && observer->user_data == user_data)
-          pending_list_add (&found, observer);
+          g_ptr_array_add (found, observer);
     }
-  for (guint i = 0; i < found.len; i++)
-    registry_unlink_observer_locked (self, found.items[i], &pending);
+  for (guint i = 0; i < found->len; i++)
+    registry_unlink_observer_locked (self, g_ptr_array_index (found, i), &pending);
   notification_unlock (&self->lock);
 
-  pending_list_clear (&found);
-  pending_finish (&pending);
+  n_found = found->len;
+  g_ptr_array_unref (found);
+  notification_pending_finish (&pending);
 
-  return found.len;
+  return n_found;
 }
