@@ -222,37 +222,48 @@ poster_thread (gpointer data)
   return NULL;
 }
 
+/* One probe per observer: probe_cb checks that no call of an observer
+ * starts after its own destroy notify, and the five destroy notifies of
+ * a round run at different moments (each when its own running call, if
+ * any, returns). They share the user data the removal matches. */
+typedef struct
+{
+  Probe probes[5];
+} ProbeSet;
+
 static void
 test_while_posting (void)
 {
-  Probe a;
+  ProbeSet set;
   g_autoptr(NotificationCenter) center = notification_center_new ();
   Poster poster = { center, 0 };
   GThread *thread;
-  int total = 0;
 
   g_test_summary ("Removing by data while another thread posts: every destroy "
                   "notify runs once, none before its running calls returned");
 
-  probe_init (&a, "a", NULL);
   thread = g_thread_new ("poster", poster_thread, &poster);
   for (guint round = 0; round < 200; round++)
     {
       for (guint i = 0; i < 5; i++)
-        probe_add (center, i % 2 ? "t" : NULL, NULL, &a);
-      total += 5;
-      g_assert_cmpuint (notification_center_remove_observers_by_data (center, &a), ==, 5);
+        {
+          probe_init (&set.probes[i], "p", NULL);
+          notification_center_add_observer (center, i % 2 ? "t" : NULL, NULL,
+                                            probe_cb, &set.probes[i], probe_destroy);
+        }
+      for (guint i = 0; i < 5; i++)
+        g_assert_cmpuint (notification_center_remove_observers_by_data (center, &set.probes[i]), ==, 1);
       /* a call running on the poster holds its destroy notify back */
-      while (probe_destroys (&a) != total)
-        g_thread_yield ();
-      /* probe_cb asserts no call starts after the destroy notify: reset */
-      g_atomic_int_set (&a.n_destroys, 0);
-      total = 0;
+      for (guint i = 0; i < 5; i++)
+        {
+          while (probe_destroys (&set.probes[i]) != 1)
+            g_thread_yield ();
+          probe_clear (&set.probes[i]);
+        }
     }
   g_atomic_int_set (&poster.stop, 1);
   g_thread_join (thread);
   g_assert_cmpuint (notification_center_get_n_observers (center), ==, 0);
-  probe_clear (&a);
 }
 
 int
