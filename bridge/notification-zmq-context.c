@@ -5,7 +5,9 @@
  * handler (CURVE allow-lists) serves the sockets of its context. The
  * context is made on first use and never terminated: zmq_ctx_term()
  * waits for every socket of every user, which a library cannot know
- * about at exit; the process's exit frees it.
+ * about at exit; the process's exit frees it. So a socket's owner sets
+ * a finite ZMQ_LINGER on it and, where a message must not be lost at
+ * exit (notification-post), waits for it to go before returning.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -32,9 +34,6 @@ notification_zmq_context_get (void)
 
       if (made == NULL)
         g_error ("zmq_ctx_new: %s", zmq_strerror (zmq_errno ()));
-      /* Closing a socket must not block: it flushes with the socket's own
-       * finite ZMQ_LINGER, set by its owner. */
-      zmq_ctx_set (made, ZMQ_BLOCKY, 0);
       g_once_init_leave (&context, (gsize) made);
     }
 
