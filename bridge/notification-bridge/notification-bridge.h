@@ -13,4 +13,8 @@
 # include "notification-remote-sender.h"
 # include "notification-bridge-base.h"
 # include "notification-dbus-bridge.h"
+# include "notification-bridge-features.h"
+# ifdef NOTIFICATION_BRIDGE_HAS_ZEROMQ
+#  include "notification-zmq-keys.h"
+# endif
 #undef NOTIFICATION_BRIDGE_INSIDE
