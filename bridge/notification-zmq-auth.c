@@ -25,10 +25,13 @@
  * libzmq skips ZAP when no handler is bound (ZMQ_ZAP_ENFORCE_DOMAIN is
  * draft API, not in Debian's build), so the handler must be bound before
  * a server with an allow-list binds: notification_zmq_auth_domain_new()
- * starts it, waits for its bind and fails if the bind failed. Then it
- * stays for the life of the process, like the context: a thread of its
- * own blocked in zmq_recv() (a zmq socket belongs to one thread), which
- * costs nothing while nobody connects.
+ * and _apply() (given the open server socket, so in the socket's
+ * context) start it, wait for its bind and fail if the bind failed. It
+ * is a thread of its own blocked in zmq_recv() (a zmq socket belongs to
+ * one thread), which costs nothing while nobody connects, and lives as
+ * long as its context: when the context is terminated its socket gets
+ * ETERM, it closes it (so that zmq_ctx_term() returns) and ends, and the
+ * next domain or apply starts one in the next context.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -62,7 +65,9 @@ static struct
   GCond       cond;
   GHashTable *domains;     /* name → (unowned) domain, protected by lock */
   GThread    *thread;      /* (owned) (nullable) */
+  void       *context;     /* (unowned) the context the handler serves, protected by lock */
   gboolean    bound;       /* the handler answers; protected by lock */
+  gboolean    running;     /* the thread has not finished; protected by lock */
   gboolean    starting;    /* protected by lock */
   int         bind_errno;  /* protected by lock */
   guint64     next_id;     /* protected by lock */
@@ -221,7 +226,7 @@ handle_request (void      *socket,
 static gpointer
 handler_thread (gpointer data)
 {
-  void *socket = zmq_socket (notification_zmq_context_get (), ZMQ_REP);
+  void *socket = zmq_socket (data, ZMQ_REP);
   int linger = 0;
   int rc = -1;
   int saved = 0;
@@ -244,7 +249,7 @@ handler_thread (gpointer data)
     {
       if (socket != NULL)
         zmq_close (socket);
-      return NULL;
+      goto out;
     }
 
   for (;;)
@@ -285,7 +290,16 @@ handler_thread (gpointer data)
         break;
     }
 
+  /* The context is being terminated: close, so that zmq_ctx_term()
+   * can return; a later domain starts a handler in the next context. */
   zmq_close (socket);
+
+out:
+  g_mutex_lock (&auth.lock);
+  auth.bound = FALSE;
+  auth.running = FALSE;
+  g_cond_broadcast (&auth.cond);
+  g_mutex_unlock (&auth.lock);
   return NULL;
 }
 
@@ -294,39 +308,53 @@ handler_thread (gpointer data)
 static gboolean
 ensure_handler_locked (GError **error)
 {
+  void *context = notification_zmq_context_get ();
+
   if (auth.domains == NULL)
     auth.domains = g_hash_table_new (g_str_hash, g_str_equal);
 
-  if (!auth.bound && !auth.starting && auth.thread == NULL)
+  while (auth.starting)
+    g_cond_wait (&auth.cond, &auth.lock);
+  if (auth.bound && auth.context == context)
+    return TRUE;
+
+  /* A handler of a terminated context (its thread ends once its socket
+   * is closed), or one that failed to bind: wait for it, then start one
+   * for the current context. */
+  while (auth.running && auth.context != context)
+    g_cond_wait (&auth.cond, &auth.lock);
+  if (auth.thread != NULL && !auth.running)
+    {
+      g_thread_join (auth.thread);   /* it has finished: does not block */
+      auth.thread = NULL;
+    }
+
+  if (auth.thread == NULL)
     {
       GError *thread_error = NULL;
 
       auth.starting = TRUE;
-      auth.thread = g_thread_try_new ("notification-zap", handler_thread, NULL, &thread_error);
+      auth.running = TRUE;
+      auth.context = context;
+      auth.thread = g_thread_try_new ("notification-zap", handler_thread, context, &thread_error);
       if (auth.thread == NULL)
         {
           auth.starting = FALSE;
+          auth.running = FALSE;
+          g_cond_broadcast (&auth.cond);
           g_propagate_prefixed_error (error, thread_error,
                                       "Cannot start the ZeroMQ authentication handler: ");
           return FALSE;
         }
+      while (auth.starting)
+        g_cond_wait (&auth.cond, &auth.lock);
     }
-  while (auth.starting)
-    g_cond_wait (&auth.cond, &auth.lock);
 
-  if (!auth.bound)
+  if (!auth.bound || auth.context != context)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                    "Cannot bind the ZeroMQ authentication handler to %s: %s",
                    NOTIFICATION_ZMQ_ZAP_ENDPOINT, zmq_strerror (auth.bind_errno));
-      /* let a later call try again */
-      if (auth.thread != NULL)
-        {
-          g_mutex_unlock (&auth.lock);
-          g_thread_join (auth.thread);
-          g_mutex_lock (&auth.lock);
-          auth.thread = NULL;
-        }
       return FALSE;
     }
   return TRUE;
@@ -464,6 +492,19 @@ notification_zmq_auth_domain_apply (NotificationZmqAuthDomain  *domain,
                            "An allow-list needs a CURVE server (a server secret key)");
       return FALSE;
     }
+
+  /* The handler must answer in the socket's context before it binds
+   * (libzmq accepts every client when no handler is bound). The socket
+   * is open, so the current context is its context and cannot be
+   * terminated under it. */
+  g_mutex_lock (&auth.lock);
+  if (!ensure_handler_locked (error))
+    {
+      g_mutex_unlock (&auth.lock);
+      return FALSE;
+    }
+  g_mutex_unlock (&auth.lock);
+
   if (zmq_setsockopt (socket, ZMQ_ZAP_DOMAIN, domain->name, strlen (domain->name)) != 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
