@@ -89,7 +89,8 @@ static GParamSpec *properties[N_PROPS];
 
 static const char * const rejection_names[NOTIFICATION_BRIDGE_N_REJECTIONS] = {
   "wrong signature", "invalid type", "invalid user info", "oversized",
-  "too many senders",
+  "too many senders", "wrong number of frames", "unknown version",
+  "undecodable bytes",
 };
 
 static void update_observers (NotificationBridge *self);

@@ -32,6 +32,12 @@ G_BEGIN_DECLS
  * @NOTIFICATION_BRIDGE_REJECTED_TOO_MANY_SENDERS: the peer already has
  *   [property@NotificationBridge.Bridge:max-senders-per-peer] remote
  *   senders, and this notification came from yet another sender id
+ * @NOTIFICATION_BRIDGE_REJECTED_FRAMES: the message had the wrong number
+ *   of parts (ZeroMQ frames)
+ * @NOTIFICATION_BRIDGE_REJECTED_VERSION: the message was of a version of
+ *   the wire format this bridge does not know
+ * @NOTIFICATION_BRIDGE_REJECTED_ENCODING: the message's bytes do not
+ *   decode (too short, or a GVariant not in normal form)
  *
  * Why a bridge dropped a notification that came from outside.
  *
@@ -44,6 +50,9 @@ typedef enum
   NOTIFICATION_BRIDGE_REJECTED_USER_INFO,
   NOTIFICATION_BRIDGE_REJECTED_OVERSIZED,
   NOTIFICATION_BRIDGE_REJECTED_TOO_MANY_SENDERS,
+  NOTIFICATION_BRIDGE_REJECTED_FRAMES,
+  NOTIFICATION_BRIDGE_REJECTED_VERSION,
+  NOTIFICATION_BRIDGE_REJECTED_ENCODING,
 } NotificationBridgeRejection;
 
 /**
@@ -53,7 +62,7 @@ typedef enum
  *
  * Since: 1.2
  */
-#define NOTIFICATION_BRIDGE_N_REJECTIONS 5
+#define NOTIFICATION_BRIDGE_N_REJECTIONS 8
 
 #define NOTIFICATION_TYPE_BRIDGE (notification_bridge_get_type ())
 

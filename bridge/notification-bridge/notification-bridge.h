@@ -15,6 +15,9 @@
 # include "notification-dbus-bridge.h"
 # include "notification-bridge-features.h"
 # ifdef NOTIFICATION_BRIDGE_HAS_ZEROMQ
+#  include "notification-zmq-bridge.h"
 #  include "notification-zmq-keys.h"
+#  include "notification-zmq-publisher.h"
+#  include "notification-zmq-subscriber.h"
 # endif
 #undef NOTIFICATION_BRIDGE_INSIDE

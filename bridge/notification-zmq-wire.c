@@ -1,0 +1,226 @@
+/* notification-zmq-wire.c: the ZeroMQ transport's messages
+ *
+ * A notification is a message of two frames:
+ *
+ * 1. the type, then one NUL byte: ZeroMQ filters subscriptions by prefix,
+ *    and with the terminator a subscription to "std\0" never matches
+ *    "stdout\0"; a subscription to "" matches every type;
+ * 2. a 32-byte header, then a GVariant of type (sa{sv}) in normal form,
+ *    little-endian: the sender id and the user info. The header is the
+ *    version (1 byte, 1), 7 zero bytes, the publisher's identity (16
+ *    random bytes, made when the publisher starts), and the sequence
+ *    number of this type from this publisher (uint64, little-endian,
+ *    from 1).
+ *
+ * doc/zeromq-bridge.md is the reference; these functions are pure, for
+ * the fuzzer (tests/fuzz/fuzz-zmq-wire.c).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "notification-zmq-wire-private.h"
+
+/*
+ * notification_zmq_wire_encode_topic:
+ * @type: a notification type
+ *
+ * Returns: (transfer full): frame 1: @type and its terminator
+ */
+GBytes *
+notification_zmq_wire_encode_topic (const char *type)
+{
+  return g_bytes_new (type, strlen (type) + 1);
+}
+
+/*
+ * notification_zmq_wire_encode_body:
+ * @identity: the publisher's identity
+ * @sequence: the sequence number of this type from this publisher
+ * @sender_id: the sender's id ("" for none)
+ * @user_info: an a{sv}
+ *
+ * Returns: (transfer full): frame 2
+ */
+GBytes *
+notification_zmq_wire_encode_body (const guint8  identity[NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE],
+                                   guint64       sequence,
+                                   const char   *sender_id,
+                                   GVariant     *user_info)
+{
+  g_autoptr(GVariant) tuple = NULL;
+  g_autoptr(GVariant) normal = NULL;
+  guint64 le_sequence = GUINT64_TO_LE (sequence);
+  gsize size;
+  guint8 *data;
+
+  tuple = g_variant_ref_sink (g_variant_new ("(s@a{sv})", sender_id, user_info));
+  normal = g_variant_get_normal_form (tuple);
+#if G_BYTE_ORDER == G_BIG_ENDIAN
+  {
+    GVariant *swapped = g_variant_byteswap (normal);
+
+    g_variant_unref (normal);
+    normal = swapped;
+  }
+#endif
+
+  size = g_variant_get_size (normal);
+  data = g_malloc0 (NOTIFICATION_ZMQ_WIRE_HEADER_SIZE + size);
+  data[0] = NOTIFICATION_ZMQ_WIRE_VERSION;
+  memcpy (data + 8, identity, NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE);
+  memcpy (data + 24, &le_sequence, sizeof le_sequence);
+  g_variant_store (normal, data + NOTIFICATION_ZMQ_WIRE_HEADER_SIZE);
+
+  return g_bytes_new_take (data, NOTIFICATION_ZMQ_WIRE_HEADER_SIZE + size);
+}
+
+static gboolean
+valid_topic (const guint8 *topic,
+             gsize         size)
+{
+  /* a non-empty UTF-8 type, no NUL inside, then the terminator */
+  if (size < 2 || topic[size - 1] != '\0')
+    return FALSE;
+  if (memchr (topic, '\0', size - 1) != NULL)
+    return FALSE;
+  return g_utf8_validate ((const char *) topic, size - 1, NULL);
+}
+
+/*
+ * notification_zmq_wire_decode:
+ * @topic: frame 1
+ * @topic_size: its size
+ * @body: frame 2
+ * @body_size: its size
+ * @message: (out caller-allocates): the message, on %NOTIFICATION_ZMQ_WIRE_OK
+ *   (free with notification_zmq_wire_message_clear()); zeroed otherwise
+ *
+ * Decodes a received message. Nothing is trusted: the GVariant must be in
+ * normal form (which also means valid UTF-8 strings and a bounded depth).
+ *
+ * Returns: %NOTIFICATION_ZMQ_WIRE_OK or why not
+ */
+NotificationZmqWireStatus
+notification_zmq_wire_decode (const guint8               *topic,
+                              gsize                       topic_size,
+                              const guint8               *body,
+                              gsize                       body_size,
+                              NotificationZmqWireMessage *message)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GVariant) tuple = NULL;
+  guint64 le_sequence;
+
+  memset (message, 0, sizeof *message);
+
+  if (topic == NULL || !valid_topic (topic, topic_size))
+    return NOTIFICATION_ZMQ_WIRE_BAD_TYPE;
+  if (body == NULL || body_size < 1)
+    return NOTIFICATION_ZMQ_WIRE_BAD_ENCODING;
+  if (body[0] != NOTIFICATION_ZMQ_WIRE_VERSION)
+    return NOTIFICATION_ZMQ_WIRE_BAD_VERSION;
+  if (body_size < NOTIFICATION_ZMQ_WIRE_HEADER_SIZE)
+    return NOTIFICATION_ZMQ_WIRE_BAD_ENCODING;
+  for (guint i = 1; i < 8; i++)
+    if (body[i] != 0)
+      return NOTIFICATION_ZMQ_WIRE_BAD_ENCODING;
+
+  /* copied: aligned, and independent of the caller's buffer */
+  bytes = g_bytes_new (body + NOTIFICATION_ZMQ_WIRE_HEADER_SIZE,
+                       body_size - NOTIFICATION_ZMQ_WIRE_HEADER_SIZE);
+  tuple = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (NOTIFICATION_ZMQ_WIRE_BODY_TYPE),
+                                                        bytes, FALSE));
+#if G_BYTE_ORDER == G_BIG_ENDIAN
+  {
+    GVariant *swapped = g_variant_byteswap (tuple);
+
+    g_variant_unref (tuple);
+    tuple = swapped;
+  }
+#endif
+  if (!g_variant_is_normal_form (tuple))
+    return NOTIFICATION_ZMQ_WIRE_BAD_ENCODING;
+
+  message->type = g_strndup ((const char *) topic, topic_size - 1);
+  memcpy (message->identity, body + 8, NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE);
+  memcpy (&le_sequence, body + 24, sizeof le_sequence);
+  message->sequence = GUINT64_FROM_LE (le_sequence);
+  g_variant_get (tuple, "(s@a{sv})", &message->sender_id, &message->user_info);
+
+  return NOTIFICATION_ZMQ_WIRE_OK;
+}
+
+/*
+ * notification_zmq_wire_message_clear:
+ * @message: a decoded message
+ *
+ * Frees what @message holds (not @message).
+ */
+void
+notification_zmq_wire_message_clear (NotificationZmqWireMessage *message)
+{
+  g_clear_pointer (&message->type, g_free);
+  g_clear_pointer (&message->sender_id, g_free);
+  g_clear_pointer (&message->user_info, g_variant_unref);
+}
+
+/*
+ * notification_zmq_wire_identity_name:
+ * @identity: a publisher's identity
+ *
+ * Returns: (transfer full): the peer name of the publisher: "zmq:" and
+ *   the identity in lower-case hexadecimal
+ */
+char *
+notification_zmq_wire_identity_name (const guint8 identity[NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE])
+{
+  static const char hex[] = "0123456789abcdef";
+  char name[4 + 2 * NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE + 1] = "zmq:";
+
+  for (guint i = 0; i < NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE; i++)
+    {
+      name[4 + 2 * i] = hex[identity[i] >> 4];
+      name[4 + 2 * i + 1] = hex[identity[i] & 0xf];
+    }
+  name[sizeof name - 1] = '\0';
+  return g_strdup (name);
+}
+
+/*
+ * notification_zmq_wire_parse_subscription:
+ * @data: a message an XPUB socket received
+ * @size: its size
+ * @subscribe: (out): whether it subscribes (or unsubscribes)
+ * @type: (out) (transfer full): the type it is about: "" for every type,
+ *   which is also what a prefix without the terminator stands for (it
+ *   matches many types)
+ *
+ * Returns: whether @data is a subscription message with a usable topic
+ */
+gboolean
+notification_zmq_wire_parse_subscription (const guint8  *data,
+                                          gsize          size,
+                                          gboolean      *subscribe,
+                                          char         **type)
+{
+  *type = NULL;
+  if (size < 1 || (data[0] != 0 && data[0] != 1))
+    return FALSE;
+  *subscribe = data[0] == 1;
+  data++;
+  size--;
+
+  if (size == 0)
+    *type = g_strdup ("");
+  else if (valid_topic (data, size))
+    *type = g_strndup ((const char *) data, size - 1);
+  else if (memchr (data, '\0', size) == NULL)
+    *type = g_strdup ("");   /* a bare prefix: it may match any type */
+  else
+    return FALSE;            /* a NUL inside: matches no type we send */
+  return TRUE;
+}
