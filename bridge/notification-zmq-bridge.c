@@ -9,6 +9,7 @@
 #include <string.h>
 #include <zmq.h>
 
+#include "notification-zmq-auth-private.h"
 #include "notification-zmq-bridge-private.h"
 #include "notification-zmq-context-private.h"
 
@@ -47,6 +48,8 @@ typedef struct
   char *secret_key;
   char *public_key;
   char *server_key;
+  GStrv allowed_keys;                 /* (owned) (nullable) */
+  NotificationZmqAuthDomain *domain;  /* (owned) (nullable) with allowed_keys, on the CURVE server */
   guint hwm;
   int linger;
 
@@ -76,6 +79,8 @@ enum {
   PROP_CURVE_SECRET_KEY,
   PROP_CURVE_PUBLIC_KEY,
   PROP_CURVE_SERVER_KEY,
+  PROP_CURVE_ALLOWED_KEYS,
+  PROP_N_CLIENTS_DENIED,
   PROP_HIGH_WATER_MARK,
   PROP_LINGER,
   N_PROPS
@@ -130,6 +135,9 @@ notification_zmq_bridge_finalize (GObject *object)
   g_free (priv->secret_key);
   g_free (priv->public_key);
   g_free (priv->server_key);
+  g_strfreev (priv->allowed_keys);
+  /* after the socket closed (dispose): later requests for it are denied */
+  g_clear_pointer (&priv->domain, notification_zmq_auth_domain_free);
   g_clear_error (&priv->init_error);
 
   G_OBJECT_CLASS (notification_zmq_bridge_parent_class)->finalize (object);
@@ -148,6 +156,8 @@ notification_zmq_bridge_get_property (GObject *object, guint prop_id, GValue *va
     case PROP_ALLOW_INSECURE: g_value_set_boolean (value, priv->allow_insecure); break;
     case PROP_CURVE_PUBLIC_KEY: g_value_set_string (value, priv->public_key); break;
     case PROP_CURVE_SERVER_KEY: g_value_set_string (value, priv->server_key); break;
+    case PROP_CURVE_ALLOWED_KEYS: g_value_set_boxed (value, priv->allowed_keys); break;
+    case PROP_N_CLIENTS_DENIED: g_value_set_uint64 (value, notification_zmq_bridge_get_n_clients_denied (self)); break;
     case PROP_HIGH_WATER_MARK: g_value_set_uint (value, priv->hwm); break;
     case PROP_LINGER: g_value_set_int (value, priv->linger); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -168,6 +178,7 @@ notification_zmq_bridge_set_property (GObject *object, guint prop_id, const GVal
     case PROP_CURVE_SECRET_KEY: priv->secret_key = g_value_dup_string (value); break;
     case PROP_CURVE_PUBLIC_KEY: priv->public_key = g_value_dup_string (value); break;
     case PROP_CURVE_SERVER_KEY: priv->server_key = g_value_dup_string (value); break;
+    case PROP_CURVE_ALLOWED_KEYS: priv->allowed_keys = g_value_dup_boxed (value); break;
     case PROP_HIGH_WATER_MARK: priv->hwm = g_value_get_uint (value); break;
     case PROP_LINGER: priv->linger = g_value_get_int (value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -258,6 +269,38 @@ notification_zmq_bridge_class_init (NotificationZmqBridgeClass *klass)
   properties[PROP_CURVE_SERVER_KEY] =
     g_param_spec_string ("curve-server-key", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * NotificationZmqBridge:curve-allowed-keys:
+   *
+   * On the side that binds, as a CURVE server: the public keys (Z85) of
+   * the clients it accepts; any other client completes no connection, so
+   * it receives nothing and nothing it sends is delivered (counted in
+   * [property@NotificationBridge.ZmqBridge:n-clients-denied]). `NULL`
+   * (the default) accepts every client that completes the CURVE
+   * handshake, that is every client that knows the server's public key;
+   * an empty list accepts none. Needs
+   * [property@NotificationBridge.ZmqBridge:curve-secret-key]; an error on
+   * the side that connects. [func@NotificationBridge.zmq_load_curve_allowed_keys]
+   * reads such a list from a file.
+   *
+   * Since: 1.2
+   */
+  properties[PROP_CURVE_ALLOWED_KEYS] =
+    g_param_spec_boxed ("curve-allowed-keys", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * NotificationZmqBridge:n-clients-denied: (getter get_n_clients_denied)
+   *
+   * How many clients the allow-list
+   * ([property@NotificationBridge.ZmqBridge:curve-allowed-keys]) turned
+   * away. Counted on another thread: read it when needed, it is not
+   * notified.
+   *
+   * Since: 1.2
+   */
+  properties[PROP_N_CLIENTS_DENIED] =
+    g_param_spec_uint64 ("n-clients-denied", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   /**
    * NotificationZmqBridge:high-water-mark:
    *
@@ -387,13 +430,28 @@ setup_curve (NotificationZmqBridge  *self,
       !check_key (priv->server_key, "curve-server-key", error))
     return FALSE;
 
+  if (priv->allowed_keys != NULL && !(priv->bind && priv->secret_key != NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "curve-allowed-keys is for the CURVE server: the side that binds, "
+                   "with curve-secret-key");
+      return FALSE;
+    }
+
   if (priv->bind)
     {
       if (priv->secret_key == NULL)
         return TRUE;
       if (zmq_setsockopt (socket, ZMQ_CURVE_SERVER, &one, sizeof one) != 0)
         return set_error_from_zmq (error, "set CURVE keys for", priv->endpoint);
-      return set_string_option (socket, ZMQ_CURVE_SECRETKEY, priv->secret_key, priv->endpoint, error);
+      if (!set_string_option (socket, ZMQ_CURVE_SECRETKEY, priv->secret_key, priv->endpoint, error))
+        return FALSE;
+      if (priv->allowed_keys == NULL)
+        return TRUE;
+      /* the ZAP handler answers for this socket's domain before it binds */
+      priv->domain = notification_zmq_auth_domain_new ((const char * const *) priv->allowed_keys, error);
+      return priv->domain != NULL &&
+             notification_zmq_auth_domain_apply (priv->domain, socket, error);
     }
 
   if (priv->server_key == NULL)
@@ -574,6 +632,25 @@ notification_zmq_bridge_get_bind (NotificationZmqBridge *self)
 
   g_return_val_if_fail (NOTIFICATION_IS_ZMQ_BRIDGE (self), FALSE);
   return priv->bind;
+}
+
+/**
+ * notification_zmq_bridge_get_n_clients_denied:
+ * @self: a ZeroMQ bridge
+ *
+ * Gets how many clients the allow-list turned away.
+ *
+ * Returns: the number of clients denied (0 without an allow-list)
+ *
+ * Since: 1.2
+ */
+guint64
+notification_zmq_bridge_get_n_clients_denied (NotificationZmqBridge *self)
+{
+  NotificationZmqBridgePrivate *priv = notification_zmq_bridge_get_instance_private (self);
+
+  g_return_val_if_fail (NOTIFICATION_IS_ZMQ_BRIDGE (self), 0);
+  return priv->domain != NULL ? notification_zmq_auth_domain_get_denied (priv->domain) : 0;
 }
 
 /**

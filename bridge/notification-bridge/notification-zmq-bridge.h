@@ -77,6 +77,8 @@ NOTIFICATION_BRIDGE_AVAILABLE_IN_1_2
 char       *notification_zmq_bridge_dup_last_endpoint (NotificationZmqBridge  *self);
 NOTIFICATION_BRIDGE_AVAILABLE_IN_1_2
 gboolean    notification_zmq_bridge_get_bind          (NotificationZmqBridge  *self);
+NOTIFICATION_BRIDGE_AVAILABLE_IN_1_2
+guint64     notification_zmq_bridge_get_n_clients_denied (NotificationZmqBridge *self);
 
 NOTIFICATION_BRIDGE_AVAILABLE_IN_1_2
 gboolean    notification_zmq_shutdown                 (GError                **error);
