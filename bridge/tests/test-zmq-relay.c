@@ -498,6 +498,90 @@ test_relay_allow_insecure (void)
   g_assert_nonnull (strstr (err, "backend"));
 }
 
+/* notification-keygen: makes the two files, prints the public key
+ * (never the secret one), refuses to replace without --force; --public
+ * prints the public key of a secret key file. */
+static void
+test_keygen (void)
+{
+  const char *keygen = g_getenv ("NOTIFICATION_KEYGEN");
+  g_autofree char *dir = g_dir_make_tmp ("test-keygen-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "host.key", NULL);
+  g_autofree char *pub_path = g_strconcat (path, ".pub", NULL);
+  g_autofree char *out = NULL, *err = NULL, *again = NULL;
+  g_autofree char *public_key = NULL, *secret_key = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+
+  {
+    const char *argv[] = { keygen, path, NULL };
+
+    process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+    g_assert_no_error (error);
+    g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+    g_clear_object (&process);
+  }
+  g_strstrip (out);
+  g_assert_true (notification_zmq_curve_key_is_valid (out));
+  g_assert_true (notification_zmq_load_curve_keypair (path, &public_key, &secret_key, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, public_key);
+  g_assert_null (strstr (out, secret_key));
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (g_file_test (pub_path, G_FILE_TEST_IS_REGULAR));
+
+  {
+    const char *argv[] = { keygen, path, NULL };
+    g_assert_cmpint (run_status (argv, &err), ==, 1);
+    g_assert_nonnull (strstr (err, "exists"));
+    g_clear_pointer (&err, g_free);
+  }
+  {
+    const char *argv[] = { keygen, "--public", path, NULL };
+
+    process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+    g_subprocess_communicate_utf8 (process, NULL, NULL, &again, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+    g_clear_object (&process);
+    g_assert_cmpstr (g_strstrip (again), ==, public_key);
+  }
+  {
+    const char *argv[] = { keygen, "--force", path, NULL };
+    g_assert_cmpint (run_status (argv, &err), ==, 0);
+    g_clear_pointer (&err, g_free);
+  }
+  {
+    const char *argv[] = { keygen, NULL };
+    g_assert_cmpint (run_status (argv, &err), ==, 2);
+    g_clear_pointer (&err, g_free);
+  }
+  {
+    const char *argv[] = { keygen, "--help", NULL };
+    g_assert_cmpint (run_status (argv, &err), ==, 0);
+    g_clear_pointer (&err, g_free);
+  }
+  {
+    const char *argv[] = { keygen, "--public", pub_path, NULL };
+    /* a public file is readable by others: refused as a secret key */
+    g_assert_cmpint (run_status (argv, &err), ==, 1);
+    g_clear_pointer (&err, g_free);
+  }
+  {
+    g_autofree char *nowhere = g_build_filename (dir, "no", "such", "dir", NULL);
+    const char *argv[] = { keygen, nowhere, NULL };
+    g_assert_cmpint (run_status (argv, &err), ==, 1);
+  }
+
+  g_remove (path);
+  g_remove (pub_path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -512,6 +596,8 @@ main (int argc, char **argv)
     g_test_add_func ("/zmq/relay/curve", test_relay_curve);
   g_test_add_func ("/zmq/relay/usage", test_relay_usage);
   g_test_add_func ("/zmq/relay/allow-insecure", test_relay_allow_insecure);
+  if (zmq_has ("curve"))
+    g_test_add_func ("/zmq/keygen", test_keygen);
 
   rc = g_test_run ();
   zmq_ctx_term (zctx);
