@@ -61,8 +61,8 @@ notification_zmq_curve_key_is_valid (const char *key)
  * private, for example in a file written by
  * [func@NotificationBridge.zmq_save_curve_keypair].
  *
- * Returns: `TRUE`, or `FALSE` with @error set when libzmq was built
- *   without CURVE
+ * Returns: (skip): `TRUE`, or `FALSE` with @error set when libzmq was
+ *   built without CURVE (bindings return the two keys, or raise)
  *
  * Since: 1.2
  */
@@ -336,8 +336,8 @@ read_one_key (const char  *path,
  * wrote to @path, and computes its public key (the `.pub` file beside it
  * is not needed). The file must be readable by its owner alone.
  *
- * Returns: `TRUE`, or `FALSE` with @error set: a `G_FILE_ERROR` when the
- *   file cannot be read (`G_FILE_ERROR_NOENT` when it is missing),
+ * Returns: (skip): `TRUE`, or `FALSE` with @error set (bindings return
+ *   the two keys, or raise): a `G_FILE_ERROR` when the file cannot be read (`G_FILE_ERROR_NOENT` when it is missing),
  *   `G_IO_ERROR_PERMISSION_DENIED` when others may read it,
  *   `G_IO_ERROR_INVALID_DATA` when it does not hold exactly one key
  *
