@@ -12,6 +12,7 @@
 #include <glib-unix.h>
 
 #include "tool-common.h"
+#include "tool-zmq.h"
 
 static gboolean opt_json;
 static char **opt_types;
@@ -111,10 +112,16 @@ main (int argc, char **argv)
 
   setlocale (LC_ALL, "");
   g_option_context_add_main_entries (options, entries, NULL);
+  g_option_context_add_group (options, tool_zmq_option_group (FALSE));
   g_option_context_set_description (options,
     "Each line is: time, type, sender (unique bus name/sender id), user info.\n"
     "Exit status: 0 interrupted or done, 1 connection failure, 2 bad arguments.");
   if (!g_option_context_parse (options, &argc, &argv, &error))
+    {
+      g_printerr ("notification-monitor: %s\n", error->message);
+      return TOOL_EXIT_USAGE;
+    }
+  if (!tool_zmq_check_args ("notification-monitor", &error))
     {
       g_printerr ("notification-monitor: %s\n", error->message);
       return TOOL_EXIT_USAGE;
@@ -142,6 +149,9 @@ main (int argc, char **argv)
       return TOOL_EXIT_USAGE;
     }
 #endif
+
+  if (tool_zmq_requested ())
+    return tool_zmq_monitor (print_notification, opt_types, &loop);
 
   connection = tool_connect (opt_address, &error);
   if (connection == NULL)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tool-common.h"
+#include "tool-zmq.h"
 
 static char *opt_address;
 
@@ -84,13 +85,21 @@ main (int argc, char **argv)
 
   setlocale (LC_ALL, "");
   g_option_context_add_main_entries (options, entries, NULL);
+  g_option_context_add_group (options, tool_zmq_option_group (TRUE));
   g_option_context_set_description (options,
     "A VALUE is GVariant text (n=\"<int32 3>\", ok=true, f=0.5) or, when it\n"
     "does not parse as one, a plain string (out_string=hello).\n"
     "Exits once every process that wants it has received the notification\n"
     "(at once when none does).\n"
-    "Exit status: 0 posted, 1 connection failure, 2 bad arguments.");
+    "With --zmq or --zmq-bind it waits until a subscriber for TYPE is connected.\n"
+    "Exit status: 0 posted, 1 connection failure, 2 bad arguments,\n"
+    "3 no ZeroMQ subscriber within --timeout.");
   if (!g_option_context_parse (options, &argc, &argv, &error))
+    {
+      g_printerr ("notification-post: %s\n", error->message);
+      return TOOL_EXIT_USAGE;
+    }
+  if (!tool_zmq_check_args ("notification-post", &error))
     {
       g_printerr ("notification-post: %s\n", error->message);
       return TOOL_EXIT_USAGE;
@@ -115,6 +124,12 @@ main (int argc, char **argv)
         return TOOL_EXIT_USAGE;
       }
   user_info = g_variant_ref_sink (g_variant_builder_end (&builder));
+
+  if (tool_zmq_requested ())
+    {
+      center = g_object_new (NOTIFICATION_TYPE_CENTER, "emits-signal", FALSE, NULL);
+      return tool_zmq_post (center, type, user_info);
+    }
 
   connection = tool_connect (opt_address, &error);
   if (connection == NULL)
