@@ -24,6 +24,7 @@ static char *opt_bind;
 static char *opt_server_key;
 static char *opt_public_key;
 static char *opt_secret_key;
+static char *opt_allowed_keys;
 static gboolean opt_allow_insecure;
 static double opt_timeout = 10.0;
 
@@ -41,6 +42,8 @@ tool_zmq_option_group (gboolean for_post)
       "With --zmq: this client's CURVE public key (default: a fresh key pair)", "KEY" },
     { "curve-secret-key", 0, 0, G_OPTION_ARG_STRING, &opt_secret_key,
       "With --zmq-bind: the CURVE server's secret key; with --zmq: the client's", "KEY" },
+    { "curve-allowed-keys", 0, 0, G_OPTION_ARG_FILENAME, &opt_allowed_keys,
+      "With --zmq-bind and --curve-secret-key: accept only the clients whose public keys FILE lists", "FILE" },
     { "allow-insecure", 0, 0, G_OPTION_ARG_NONE, &opt_allow_insecure,
       "Allow --zmq-bind of a TCP address other than loopback without CURVE", NULL },
     { NULL }
@@ -65,23 +68,6 @@ tool_zmq_requested (void)
   return opt_connect != NULL || opt_bind != NULL;
 }
 
-/* A key: Z85 text, or the first line of a file. */
-static char *
-read_key (const char  *value,
-          GError     **error)
-{
-  g_autofree char *contents = NULL;
-
-  if (value == NULL)
-    return NULL;
-  if (strlen (value) == 40 && !g_file_test (value, G_FILE_TEST_EXISTS))
-    return g_strdup (value);
-  if (!g_file_get_contents (value, &contents, NULL, error))
-    return NULL;
-  contents[strcspn (contents, "\r\n")] = '\0';
-  return g_strdup (g_strstrip (contents));
-}
-
 gboolean
 tool_zmq_check_args (const char  *program,
                      GError     **error)
@@ -93,7 +79,8 @@ tool_zmq_check_args (const char  *program,
       return FALSE;
     }
   if (!tool_zmq_requested () &&
-      (opt_server_key != NULL || opt_public_key != NULL || opt_secret_key != NULL || opt_allow_insecure))
+      (opt_server_key != NULL || opt_public_key != NULL || opt_secret_key != NULL ||
+       opt_allowed_keys != NULL || opt_allow_insecure))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    "the CURVE options and --allow-insecure need --zmq or --zmq-bind");
@@ -117,22 +104,53 @@ tool_zmq_check_args (const char  *program,
 }
 
 #ifdef NOTIFICATION_BRIDGE_HAS_ZEROMQ
+/* A key: Z85 text, or a key file (notification-keygen's: a secret key
+ * file must be private, mode 0600; a public key is read from a .pub
+ * file or the like). */
+static char *
+read_key (const char  *value,
+          gboolean     secret,
+          GError     **error)
+{
+  char *key = NULL;
+
+  if (value == NULL)
+    return NULL;
+  if (notification_zmq_curve_key_is_valid (value) && !g_file_test (value, G_FILE_TEST_EXISTS))
+    return g_strdup (value);
+  if (secret)
+    {
+      if (!notification_zmq_load_curve_keypair (value, NULL, &key, error))
+        return NULL;
+      return key;
+    }
+  return notification_zmq_load_curve_public_key (value, error);
+}
+
 static gpointer
 make_bridge (GType                type,
              NotificationCenter  *center,
              GError             **error)
 {
   g_autofree char *server_key = NULL, *public_key = NULL, *secret_key = NULL;
+  g_auto(GStrv) allowed_keys = NULL;
   GError *key_error = NULL;
   gpointer bridge;
 
-  server_key = read_key (opt_server_key, &key_error);
+  server_key = read_key (opt_server_key, FALSE, &key_error);
   if (key_error == NULL)
-    public_key = read_key (opt_public_key, &key_error);
+    public_key = read_key (opt_public_key, FALSE, &key_error);
   if (key_error == NULL)
-    secret_key = read_key (opt_secret_key, &key_error);
+    secret_key = read_key (opt_secret_key, TRUE, &key_error);
+  /* a client's key pair from its secret key alone */
+  if (key_error == NULL && secret_key != NULL && public_key == NULL && opt_bind == NULL)
+    public_key = notification_zmq_curve_public_key_for_secret (secret_key, &key_error);
+  if (key_error == NULL && opt_allowed_keys != NULL)
+    allowed_keys = notification_zmq_load_curve_allowed_keys (opt_allowed_keys, &key_error);
   if (key_error != NULL)
     {
+      if (secret_key != NULL)
+        memset (secret_key, 0, strlen (secret_key));
       g_propagate_prefixed_error (error, key_error, "Cannot read a CURVE key: ");
       return NULL;
     }
@@ -145,6 +163,7 @@ make_bridge (GType                type,
                            "curve-server-key", server_key,
                            "curve-public-key", public_key,
                            "curve-secret-key", secret_key,
+                           "curve-allowed-keys", allowed_keys,
                            NULL);
   if (secret_key != NULL)
     memset (secret_key, 0, strlen (secret_key));

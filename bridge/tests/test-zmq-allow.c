@@ -428,6 +428,105 @@ test_relay_real_types (void)
   g_free (relay.backend);
 }
 
+/* The tools with key files: notification-monitor binds with an
+ * allow-list; a notification-post with an allowed key delivers, one with
+ * another key finds no subscriber (its handshake is denied: exit 3). */
+static GSubprocess *
+spawn (const char * const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                  G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+
+  g_assert_no_error (error);
+  return process;
+}
+
+static int
+finish (GSubprocess  *process,
+        char        **out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+
+  g_subprocess_communicate_utf8 (process, NULL, NULL, out, &err, &error);
+  g_assert_no_error (error);
+  if (err != NULL && *err != '\0')
+    g_test_message ("stderr: %s", err);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
+}
+
+static void
+test_allow_tools (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("test-zmq-tools-curve-XXXXXX", NULL);
+  g_autofree char *server = g_build_filename (dir, "server.key", NULL);
+  g_autofree char *server_pub = g_strconcat (server, ".pub", NULL);
+  g_autofree char *client = g_build_filename (dir, "client.key", NULL);
+  g_autofree char *client_pub = g_strconcat (client, ".pub", NULL);
+  g_autofree char *other = g_build_filename (dir, "other.key", NULL);
+  g_autofree char *other_pub = g_strconcat (other, ".pub", NULL);
+  g_autofree char *endpoint = g_strdup_printf ("ipc://%s/socket", dir);
+  g_autofree char *socket_path = g_build_filename (dir, "socket", NULL);
+  g_autofree char *out = NULL;
+  const char *keygen = g_getenv ("NOTIFICATION_KEYGEN");
+  const char *monitor_path = g_getenv ("NOTIFICATION_MONITOR");
+  const char *post_path = g_getenv ("NOTIFICATION_POST");
+  g_autoptr(GSubprocess) monitor = NULL;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *argv[] = { keygen, i == 0 ? server : i == 1 ? client : other, NULL };
+      g_autoptr(GSubprocess) process = spawn (argv);
+
+      g_assert_cmpint (finish (process, NULL), ==, 0);
+    }
+
+  {
+    const char *argv[] = { monitor_path, "--zmq-bind", endpoint, "--count", "1",
+                           "--curve-secret-key", server, "--curve-allowed-keys", client_pub, NULL };
+    monitor = spawn (argv);
+  }
+  {
+    /* the other key: denied, so no subscription ever reaches the post */
+    const char *argv[] = { post_path, "--zmq", endpoint, "--timeout", "1",
+                           "--curve-server-key", server_pub, "--curve-secret-key", other,
+                           "curve", "who='other'", NULL };
+    g_autoptr(GSubprocess) post = spawn (argv);
+
+    g_assert_cmpint (finish (post, NULL), ==, 3);
+  }
+  {
+    const char *argv[] = { post_path, "--zmq", endpoint, "--timeout", "30",
+                           "--curve-server-key", server_pub, "--curve-secret-key", client,
+                           "curve", "who='client'", NULL };
+    g_autoptr(GSubprocess) post = spawn (argv);
+
+    g_assert_cmpint (finish (post, NULL), ==, 0);
+  }
+  g_assert_cmpint (finish (monitor, &out), ==, 0);
+  g_assert_nonnull (strstr (out, "client"));
+  g_assert_null (strstr (out, "other"));
+
+  {
+    /* an allow-list without a secret key is a usage error */
+    const char *argv[] = { monitor_path, "--zmq-bind", endpoint, "--count", "1",
+                           "--curve-allowed-keys", client_pub, NULL };
+    g_autoptr(GSubprocess) process = spawn (argv);
+
+    g_assert_cmpint (finish (process, NULL), ==, 1);
+  }
+
+  {
+    const char *files[] = { server, server_pub, client, client_pub, other, other_pub, socket_path };
+
+    for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+      g_remove (files[i]);
+    g_rmdir (dir);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -438,6 +537,7 @@ main (int argc, char **argv)
   g_test_add_func ("/zmq/allow/subscriber", test_allow_subscriber);
   g_test_add_func ("/zmq/allow/errors", test_allow_errors);
   g_test_add_func ("/zmq/allow/after-shutdown", test_allow_after_shutdown);
+  g_test_add_func ("/zmq/allow/tools", test_allow_tools);
   g_test_add_func ("/zmq/relay/real-types", test_relay_real_types);
 
   return g_test_run ();
