@@ -71,7 +71,8 @@ host_is_loopback (const char *host,
   GInetAddress *address;
   gboolean loopback;
 
-  if (g_str_equal (h, "localhost"))
+  /* as the bridges do (doc/zeromq-bridge.md, Security) */
+  if (g_str_equal (h, "localhost") || g_str_equal (h, "lo"))
     return TRUE;
   if (h[0] == '[' && len > 2 && h[len - 1] == ']')
     {
@@ -349,6 +350,13 @@ main (int argc, char **argv)
     }
 
   relay.control = zmq_socket (notification_zmq_context_get (), ZMQ_PAIR);
+  if (relay.control != NULL)
+    {
+      int timeout = 2000;   /* a proxy that ended does not answer STATISTICS */
+
+      zmq_setsockopt (relay.control, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+      zmq_setsockopt (relay.control, ZMQ_SNDTIMEO, &timeout, sizeof timeout);
+    }
   if (relay.control == NULL || zmq_bind (relay.control, CONTROL_ENDPOINT) != 0)
     {
       g_printerr ("notification-relay: the control socket: %s\n", zmq_strerror (zmq_errno ()));
