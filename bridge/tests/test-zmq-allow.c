@@ -276,14 +276,21 @@ relay_line (Relay *relay)
 }
 
 static void
-relay_start (Relay *relay)
+relay_start (Relay              *relay,
+             const char * const *options)
 {
-  const char *argv[] = { g_getenv ("NOTIFICATION_RELAY"), "tcp://127.0.0.1:*", "tcp://127.0.0.1:*", NULL };
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *line1 = NULL;
   g_autofree char *line2 = NULL;
 
-  relay->process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_strv_builder_add (builder, g_getenv ("NOTIFICATION_RELAY"));
+  if (options != NULL)
+    g_strv_builder_addv (builder, (const char **) options);
+  g_strv_builder_add_many (builder, "tcp://127.0.0.1:*", "tcp://127.0.0.1:*", NULL);
+  argv = g_strv_builder_end (builder);
+  relay->process = g_subprocess_newv ((const char * const *) argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
   g_assert_no_error (error);
   relay->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (relay->process));
   line1 = relay_line (relay);
@@ -338,8 +345,80 @@ tally_cb (NotificationCenter *center,
 
 #define N_EACH 20
 
+/* Keys for a relay with CURVE on both sides, in a directory. */
+typedef struct
+{
+  char   *dir;
+  KeyPair front, back, client;
+  char   *front_path, *back_path, *allowed_path;
+} RelayKeys;
+
 static void
-test_relay_real_types (void)
+relay_keys_make (RelayKeys *keys)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  keys->dir = g_dir_make_tmp ("test-zmq-relay-curve-XXXXXX", &error);
+  g_assert_no_error (error);
+  key_pair_make (&keys->front);
+  key_pair_make (&keys->back);
+  key_pair_make (&keys->client);
+  keys->front_path = g_build_filename (keys->dir, "front.key", NULL);
+  keys->back_path = g_build_filename (keys->dir, "back.key", NULL);
+  keys->allowed_path = g_build_filename (keys->dir, "allowed", NULL);
+  g_assert_true (notification_zmq_save_curve_keypair (keys->front_path, keys->front.public_key,
+                                                      keys->front.secret_key, FALSE, &error));
+  g_assert_true (notification_zmq_save_curve_keypair (keys->back_path, keys->back.public_key,
+                                                      keys->back.secret_key, FALSE, &error));
+  text = g_strdup_printf ("%s\n", keys->client.public_key);
+  g_assert_true (g_file_set_contents (keys->allowed_path, text, -1, &error));
+  g_assert_no_error (error);
+}
+
+static void
+relay_keys_clear (RelayKeys *keys)
+{
+  const char *paths[] = { keys->front_path, keys->back_path, keys->allowed_path };
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autofree char *pub = g_strconcat (paths[i], ".pub", NULL);
+
+      g_remove (paths[i]);
+      g_remove (pub);
+      g_free ((char *) paths[i]);
+    }
+  g_rmdir (keys->dir);
+  g_free (keys->dir);
+  key_pair_clear (&keys->front);
+  key_pair_clear (&keys->back);
+  key_pair_clear (&keys->client);
+}
+
+/* A bridge connecting to the relay: with @keys, as the allowed client of
+ * @server_key. */
+static gpointer
+relay_client (GType               type,
+              NotificationCenter *center,
+              const char         *endpoint,
+              const char         *server_key,
+              RelayKeys          *keys)
+{
+  g_autoptr(GError) error = NULL;
+  gpointer bridge = g_initable_new (type, NULL, &error,
+                                    "center", center, "endpoint", endpoint,
+                                    "curve-server-key", keys != NULL ? server_key : NULL,
+                                    "curve-public-key", keys != NULL ? keys->client.public_key : NULL,
+                                    "curve-secret-key", keys != NULL ? keys->client.secret_key : NULL,
+                                    NULL);
+
+  g_assert_no_error (error);
+  return bridge;
+}
+
+static void
+check_relay_real_types (gboolean curve)
 {
   NotificationCenter *pub_center[2], *sub_center[2];
   NotificationZmqPublisher *pub[2];
@@ -347,23 +426,50 @@ test_relay_real_types (void)
   Tally tally[2] = { { { 0 } } };
   const char *wants[2] = { "alpha", "beta" };
   Relay relay = { 0 };
+  RelayKeys keys = { 0 };
+  NotificationCenter *denied_center = NULL;
+  NotificationZmqSubscriber *denied = NULL;
+  Tally denied_tally = { { 0 } };
   g_autoptr(GError) error = NULL;
 
-  relay_start (&relay);
+  if (curve)
+    {
+      relay_keys_make (&keys);
+      {
+        const char *options[] = {
+          "--frontend-secret-key", keys.front_path, "--frontend-allowed-keys", keys.allowed_path,
+          "--backend-secret-key", keys.back_path, "--backend-allowed-keys", keys.allowed_path,
+          NULL
+        };
+        relay_start (&relay, options);
+      }
+    }
+  else
+    relay_start (&relay, NULL);
 
   for (guint i = 0; i < 2; i++)
     {
       sub_center[i] = notification_center_new ();
-      sub[i] = notification_zmq_subscriber_new (sub_center[i], relay.backend,
-                                                NOTIFICATION_ZMQ_FLAGS_NONE, &error);
-      g_assert_no_error (error);
+      sub[i] = relay_client (NOTIFICATION_TYPE_ZMQ_SUBSCRIBER, sub_center[i], relay.backend,
+                             keys.back.public_key, curve ? &keys : NULL);
       notification_zmq_subscriber_subscribe (sub[i], wants[i]);
       notification_center_add_observer (sub_center[i], NULL, NULL, tally_cb, &tally[i], NULL);
 
       pub_center[i] = notification_center_new ();
-      pub[i] = notification_zmq_publisher_new (pub_center[i], relay.frontend,
-                                               NOTIFICATION_ZMQ_FLAGS_NONE, &error);
+      pub[i] = relay_client (NOTIFICATION_TYPE_ZMQ_PUBLISHER, pub_center[i], relay.frontend,
+                             keys.front.public_key, curve ? &keys : NULL);
+    }
+
+  if (curve)
+    {
+      /* a subscriber whose key is not allowed: denied at the backend */
+      denied_center = notification_center_new ();
+      denied = g_initable_new (NOTIFICATION_TYPE_ZMQ_SUBSCRIBER, NULL, &error,
+                               "center", denied_center, "endpoint", relay.backend,
+                               "curve-server-key", keys.back.public_key, NULL);
       g_assert_no_error (error);
+      notification_zmq_subscriber_subscribe (denied, NULL);
+      notification_center_add_observer (denied_center, NULL, NULL, tally_cb, &denied_tally, NULL);
     }
 
   /* demand reaches both publishers through the relay, and only that */
@@ -404,6 +510,19 @@ test_relay_real_types (void)
   /* gamma never left the publishers: 80 notifications went down */
   g_assert_cmpuint (relay_statistic (&relay, "down-messages"), ==, 4 * N_EACH);
   g_assert_cmpuint (relay_statistic (&relay, "up-subscriptions"), ==, 2);
+  if (curve)
+    {
+      g_assert_cmpuint (relay_statistic (&relay, "backend-accepted"), ==, 2);
+      /* the denial may still be on its way */
+      for (guint i = 0; i < 100 && relay_statistic (&relay, "backend-denied") == 0; i++)
+        g_usleep (50 * 1000);
+      g_assert_cmpuint (relay_statistic (&relay, "backend-denied"), >=, 1);
+      g_assert_cmpuint (relay_statistic (&relay, "frontend-accepted"), ==, 2);
+      g_assert_cmpuint (denied_tally.alpha[0] + denied_tally.alpha[1] + denied_tally.beta[0] +
+                        denied_tally.beta[1] + denied_tally.other, ==, 0);
+      g_clear_object (&denied);
+      g_clear_object (&denied_center);
+    }
 
   /* the beta subscriber leaves: the publishers stop exporting beta */
   g_clear_object (&sub[1]);
@@ -426,6 +545,22 @@ test_relay_real_types (void)
   g_object_unref (relay.process);
   g_free (relay.frontend);
   g_free (relay.backend);
+  if (curve)
+    relay_keys_clear (&keys);
+}
+
+static void
+test_relay_real_types (void)
+{
+  check_relay_real_types (FALSE);
+}
+
+/* The same with CURVE on both sides and one allowed client key pair
+ * (every bridge here uses it), and a denied subscriber beside. */
+static void
+test_relay_real_types_curve (void)
+{
+  check_relay_real_types (TRUE);
 }
 
 /* The tools with key files: notification-monitor binds with an
@@ -539,6 +674,7 @@ main (int argc, char **argv)
   g_test_add_func ("/zmq/allow/after-shutdown", test_allow_after_shutdown);
   g_test_add_func ("/zmq/allow/tools", test_allow_tools);
   g_test_add_func ("/zmq/relay/real-types", test_relay_real_types);
+  g_test_add_func ("/zmq/relay/real-types-curve", test_relay_real_types_curve);
 
   return g_test_run ();
 }
