@@ -274,7 +274,8 @@ read_keys (const char  *path,
     {
       char *line = g_strstrip (lines[i]);
 
-      /* '#' is a Z85 digit: a key may start with it */
+      /* '#' is a Z85 digit, but a group of five starting with it is
+       * worth more than 2^32: no key starts with it. Keys first anyway. */
       if (notification_zmq_curve_key_is_valid (line))
         {
           g_strv_builder_add (keys, line);

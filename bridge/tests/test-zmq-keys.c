@@ -105,6 +105,10 @@ test_keys_is_valid (void)
   key[3] = '"';
   g_assert_false (notification_zmq_curve_key_is_valid (key));
   g_assert_false (notification_zmq_curve_key_is_valid ("rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7x"));
+  /* no key starts with '#' (a comment): its first group overflows */
+  strcpy (key, "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7");
+  key[0] = '#';
+  g_assert_false (notification_zmq_curve_key_is_valid (key));
   /* five characters worth more than 2^32 */
   g_assert_false (notification_zmq_curve_key_is_valid ("%%%%%Lns47E1%kR.o@n%FcmmsL/@{H8]yf7rq:rM"));
 }
