@@ -249,11 +249,56 @@ test_slow_subscriber (void)
   g_assert_cmpuint (notification_zmq_subscriber_get_n_gaps (sub), ==, dropped);
 }
 
+/* The hand-framed body is GLib's own serialisation of (sa{sv}), for
+ * small and large sizes (1-, 2- and 4-byte framing offsets), and
+ * decodes back. */
+static void
+test_wire_glib_agrees (void)
+{
+  static const guint8 identity[NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE] = "glib-agrees-id";
+  const gsize string_sizes[] = { 0, 1, 7, 8, 200, 250, 300, 70000 };
+  const char *senders[] = { "", "1", "1234567", "12345678", "123456789" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (string_sizes); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (senders); j++)
+      for (guint empty = 0; empty < 2; empty++)
+        {
+          g_autofree char *text = g_strnfill (string_sizes[i], 'x');
+          g_autoptr(GVariant) info = NULL;
+          g_autoptr(GVariant) tuple = NULL;
+          g_autoptr(GBytes) body = NULL;
+          NotificationZmqWireMessage message;
+          gsize size;
+          const guint8 *data;
+
+          info = g_variant_ref_sink (empty
+            ? g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0)
+            : g_variant_new_parsed ("{'text': <%s>, 'n': <int32 7>}", text));
+          tuple = g_variant_ref_sink (g_variant_new ("(s@a{sv})", senders[j], info));
+          body = notification_zmq_wire_encode_body (identity, 42, senders[j], info);
+          data = g_bytes_get_data (body, &size);
+          g_assert_cmpmem (data + NOTIFICATION_ZMQ_WIRE_HEADER_SIZE, size - NOTIFICATION_ZMQ_WIRE_HEADER_SIZE,
+                           g_variant_get_data (tuple), g_variant_get_size (tuple));
+
+          g_assert_cmpint (notification_zmq_wire_decode ((const guint8 *) "t", 2, data, size, &message),
+                           ==, NOTIFICATION_ZMQ_WIRE_OK);
+          g_assert_cmpstr (message.sender_id, ==, senders[j]);
+          g_assert_cmpuint (message.sequence, ==, 42);
+          g_assert_true (g_variant_equal (message.user_info, info));
+          notification_zmq_wire_message_clear (&message);
+
+          /* one byte more or less is not a body */
+          g_assert_cmpint (notification_zmq_wire_decode ((const guint8 *) "t", 2, data, size - 1, &message),
+                           ==, NOTIFICATION_ZMQ_WIRE_BAD_ENCODING);
+        }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/zmq/wire/glib-agrees", test_wire_glib_agrees);
   g_test_add_func ("/zmq/input/malformed", test_malformed);
   g_test_add_func ("/zmq/input/gaps", test_gaps);
   g_test_add_func ("/zmq/input/slow-subscriber", test_slow_subscriber);
