@@ -86,6 +86,12 @@ tool_zmq_check_args (const char  *program,
                    "the CURVE options and --allow-insecure need --zmq or --zmq-bind");
       return FALSE;
     }
+  if (opt_allowed_keys != NULL && (opt_bind == NULL || opt_secret_key == NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--curve-allowed-keys is for the CURVE server: it needs --zmq-bind and --curve-secret-key");
+      return FALSE;
+    }
   if (opt_timeout <= 0)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,

@@ -645,12 +645,12 @@ test_allow_tools (void)
   g_assert_null (strstr (out, "other"));
 
   {
-    /* an allow-list without a secret key is a usage error */
+    /* an allow-list without a secret key is a usage error (exit 2) */
     const char *argv[] = { monitor_path, "--zmq-bind", endpoint, "--count", "1",
                            "--curve-allowed-keys", client_pub, NULL };
     g_autoptr(GSubprocess) process = spawn (argv);
 
-    g_assert_cmpint (finish (process, NULL), ==, 1);
+    g_assert_cmpint (finish (process, NULL), ==, 2);
   }
 
   {
