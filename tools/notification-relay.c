@@ -311,6 +311,11 @@ main (int argc, char **argv)
       g_printerr ("notification-relay: give FRONTEND and BACKEND (see --help)\n");
       return TOOL_EXIT_USAGE;
     }
+  if (opt_hwm < -1)
+    {
+      g_printerr ("notification-relay: --hwm must not be negative\n");
+      return TOOL_EXIT_USAGE;
+    }
   sides[0].endpoint = argv[1];
   sides[0].secret_file = opt_frontend_secret;
   sides[0].allowed_file = opt_frontend_allowed;
