@@ -434,6 +434,12 @@ pong_cb (NotificationCenter *center, const char *type, GObject *sender,
   (*(guint *) user_data)++;
 }
 
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 bridge_latency (guint warmup, guint n, GVariant *info, double *median, double *p99)
 {
@@ -443,7 +449,7 @@ bridge_latency (guint warmup, guint n, GVariant *info, double *median, double *p
   g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (gint64));
   Side side = { 0 };
   GThread *thread;
-  guint pongs = 0;
+  guint pongs = 0, tick;
 
   side.endpoint = notification_zmq_bridge_dup_last_endpoint (NOTIFICATION_ZMQ_BRIDGE (ping_pub));
   side.echo = TRUE;
@@ -454,7 +460,10 @@ bridge_latency (guint warmup, guint n, GVariant *info, double *median, double *p
   while (!notification_zmq_publisher_is_wanted (ping_pub, "ping"))
     g_main_context_iteration (NULL, TRUE);
   /* the pong publisher is in the other thread: its subscriber is there
-   * once a ping gets an answer */
+   * once a ping gets an answer; until then pongs are lost (not observed,
+   * as nobody subscribed yet), and the tick lets the deadline below ask
+   * again */
+  tick = g_timeout_add (20, tick_cb, NULL);
 
   for (guint i = 0; i < warmup + n; i++)
     {
@@ -477,6 +486,7 @@ bridge_latency (guint warmup, guint n, GVariant *info, double *median, double *p
       if (i >= warmup)
         g_array_append_val (samples, rtt);
     }
+  g_source_remove (tick);
   side_stop (&side, thread);
   g_object_unref (pong_sub);
   g_object_unref (ping_pub);
