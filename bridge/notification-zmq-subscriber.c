@@ -269,7 +269,7 @@ notification_zmq_subscriber_message (NotificationZmqBridge *bridge,
   publisher = ensure_publisher (self, decoded.identity);
   count_sequence (self, publisher, decoded.type, decoded.sequence);
   notification_bridge_receive (base, publisher->name, decoded.sender_id, decoded.type,
-                               g_steal_pointer (&decoded.user_info), message->size);
+                               decoded.user_info, message->size);   /* not floating: ours to free */
   notification_zmq_wire_message_clear (&decoded);
 }
 
