@@ -45,6 +45,11 @@
 
 #define PEER_NAME "zmq-subscribers"
 
+/* Distinct types counted; subscriptions to more (a peer's flood) count
+ * as subscriptions to every type: still delivered, ZeroMQ filters, the
+ * memory stays bounded. */
+#define MAX_SUBSCRIBED_TYPES 4096
+
 struct _NotificationZmqPublisher
 {
   NotificationZmqBridge parent_instance;
@@ -145,6 +150,12 @@ notification_zmq_publisher_message (NotificationZmqBridge *bridge,
   if (!notification_zmq_wire_parse_subscription (bytes, size, &subscribe, &type))
     return;
 
+  if (!g_hash_table_contains (self->subscriptions, type) &&
+      g_hash_table_size (self->subscriptions) >= MAX_SUBSCRIBED_TYPES)
+    {
+      g_free (type);
+      type = g_strdup ("");
+    }
   count = GPOINTER_TO_UINT (g_hash_table_lookup (self->subscriptions, type));
   if (subscribe)
     {

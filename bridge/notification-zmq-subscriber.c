@@ -268,10 +268,8 @@ notification_zmq_subscriber_message (NotificationZmqBridge *bridge,
 
   publisher = ensure_publisher (self, decoded.identity);
   count_sequence (self, publisher, decoded.type, decoded.sequence);
-  /* receive() sinks a floating reference or adds one: ours (not
-   * floating, from g_variant_get()) is dropped by _clear() */
   notification_bridge_receive (base, publisher->name, decoded.sender_id, decoded.type,
-                               decoded.user_info, message->size);
+                               decoded.user_info, message->size);   /* not floating: ours to free */
   notification_zmq_wire_message_clear (&decoded);
 }
 

@@ -99,11 +99,14 @@ notification_zmq_wire_encode_body (const guint8  identity[NOTIFICATION_ZMQ_WIRE_
   offset_size = total - body;
 
   data = g_malloc0 (NOTIFICATION_ZMQ_WIRE_HEADER_SIZE + total);
+  /* g_variant_get_data() serialises in place, once: other bridges
+   * sending the same post copy the bytes */
   data[0] = NOTIFICATION_ZMQ_WIRE_VERSION;
   memcpy (data + 8, identity, NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE);
   memcpy (data + 24, &le_sequence, sizeof le_sequence);
   memcpy (data + NOTIFICATION_ZMQ_WIRE_HEADER_SIZE, sender_id, string_size);
-  g_variant_store (normal, data + NOTIFICATION_ZMQ_WIRE_HEADER_SIZE + info_start);
+  if (info_size > 0)
+    memcpy (data + NOTIFICATION_ZMQ_WIRE_HEADER_SIZE + info_start, g_variant_get_data (normal), info_size);
   memcpy (data + NOTIFICATION_ZMQ_WIRE_HEADER_SIZE + body, &le_offset, offset_size);
 
   return g_bytes_new_take (data, NOTIFICATION_ZMQ_WIRE_HEADER_SIZE + total);

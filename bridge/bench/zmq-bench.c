@@ -17,9 +17,10 @@
  *
  * With --curve, both are measured with CURVE on every socket; with
  * --allow-list as well, the bridges that bind also check the client's
- * key against an allow-list (the ZAP handler, asked once per connection). The bridge
- * runs with high-water mark 0 (unbounded) like the raw sockets, so that
- * nothing is dropped; the publisher's drops are printed anyway.
+ * key against an allow-list (the ZAP handler, asked once per
+ * connection). The bridge runs with high-water mark 0 (unbounded) like
+ * the raw sockets, so that nothing is dropped; the publisher's drops are
+ * printed anyway.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -455,8 +456,7 @@ bridge_latency (guint warmup, guint n, GVariant *info, double *median, double *p
   g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (gint64));
   Side side = { 0 };
   GThread *thread;
-  guint pongs = 0;
-  guint tick;
+  guint pongs = 0, tick;
 
   side.endpoint = notification_zmq_bridge_dup_last_endpoint (NOTIFICATION_ZMQ_BRIDGE (ping_pub));
   side.echo = TRUE;
@@ -467,20 +467,15 @@ bridge_latency (guint warmup, guint n, GVariant *info, double *median, double *p
   while (!notification_zmq_publisher_is_wanted (ping_pub, "ping"))
     g_main_context_iteration (NULL, TRUE);
   /* the pong publisher is in the other thread: its subscriber is there
-   * once a ping gets an answer */
-
-  /* wakes the loop during the warm-up, so that a ping lost to a slow
-   * joiner (likelier when the handshake also asks the ZAP handler) times
-   * out instead of blocking forever */
+   * once a ping gets an answer; until then pongs are lost (not observed,
+   * as nobody subscribed yet), and the tick lets the deadline below ask
+   * again */
   tick = g_timeout_add (20, tick_cb, NULL);
+
   for (guint i = 0; i < warmup + n; i++)
     {
-      gint64 start, rtt, deadline;
-
-      if (i == warmup)
-        g_source_remove (tick);
-      start = g_get_monotonic_time ();
-      deadline = start + (i == 0 ? 5 : 1) * G_USEC_PER_SEC;
+      gint64 start = g_get_monotonic_time (), rtt;
+      gint64 deadline = start + (i == 0 ? 5 : 1) * G_USEC_PER_SEC;
 
       notification_center_post (a, "ping", NULL, info);
       while (pongs <= i && g_get_monotonic_time () < deadline)
@@ -498,6 +493,7 @@ bridge_latency (guint warmup, guint n, GVariant *info, double *median, double *p
       if (i >= warmup)
         g_array_append_val (samples, rtt);
     }
+  g_source_remove (tick);
   side_stop (&side, thread);
   g_object_unref (pong_sub);
   g_object_unref (ping_pub);
