@@ -433,10 +433,15 @@ update_observers (NotificationBridge *self)
 
         if (priv->queue_limit > 0)
           notification_center_set_queue_limit (priv->center, priv->context, priv->queue_limit);
-        id = notification_center_add_observer_full (priv->center,
-                                                    *type == '\0' ? NULL : type,
-                                                    NULL, NULL, priv->context,
-                                                    forward_cb, self, NULL);
+        /* A forwarder: the center's interest reports do not count it,
+         * so that this bridge's observers never make the center look
+         * observed to a bridge that advertises the center's interest
+         * (two processes bridged both ways). */
+        id = notification_center_add_observer_with_flags (priv->center,
+                                                          *type == '\0' ? NULL : type,
+                                                          NULL, NULL, priv->context,
+                                                          NOTIFICATION_OBSERVER_FORWARDER,
+                                                          forward_cb, self, NULL);
         g_hash_table_insert (priv->observers, g_strdup (type), GSIZE_TO_POINTER ((gsize) id));
       }
 }

@@ -27,8 +27,11 @@
  *   `Posted` signals of that type (or of every type) are posted to the
  *   local center, with a [class@NotificationBridge.RemoteSender] for the
  *   emitting connection's unique name and the sender id.
- * - **Interest**: an importer tells exporters what it imports (method
- *   `GetInterests`, signal `InterestsChanged`) and, on a bus, owns the
+ * - **Interest**: an importer tells exporters the types it imports that
+ *   its local observers want, as the center's interest reports them
+ *   ([method@Notification.Center.watch_interest]; bridges' forwarding
+ *   observers are not counted), with the method `GetInterests` and the
+ *   signal `InterestsChanged`, and, on a bus, owns the
  *   name %NOTIFICATION_DBUS_BRIDGE_IMPORTER_PREFIX followed by its
  *   escaped unique name so exporters find it; exporters ask the importers
  *   present when they start before
@@ -54,6 +57,8 @@ struct _NotificationDBusBridge
   char *owned_name;         /* the importer name, once owned */
 
   GHashTable *imports;      /* logical: type ("" every type) */
+  guint interest_watch;     /* the local center's interest, once importing */
+  GVariant *advertised;     /* (owned) (nullable) the "as" last told to exporters */
   GHashTable *subscriptions; /* on the connection: type ("" every) → id */
   GHashTable *peer_watches; /* peer → NameOwnerChanged subscription id */
   GCancellable *cancellable;
@@ -110,14 +115,80 @@ compare_strings (const void *a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
+/* What this importer asks exporters for: the types it imports that some
+ * local observer wants, as the center's interest reports them (bridges'
+ * forwarders are not counted, so two processes bridged both ways do not
+ * keep each other interested). A local observer of every type wants every
+ * imported type; an import of every type wants what local observers want. */
 static GVariant *
-imports_variant (NotificationDBusBridge *self)
+advertised_variant (NotificationDBusBridge *self)
 {
-  g_autofree const char **types = (const char **) g_hash_table_get_keys_as_array (self->imports, NULL);
-  guint n = g_hash_table_size (self->imports);
+  NotificationCenter *center = notification_bridge_get_center (NOTIFICATION_BRIDGE (self));
+  g_autoptr(GHashTable) local = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) wanted = g_ptr_array_new ();
+  g_autoptr(GPtrArray) interests = NULL;
+  GHashTable *from;
+  GHashTableIter iter;
+  gpointer key;
 
-  qsort (types, n, sizeof (char *), compare_strings);
-  return g_variant_new_strv (types, n);
+  if (g_hash_table_size (self->imports) == 0)
+    return g_variant_new_strv (NULL, 0);
+
+  interests = notification_center_list_interests (center);
+  for (guint i = 0; i < interests->len; i++)
+    {
+      const char *type = notification_interest_get_notification_type (g_ptr_array_index (interests, i));
+
+      g_hash_table_add (local, (gpointer) (type != NULL ? type : ""));
+    }
+
+  /* Either set, filtered by the other unless that one has "" (every type). */
+  if (g_hash_table_contains (self->imports, ""))
+    from = local;
+  else
+    from = self->imports;
+  g_hash_table_iter_init (&iter, from);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      GHashTable *other = from == local ? self->imports : local;
+
+      if (g_hash_table_contains (other, "") || g_hash_table_contains (other, key))
+        g_ptr_array_add (wanted, key);
+    }
+
+  g_ptr_array_sort (wanted, compare_strings);
+  /* the strings are copied before @interests (which owns the local ones) goes */
+  return g_variant_new_strv ((const char * const *) wanted->pdata, wanted->len);
+}
+
+/* Tells exporters what this importer wants now, if that changed. */
+static void
+advertise (NotificationDBusBridge *self)
+{
+  g_autoptr(GVariant) now = g_variant_ref_sink (advertised_variant (self));
+  g_autoptr(GError) error = NULL;
+
+  if (self->connection == NULL ||
+      (self->advertised != NULL && g_variant_equal (now, self->advertised)) ||
+      (self->advertised == NULL && g_variant_n_children (now) == 0))
+    return;
+  g_clear_pointer (&self->advertised, g_variant_unref);
+  self->advertised = g_variant_ref (now);
+  if (!g_dbus_connection_emit_signal (self->connection, NULL,
+                                      NOTIFICATION_DBUS_BRIDGE_OBJECT_PATH,
+                                      NOTIFICATION_DBUS_BRIDGE_INTERFACE, "InterestsChanged",
+                                      g_variant_new_tuple (&now, 1), &error))
+    g_debug ("InterestsChanged: %s", error->message);
+}
+
+static void
+on_local_interest (NotificationCenter *center,
+                   const char         *type,
+                   GObject            *sender,
+                   gboolean            observed,
+                   gpointer            user_data)
+{
+  advertise (user_data);
 }
 
 /* Peers leaving */
@@ -328,12 +399,14 @@ imports_changed (NotificationDBusBridge *self)
         }
     }
 
-  if (!g_dbus_connection_emit_signal (self->connection, NULL,
-                                      NOTIFICATION_DBUS_BRIDGE_OBJECT_PATH,
-                                      NOTIFICATION_DBUS_BRIDGE_INTERFACE, "InterestsChanged",
-                                      g_variant_new_tuple ((GVariant *[]) { imports_variant (self) }, 1),
-                                      &error))
-    g_debug ("InterestsChanged: %s", error->message);
+  /* The local center's interest, watched on the bridge's context, from
+   * the first import on. */
+  if (self->interest_watch == 0 && g_hash_table_size (self->imports) > 0)
+    self->interest_watch =
+      notification_center_watch_interest (notification_bridge_get_center (NOTIFICATION_BRIDGE (self)),
+                                          notification_bridge_get_context (NOTIFICATION_BRIDGE (self)),
+                                          on_local_interest, self, NULL);
+  advertise (self);
 }
 
 /**
@@ -342,8 +415,10 @@ imports_changed (NotificationDBusBridge *self)
  * @type: (nullable): a notification type, or `NULL` for every type
  *
  * Imports the `Posted` signals of @type (of every type for `NULL`): they
- * are posted to the bridge's center from then on, and exporters on the
- * connection are told. On a bus, a type is matched by the bus
+ * are posted to the bridge's center from then on. Exporters on the
+ * connection are asked for the imported types that observers of the
+ * center want, now and as observers come and go: with nobody observing
+ * @type locally, nobody sends it. On a bus, a type is matched by the bus
  * (`arg0='TYPE'`), so other types are not even sent to this process.
  * Subscribing to a type twice does nothing more.
  *
@@ -554,7 +629,7 @@ method_call (GDBusConnection       *connection,
 
   if (g_str_equal (method_name, "GetInterests"))
     g_dbus_method_invocation_return_value (invocation,
-                                           g_variant_new_tuple ((GVariant *[]) { imports_variant (self) }, 1));
+                                           g_variant_new_tuple ((GVariant *[]) { advertised_variant (self) }, 1));
   else
     g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD,
                                            "No method %s", method_name);
@@ -673,6 +748,10 @@ notification_dbus_bridge_dispose (GObject *object)
   gpointer value;
 
   g_cancellable_cancel (self->cancellable);
+  if (self->interest_watch != 0)
+    notification_center_unwatch_interest (notification_bridge_get_center (NOTIFICATION_BRIDGE (self)),
+                                          self->interest_watch);
+  self->interest_watch = 0;
   if (self->connection != NULL)
     {
       if (self->registration_id != 0)
@@ -688,14 +767,15 @@ notification_dbus_bridge_dispose (GObject *object)
       while (g_hash_table_iter_next (&iter, NULL, &value))
         g_dbus_connection_signal_unsubscribe (self->connection, GPOINTER_TO_UINT (value));
       g_clear_signal_handler (&self->closed_handler, self->connection);
+      /* exporters forget this importer */
+      if (self->advertised != NULL && g_variant_n_children (self->advertised) > 0 &&
+          !g_dbus_connection_is_closed (self->connection))
+        g_dbus_connection_emit_signal (self->connection, NULL,
+                                       NOTIFICATION_DBUS_BRIDGE_OBJECT_PATH,
+                                       NOTIFICATION_DBUS_BRIDGE_INTERFACE, "InterestsChanged",
+                                       g_variant_new ("(@as)", g_variant_new_strv (NULL, 0)), NULL);
       if (self->owned_name != NULL && !g_dbus_connection_is_closed (self->connection))
         {
-          /* exporters forget this importer */
-          if (g_hash_table_size (self->imports) > 0)
-            g_dbus_connection_emit_signal (self->connection, NULL,
-                                           NOTIFICATION_DBUS_BRIDGE_OBJECT_PATH,
-                                           NOTIFICATION_DBUS_BRIDGE_INTERFACE, "InterestsChanged",
-                                           g_variant_new ("(@as)", g_variant_new_strv (NULL, 0)), NULL);
           g_dbus_connection_call (self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                                   "org.freedesktop.DBus", "ReleaseName",
                                   g_variant_new ("(s)", self->owned_name), NULL,
@@ -717,6 +797,7 @@ notification_dbus_bridge_finalize (GObject *object)
   NotificationDBusBridge *self = NOTIFICATION_DBUS_BRIDGE (object);
 
   g_hash_table_unref (self->imports);
+  g_clear_pointer (&self->advertised, g_variant_unref);
   g_hash_table_unref (self->subscriptions);
   g_hash_table_unref (self->peer_watches);
   g_clear_object (&self->cancellable);
