@@ -68,6 +68,20 @@ compare_strings (const void *a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
+/* GDBus calls the callbacks of a subscription or a call on the context
+ * that was the thread-default one when it was made: every subscription
+ * and call of a bridge is made with the bridge's context pushed, which
+ * its own callbacks do not have (a bridge's context need not be the
+ * thread-default one: the "context" property). */
+static inline GMainContext *
+bridge_push_context (NotificationDBusBridge *self)
+{
+  GMainContext *context = notification_bridge_get_context (NOTIFICATION_BRIDGE (self));
+
+  g_main_context_push_thread_default (context);
+  return context;
+}
+
 /* notification-dbus-import.c */
 G_GNUC_INTERNAL GVariant *notification_dbus_bridge_advertised_variant (NotificationDBusBridge *self);
 

@@ -32,6 +32,7 @@ flush_cb (GObject      *source,
   NotificationDBusBridge *self = g_task_get_source_object (task);
   g_auto(GStrv) peers = NULL;
   GError *error = NULL;
+  GMainContext *context;
   guint *pending;
 
   if (!g_dbus_connection_flush_finish (G_DBUS_CONNECTION (source), result, &error))
@@ -52,6 +53,7 @@ flush_cb (GObject      *source,
   pending = g_new (guint, 1);
   *pending = 1;
   g_task_set_task_data (task, pending, g_free);
+  context = bridge_push_context (self);
   for (guint i = 0; peers[i] != NULL; i++)
     {
       (*pending)++;
@@ -62,6 +64,7 @@ flush_cb (GObject      *source,
                               G_DBUS_CALL_FLAGS_NONE, -1, g_task_get_cancellable (task),
                               ping_cb, g_object_ref (task));
     }
+  g_main_context_pop_thread_default (context);
   if (--*pending == 0)
     g_task_return_boolean (task, TRUE);
 }
@@ -75,8 +78,13 @@ flush_idle (gpointer user_data)
   if (self->connection == NULL)
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CLOSED, "The bridge is disposed");
   else
-    g_dbus_connection_flush (self->connection, g_task_get_cancellable (task),
-                             flush_cb, g_object_ref (task));
+    {
+      GMainContext *context = bridge_push_context (self);
+
+      g_dbus_connection_flush (self->connection, g_task_get_cancellable (task),
+                               flush_cb, g_object_ref (task));
+      g_main_context_pop_thread_default (context);
+    }
   return G_SOURCE_REMOVE;
 }
 

@@ -67,14 +67,16 @@ peer_check_cb (GObject      *source,
  * bus; checks it is still there, in case it left before the watch. */
 void
 notification_dbus_bridge_watch_peer (NotificationDBusBridge *self,
-            const char             *peer)
+                                     const char             *peer)
 {
+  GMainContext *context;
   PeerCheck *check;
   guint id;
 
   if (self->unique_name == NULL || g_hash_table_contains (self->peer_watches, peer))
     return;
 
+  context = bridge_push_context (self);
   id = g_dbus_connection_signal_subscribe (self->connection, "org.freedesktop.DBus",
                                            "org.freedesktop.DBus", "NameOwnerChanged",
                                            "/org/freedesktop/DBus", peer,
@@ -89,16 +91,17 @@ notification_dbus_bridge_watch_peer (NotificationDBusBridge *self,
                           "org.freedesktop.DBus", "NameHasOwner", g_variant_new ("(s)", peer),
                           G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1,
                           self->cancellable, peer_check_cb, check);
+  g_main_context_pop_thread_default (context);
 }
 
 void
 notification_dbus_bridge_on_interests_changed (GDBusConnection *connection,
-                      const char      *sender_name,
-                      const char      *object_path,
-                      const char      *interface_name,
-                      const char      *signal_name,
-                      GVariant        *parameters,
-                      gpointer         user_data)
+                                               const char      *sender_name,
+                                               const char      *object_path,
+                                               const char      *interface_name,
+                                               const char      *signal_name,
+                                               GVariant        *parameters,
+                                               gpointer         user_data)
 {
   NotificationDBusBridge *self = user_data;
   const char *peer = peer_name (self, sender_name);
@@ -160,27 +163,29 @@ get_interests_cb (GObject      *source,
 
 void
 notification_dbus_bridge_ask_interests (NotificationDBusBridge *self,
-               const char             *destination)
+                                        const char             *destination)
 {
   g_autoptr(GDBusMessage) message =
     g_dbus_message_new_method_call (destination, NOTIFICATION_DBUS_BRIDGE_OBJECT_PATH,
                                     NOTIFICATION_DBUS_BRIDGE_INTERFACE, "GetInterests");
+  GMainContext *context = bridge_push_context (self);
 
   self->pending++;
   g_dbus_connection_send_message_with_reply (self->connection, message,
                                              G_DBUS_SEND_MESSAGE_FLAGS_NONE, -1, NULL,
                                              self->cancellable, get_interests_cb,
                                              g_object_ref (self));
+  g_main_context_pop_thread_default (context);
 }
 
 void
 notification_dbus_bridge_on_importer_owner_changed (GDBusConnection *connection,
-                           const char      *sender_name,
-                           const char      *object_path,
-                           const char      *interface_name,
-                           const char      *signal_name,
-                           GVariant        *parameters,
-                           gpointer         user_data)
+                                                    const char      *sender_name,
+                                                    const char      *object_path,
+                                                    const char      *interface_name,
+                                                    const char      *signal_name,
+                                                    GVariant        *parameters,
+                                                    gpointer         user_data)
 {
   NotificationDBusBridge *self = user_data;
   const char *name, *old_owner, *new_owner;
@@ -194,8 +199,8 @@ notification_dbus_bridge_on_importer_owner_changed (GDBusConnection *connection,
 
 void
 notification_dbus_bridge_list_names_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+                                        GAsyncResult *result,
+                                        gpointer      user_data)
 {
   NotificationDBusBridge *self = user_data;
   g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, NULL);
@@ -217,9 +222,9 @@ notification_dbus_bridge_list_names_cb (GObject      *source,
 
 void
 notification_dbus_bridge_on_closed (GDBusConnection *connection,
-           gboolean         remote_peer_vanished,
-           GError          *error,
-           gpointer         user_data)
+                                    gboolean         remote_peer_vanished,
+                                    GError          *error,
+                                    gpointer         user_data)
 {
   NotificationDBusBridge *self = user_data;
   g_auto(GStrv) peers = (GStrv) g_hash_table_get_keys_as_array (self->peer_watches, NULL);

@@ -159,6 +159,96 @@ test_remote_sender (void)
   recorder_clear (&of_one);
 }
 
+/* Iterates the default context and @context until @cond, 10 s at most. */
+#define spin_both_until(context, cond) G_STMT_START {                     \
+    gint64 _deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;   \
+    while (!(cond))                                                      \
+      {                                                                  \
+        if (g_get_monotonic_time () > _deadline)                         \
+          g_error ("timed out waiting for %s", #cond);                   \
+        g_main_context_iteration (NULL, FALSE);                          \
+        g_main_context_iteration ((context), FALSE);                     \
+        g_usleep (500);                                                  \
+      }                                                                  \
+  } G_STMT_END
+
+/* A bridge whose context is not the thread-default one (the "context"
+ * property): everything it subscribes to and calls must be handled on
+ * its context, the watch of a peer's leaving included, or the peer's
+ * remote senders are never dropped while only that context runs. */
+static void
+test_remote_sender_own_context (void)
+{
+  g_autoptr(NotificationCenter) center_a = notification_center_new ();
+  g_autoptr(NotificationCenter) center_b = notification_center_new ();
+  g_autoptr(GDBusConnection) conn_a = bus_connect ();
+  g_autoptr(GDBusConnection) conn_b = bus_connect ();
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GObject) one = g_object_new (G_TYPE_OBJECT, NULL);
+  NotificationDBusBridge *bridge_a, *bridge_b;
+  GAsyncResult *result = NULL;
+  GError *error = NULL;
+  Recorder r = { 0 };
+  GObject *remote;
+  gint64 deadline;
+
+  g_test_summary ("a bridge on a context of its own handles a peer's leaving on that context");
+
+  /* made on its own context, which is then not the thread-default one */
+  g_main_context_push_thread_default (context);
+  g_async_initable_new_async (NOTIFICATION_TYPE_DBUS_BRIDGE, G_PRIORITY_DEFAULT, NULL,
+                              got_result, &result,
+                              "center", center_b, "connection", conn_b, "context", context, NULL);
+  while (result == NULL)
+    g_main_context_iteration (context, TRUE);
+  g_main_context_pop_thread_default (context);
+  bridge_b = NOTIFICATION_DBUS_BRIDGE (g_async_initable_new_finish (G_ASYNC_INITABLE (g_async_result_get_source_object (result)),
+                                                                     result, &error));
+  g_assert_no_error (error);
+  g_object_unref (g_async_result_get_source_object (result));
+  g_clear_object (&result);
+  notification_dbus_bridge_subscribe (bridge_b, NULL);
+  notification_center_add_observer (center_b, NULL, NULL, recorder_cb, &r, NULL);
+
+  notification_dbus_bridge_new_async (center_a, conn_a, NULL, got_result, &result);
+  spin_both_until (context, result != NULL);
+  bridge_a = notification_dbus_bridge_new_finish (result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_true (exports_type (NOTIFICATION_BRIDGE (bridge_a), ""));
+
+  notification_center_post (center_a, "hello", one, NULL);
+  spin_both_until (context, r.n == 1);
+  remote = r.last_sender;
+  g_assert_true (NOTIFICATION_IS_REMOTE_SENDER (remote));
+  g_object_add_weak_pointer (remote, (gpointer *) &remote);
+
+  /* let the peer watch's NameHasOwner check come back, on either context */
+  spin_for (100);
+  while (g_main_context_iteration (context, FALSE))
+    ;
+
+  /* the peer leaves: only the bridge's context runs now */
+  g_object_unref (bridge_a);
+  bus_close (conn_a);
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (remote != NULL && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (context, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_null (remote);
+  g_assert_null (notification_bridge_lookup_remote_sender (NOTIFICATION_BRIDGE (bridge_b),
+                                                           g_dbus_connection_get_unique_name (conn_a), ""));
+
+  g_object_unref (bridge_b);
+  bus_close (conn_b);
+  while (g_main_context_iteration (context, FALSE))
+    ;
+  drain ();
+  recorder_clear (&r);
+}
+
 /* Malformed input is counted and delivered to nobody. */
 static void
 emit_raw (GDBusConnection *connection,
@@ -443,6 +533,7 @@ main (int argc, char **argv)
   g_test_add_func ("/bridge/loop/two-bridges", test_loop_two_bridges);
   g_test_add_func ("/bridge/loop/both-ways", test_loop_both_ways);
   g_test_add_func ("/bridge/remote-sender", test_remote_sender);
+  g_test_add_func ("/bridge/remote-sender/own-context", test_remote_sender_own_context);
   g_test_add_func ("/bridge/bad-input", test_bad_input);
   g_test_add_func ("/bridge/gdbus-emit", test_gdbus_emit);
   g_test_add_func ("/bridge/peer-to-peer", test_peer_to_peer);
