@@ -211,7 +211,8 @@ notification_bridge_class_init (NotificationBridgeClass *klass)
    * NotificationBridge:max-message-size:
    *
    * Received messages larger than this many bytes are rejected as
-   * %NOTIFICATION_BRIDGE_REJECTED_OVERSIZED.
+   * %NOTIFICATION_BRIDGE_REJECTED_OVERSIZED; a peer's interests (the
+   * types it asks for) in a larger message are ignored. 0: no bound.
    *
    * Since: 1.2
    */

@@ -84,6 +84,14 @@ bridge_push_context (NotificationDBusBridge *self)
 
 /* notification-dbus-import.c */
 G_GNUC_INTERNAL GVariant *notification_dbus_bridge_advertised_variant (NotificationDBusBridge *self);
+G_GNUC_INTERNAL void      notification_dbus_bridge_advertise          (NotificationDBusBridge *self);
+
+/* notification-dbus-peers.c: a peer's interests (InterestsChanged, or a
+ * GetInterests reply) of more than the bridge's max-message-size bytes
+ * are ignored. */
+G_GNUC_INTERNAL gboolean  notification_dbus_bridge_interests_acceptable (NotificationDBusBridge *self,
+                                                                         GVariant               *body,
+                                                                         const char             *peer);
 
 /* notification-dbus-peers.c */
 G_GNUC_INTERNAL void      notification_dbus_bridge_watch_peer         (NotificationDBusBridge *self,

@@ -102,8 +102,19 @@ method_call (GDBusConnection       *connection,
   NotificationDBusBridge *self = user_data;
 
   if (g_str_equal (method_name, "GetInterests"))
-    g_dbus_method_invocation_return_value (invocation,
-                                           g_variant_new_tuple ((GVariant *[]) { notification_dbus_bridge_advertised_variant (self) }, 1));
+    {
+      /* Answer what every exporter has been told: a set newer than the
+       * last InterestsChanged (an observer added since, its report not
+       * yet delivered) is broadcast first. Otherwise this exporter would
+       * know a set the others do not, and a later report of the same set,
+       * or this bridge's dispose, would tell nobody. */
+      notification_dbus_bridge_advertise (self);
+      g_dbus_method_invocation_return_value (invocation,
+                                             g_variant_new ("(@as)",
+                                                            self->advertised != NULL
+                                                              ? g_variant_ref (self->advertised)
+                                                              : g_variant_new_strv (NULL, 0)));
+    }
   else
     g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD,
                                            "No method %s", method_name);

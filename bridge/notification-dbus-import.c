@@ -55,9 +55,11 @@ notification_dbus_bridge_advertised_variant (NotificationDBusBridge *self)
   return g_variant_new_strv ((const char * const *) wanted->pdata, wanted->len);
 }
 
-/* Tells exporters what this importer wants now, if that changed. */
-static void
-advertise (NotificationDBusBridge *self)
+/* Tells exporters what this importer wants now, if that changed: every
+ * exporter has then been told (InterestsChanged is a broadcast) the set in
+ * self->advertised. */
+void
+notification_dbus_bridge_advertise (NotificationDBusBridge *self)
 {
   g_autoptr(GVariant) now = g_variant_ref_sink (notification_dbus_bridge_advertised_variant (self));
   g_autoptr(GError) error = NULL;
@@ -82,7 +84,7 @@ on_local_interest (NotificationCenter *center,
                    gboolean            observed,
                    gpointer            user_data)
 {
-  advertise (user_data);
+  notification_dbus_bridge_advertise (user_data);
 }
 
 /* Import */
@@ -216,7 +218,7 @@ imports_changed (NotificationDBusBridge *self)
       notification_center_watch_interest (notification_bridge_get_center (NOTIFICATION_BRIDGE (self)),
                                           notification_bridge_get_context (NOTIFICATION_BRIDGE (self)),
                                           on_local_interest, self, NULL);
-  advertise (self);
+  notification_dbus_bridge_advertise (self);
 }
 
 /**

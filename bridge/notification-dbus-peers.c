@@ -94,6 +94,20 @@ notification_dbus_bridge_watch_peer (NotificationDBusBridge *self,
   g_main_context_pop_thread_default (context);
 }
 
+gboolean
+notification_dbus_bridge_interests_acceptable (NotificationDBusBridge *self,
+                                               GVariant               *body,
+                                               const char             *peer)
+{
+  guint64 max_size = 0;
+
+  g_object_get (self, "max-message-size", &max_size, NULL);
+  if (max_size == 0 || g_variant_get_size (body) <= max_size)
+    return TRUE;
+  g_debug ("Ignoring the interests of %s: %" G_GSIZE_FORMAT " bytes", peer, g_variant_get_size (body));
+  return FALSE;
+}
+
 void
 notification_dbus_bridge_on_interests_changed (GDBusConnection *connection,
                                                const char      *sender_name,
@@ -108,7 +122,8 @@ notification_dbus_bridge_on_interests_changed (GDBusConnection *connection,
   g_autofree const char **types = NULL;
 
   if (is_own (self, sender_name) || peer == NULL ||
-      !g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(as)")))
+      !g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(as)")) ||
+      !notification_dbus_bridge_interests_acceptable (self, parameters, peer))
     return;
   g_variant_get (parameters, "(^a&s)", &types);
   notification_dbus_bridge_watch_peer (self, peer);
@@ -145,7 +160,8 @@ get_interests_cb (GObject      *source,
       const char *peer = peer_name (self, g_dbus_message_get_sender (reply));
 
       if (body != NULL && g_variant_is_of_type (body, G_VARIANT_TYPE ("(as)")) &&
-          peer != NULL && !is_own (self, peer))
+          peer != NULL && !is_own (self, peer) &&
+          notification_dbus_bridge_interests_acceptable (self, body, peer))
         {
           g_autofree const char **types = NULL;
 

@@ -190,6 +190,76 @@ test_chosen_types (void)
   drain ();
 }
 
+static gboolean
+add_observer_idle (gpointer data)
+{
+  notification_center_add_observer (data, "t", NULL, noop_cb, NULL, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* GetInterests answered with an observer whose report is still queued:
+ * the bridge must have told every exporter that set, or its dispose
+ * (which tells exporters to forget it) tells nobody, and an exporter
+ * exports to it for as long as its connection stays on the bus. */
+static void
+test_answer_before_report (void)
+{
+  g_autoptr(NotificationCenter) center_a = notification_center_new ();
+  g_autoptr(NotificationCenter) center_b = notification_center_new ();
+  g_autoptr(GDBusConnection) conn_a = bus_connect ();
+  g_autoptr(GDBusConnection) conn_b = bus_connect ();
+  g_autoptr(GMainContext) context_b = g_main_context_new ();
+  NotificationDBusBridge *bridge_a, *bridge_b;
+  GAsyncResult *result = NULL;
+  GError *error = NULL;
+  GSource *idle;
+
+  g_test_summary ("an importer answering GetInterests before its interest report, "
+                  "then disposed, is forgotten by the exporter");
+
+  /* B, the importer, on a context of its own that runs only when told */
+  g_main_context_push_thread_default (context_b);
+  notification_dbus_bridge_new_async (center_b, conn_b, NULL, got_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (context_b, TRUE);
+  bridge_b = notification_dbus_bridge_new_finish (result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  notification_dbus_bridge_subscribe (bridge_b, NULL);
+  while (g_main_context_iteration (context_b, FALSE))
+    ;
+  g_main_context_pop_thread_default (context_b);
+
+  /* An observer added on B's context just before A's GetInterests is
+   * handled there, in the same iteration: its report comes later. */
+  idle = g_idle_source_new ();
+  g_source_set_priority (idle, G_PRIORITY_DEFAULT);
+  g_source_set_callback (idle, add_observer_idle, center_b, NULL);
+  g_source_attach (idle, context_b);
+  g_source_unref (idle);
+
+  notification_dbus_bridge_new_async (center_a, conn_a, NULL, got_result, &result);
+  spin_for (300);           /* A asks B; B's context has not run */
+  g_assert_null (result);
+  g_assert_true (g_main_context_iteration (context_b, FALSE));
+  spin_until (result != NULL);
+  bridge_a = notification_dbus_bridge_new_finish (result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_true (exports_type (NOTIFICATION_BRIDGE (bridge_a), "t"));
+
+  /* B goes, its connection stays: A must stop exporting */
+  g_object_unref (bridge_b);
+  spin_until (exports_type (NOTIFICATION_BRIDGE (bridge_a), NULL));
+
+  g_object_unref (bridge_a);
+  bus_close (conn_a);
+  bus_close (conn_b);
+  while (g_main_context_iteration (context_b, FALSE))
+    ;
+  drain ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -202,6 +272,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/bridge/interest/both-ways", test_both_ways_no_mutual_interest);
   g_test_add_func ("/bridge/interest/chosen-types", test_chosen_types);
+  g_test_add_func ("/bridge/interest/answer-before-report", test_answer_before_report);
 
   ret = g_test_run ();
 

@@ -326,6 +326,29 @@ test_bad_input (void)
   spin_for (50);
   g_assert_true (exports_type (b, NULL));
 
+  /* so is one larger than max-message-size (4096 here); a small one is not */
+  {
+    g_autoptr(GPtrArray) types = g_ptr_array_new_with_free_func (g_free);
+
+    for (guint i = 0; i < 64; i++)
+      g_ptr_array_add (types, g_strdup_printf ("%s-%u", big + 8192 - 100, i));
+    g_dbus_connection_emit_signal (conn_r, NULL, NOTIFICATION_DBUS_BRIDGE_OBJECT_PATH,
+                                   NOTIFICATION_DBUS_BRIDGE_INTERFACE, "InterestsChanged",
+                                   g_variant_new ("(@as)", g_variant_new_strv ((const char * const *) types->pdata,
+                                                                               types->len)),
+                                   NULL);
+    g_dbus_connection_emit_signal (conn_r, NULL, NOTIFICATION_DBUS_BRIDGE_OBJECT_PATH,
+                                   NOTIFICATION_DBUS_BRIDGE_INTERFACE, "Posted",
+                                   g_variant_new_parsed ("('stdout', '2', @a{sv} {})"), NULL);
+    spin_until (r.n == 5);   /* everything before it has been handled */
+    g_assert_true (exports_type (b, NULL));
+    g_assert_cmpuint (notification_center_get_n_observers (center_b), ==, 1);
+    g_dbus_connection_emit_signal (conn_r, NULL, NOTIFICATION_DBUS_BRIDGE_OBJECT_PATH,
+                                   NOTIFICATION_DBUS_BRIDGE_INTERFACE, "InterestsChanged",
+                                   g_variant_new_parsed ("(['small'],)"), NULL);
+    spin_until (exports_type (b, "small"));
+  }
+
   g_object_unref (bridge_b);
   bus_close (conn_b);
   bus_close (conn_r);
