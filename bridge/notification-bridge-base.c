@@ -37,7 +37,11 @@
  *   dropped because it was full are counted by
  *   [property@Notification.Center:n-dropped].
  *
- * A bridge is used from the thread that runs its main context.
+ * A bridge is used from the thread that runs its main context; its
+ * counters ([property@NotificationBridge.Bridge:n-sent],
+ * [property@NotificationBridge.Bridge:n-received],
+ * [property@NotificationBridge.Bridge:n-rejected] and their getters) may
+ * be read from any thread.
  *
  * Since: 1.2
  */
@@ -126,8 +130,8 @@ notification_bridge_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_MAX_MESSAGE_SIZE: g_value_set_uint64 (value, priv->max_message_size); break;
     case PROP_MAX_SENDERS: g_value_set_uint (value, priv->max_senders); break;
     case PROP_N_REJECTED: g_value_set_uint64 (value, notification_bridge_get_n_rejected (self)); break;
-    case PROP_N_RECEIVED: g_value_set_uint64 (value, priv->n_received); break;
-    case PROP_N_SENT: g_value_set_uint64 (value, priv->n_sent); break;
+    case PROP_N_RECEIVED: g_value_set_uint64 (value, notification_bridge_get_n_received (self)); break;
+    case PROP_N_SENT: g_value_set_uint64 (value, notification_bridge_get_n_sent (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -381,7 +385,7 @@ notification_bridge_get_n_rejected (NotificationBridge *self)
 
   g_return_val_if_fail (NOTIFICATION_IS_BRIDGE (self), 0);
   for (guint i = 0; i < NOTIFICATION_BRIDGE_N_REJECTIONS; i++)
-    n += priv->n_rejected[i];
+    n += __atomic_load_n (&priv->n_rejected[i], __ATOMIC_RELAXED);
   return n;
 }
 
@@ -404,7 +408,7 @@ notification_bridge_get_n_rejected_kind (NotificationBridge          *self,
 
   g_return_val_if_fail (NOTIFICATION_IS_BRIDGE (self), 0);
   g_return_val_if_fail ((guint) kind < NOTIFICATION_BRIDGE_N_REJECTIONS, 0);
-  return priv->n_rejected[kind];
+  return __atomic_load_n (&priv->n_rejected[kind], __ATOMIC_RELAXED);
 }
 
 /**
@@ -423,7 +427,7 @@ notification_bridge_get_n_received (NotificationBridge *self)
   NotificationBridgePrivate *priv = notification_bridge_get_instance_private (self);
 
   g_return_val_if_fail (NOTIFICATION_IS_BRIDGE (self), 0);
-  return priv->n_received;
+  return __atomic_load_n (&priv->n_received, __ATOMIC_RELAXED);
 }
 
 /**
@@ -442,6 +446,6 @@ notification_bridge_get_n_sent (NotificationBridge *self)
   NotificationBridgePrivate *priv = notification_bridge_get_instance_private (self);
 
   g_return_val_if_fail (NOTIFICATION_IS_BRIDGE (self), 0);
-  return priv->n_sent;
+  return __atomic_load_n (&priv->n_sent, __ATOMIC_RELAXED);
 }
 

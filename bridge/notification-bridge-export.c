@@ -37,10 +37,10 @@ notification_bridge_sender_id (GObject *sender)
   if (sender == NULL)
     return "";
   g_return_val_if_fail (G_IS_OBJECT (sender), "");
+  g_mutex_lock (&sender_id_lock);
+  /* under the lock: any thread may ask first */
   if (quark == 0)
     quark = g_quark_from_static_string ("notification-bridge-sender-id");
-
-  g_mutex_lock (&sender_id_lock);
   id = g_object_get_qdata (sender, quark);
   if (id == NULL)
     {
@@ -76,7 +76,7 @@ forward_cb (NotificationCenter *center,
 
   info = user_info != NULL ? g_variant_ref (user_info)
                            : g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0));
-  priv->n_sent++;
+  __atomic_fetch_add (&priv->n_sent, 1, __ATOMIC_RELAXED);
   klass->send (self, type, notification_bridge_sender_id (sender), info);
 }
 

@@ -93,7 +93,7 @@ notification_bridge_reject (NotificationBridge          *self,
   g_return_if_fail (NOTIFICATION_IS_BRIDGE (self));
   g_return_if_fail ((guint) kind < NOTIFICATION_BRIDGE_N_REJECTIONS);
 
-  priv->n_rejected[kind]++;
+  __atomic_fetch_add (&priv->n_rejected[kind], 1, __ATOMIC_RELAXED);
   if (!(priv->logged & (1u << kind)))
     {
       priv->logged |= 1u << kind;
@@ -176,7 +176,7 @@ notification_bridge_receive (NotificationBridge *self,
                                   peer, error->message);
       return FALSE;
     }
-  priv->n_received++;
+  __atomic_fetch_add (&priv->n_received, 1, __ATOMIC_RELAXED);
   return TRUE;
 }
 

@@ -25,10 +25,11 @@ typedef struct
   guint max_senders;
   gboolean export_all;
 
+  /* Counted on the bridge's context, read from any thread: atomic. */
   guint64 n_rejected[NOTIFICATION_BRIDGE_N_REJECTIONS];
-  guint logged;
   guint64 n_received;
   guint64 n_sent;
+  guint logged;                 /* the kinds logged already; the context's */
 
   GHashTable *peer_interests;   /* peer → set of types ("" every type) */
   GHashTable *interest_count;   /* type → count of peers */

@@ -266,6 +266,36 @@ post_thread (gpointer data)
   return NULL;
 }
 
+/* Reads the counters of two bridges until told to stop: they may be
+ * read from any thread while the bridges count on their context. */
+typedef struct
+{
+  NotificationBridge *bridges[2];
+  int stop;          /* atomic */
+  guint64 last_sent;
+} CounterReader;
+
+static gpointer
+read_counters_thread (gpointer data)
+{
+  CounterReader *reader = data;
+  guint64 sent = 0;
+
+  while (!g_atomic_int_get (&reader->stop))
+    {
+      guint64 now = notification_bridge_get_n_sent (reader->bridges[0]);
+      guint64 n = 0;
+
+      g_assert_cmpuint (now, >=, sent);   /* never goes back */
+      sent = now;
+      g_object_get (reader->bridges[1], "n-received", &n, NULL);
+      n += notification_bridge_get_n_rejected (reader->bridges[1]);
+      g_thread_yield ();
+    }
+  reader->last_sent = sent;
+  return NULL;
+}
+
 static void
 test_threads (void)
 {
@@ -275,7 +305,8 @@ test_threads (void)
   g_autoptr(GDBusConnection) conn_b = bus_connect ();
   NotificationDBusBridge *bridge_a, *bridge_b;
   Recorder r = { 0 };
-  GThread *thread;
+  CounterReader reader = { { NULL, NULL }, 0, 0 };
+  GThread *thread, *reader_thread;
   int last = -1;
 
   bridge_b = bridge_new (center_b, conn_b);
@@ -284,9 +315,16 @@ test_threads (void)
   bridge_a = bridge_new (center_a, conn_a);
   g_assert_true (exports_type (NOTIFICATION_BRIDGE (bridge_a), "count"));
 
+  reader.bridges[0] = NOTIFICATION_BRIDGE (bridge_a);
+  reader.bridges[1] = NOTIFICATION_BRIDGE (bridge_b);
+  reader_thread = g_thread_new ("reader", read_counters_thread, &reader);
   thread = g_thread_new ("poster", post_thread, center_a);
   g_thread_join (thread);
   spin_until (r.n == 500);
+  g_atomic_int_set (&reader.stop, TRUE);
+  g_thread_join (reader_thread);
+  g_assert_cmpuint (reader.last_sent, <=, 500);
+  g_assert_cmpuint (notification_bridge_get_n_received (NOTIFICATION_BRIDGE (bridge_b)), ==, 500);
   g_assert_true (g_variant_lookup (r.last_info, "i", "i", &last));
   g_assert_cmpint (last, ==, 499);
 
