@@ -91,6 +91,9 @@ notification_bridge_dispose (GObject *object)
   NotificationBridge *self = NOTIFICATION_BRIDGE (object);
   NotificationBridgePrivate *priv = notification_bridge_get_instance_private (self);
 
+  /* From now on update_observers() adds nothing: an observer added after
+   * dispose would outlive the bridge, its user data. */
+  priv->disposed = TRUE;
   notification_bridge_remove_all_observers (self);
   g_hash_table_remove_all (priv->peer_interests);
   g_hash_table_remove_all (priv->interest_count);

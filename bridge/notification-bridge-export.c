@@ -90,6 +90,8 @@ notification_bridge_update_observers (NotificationBridge *self)
 
   if (priv->center == NULL || priv->context == NULL)
     return;  /* during construction: constructed() calls again */
+  if (priv->disposed)
+    return;
 
   if (priv->export_all || g_hash_table_contains (priv->interest_count, ""))
     g_hash_table_add (wanted, (gpointer) "");
@@ -258,6 +260,8 @@ notification_bridge_set_peer_interests (NotificationBridge *self,
   g_return_if_fail (NOTIFICATION_IS_BRIDGE (self));
   g_return_if_fail (peer != NULL);
 
+  if (priv->disposed)
+    return;
   old = g_hash_table_lookup (priv->peer_interests, peer);
   if (old != NULL)
     peer_interest_release (self, old);

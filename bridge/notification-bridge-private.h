@@ -24,6 +24,7 @@ typedef struct
   guint64 max_message_size;
   guint max_senders;
   gboolean export_all;
+  gboolean disposed;            /* no observer is added any more */
 
   /* Counted on the bridge's context, read from any thread: atomic. */
   guint64 n_rejected[NOTIFICATION_BRIDGE_N_REJECTIONS];

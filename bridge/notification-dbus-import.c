@@ -248,6 +248,8 @@ notification_dbus_bridge_subscribe (NotificationDBusBridge *self,
   g_return_if_fail (NOTIFICATION_IS_DBUS_BRIDGE (self));
   g_return_if_fail (type == NULL || g_utf8_validate (type, -1, NULL));
 
+  if (self->connection == NULL)
+    return;   /* disposed */
   if (type == NULL)
     type = "";
   if (g_hash_table_contains (self->imports, type))
@@ -273,6 +275,8 @@ notification_dbus_bridge_unsubscribe (NotificationDBusBridge *self,
 {
   g_return_if_fail (NOTIFICATION_IS_DBUS_BRIDGE (self));
 
+  if (self->connection == NULL)
+    return;   /* disposed */
   if (type == NULL)
     type = "";
   if (!g_hash_table_remove (self->imports, type))

@@ -336,6 +336,45 @@ test_threads (void)
   recorder_clear (&r);
 }
 
+/* A disposed bridge (g_object_run_dispose(), a binding's explicit
+ * disposal) adds no observer and subscribes to nothing any more: an
+ * observer added then would outlive the bridge, its user data freed. */
+static void
+test_after_dispose (void)
+{
+  g_autoptr(NotificationCenter) center_a = notification_center_new ();
+  g_autoptr(GDBusConnection) conn_a = bus_connect ();
+  NotificationDBusBridge *bridge_a;
+  GAsyncResult *result = NULL;
+  GError *error = NULL;
+
+  g_test_summary ("the methods of a disposed bridge do nothing, and leave no observer behind");
+
+  bridge_a = bridge_new (center_a, conn_a);
+  g_object_run_dispose (G_OBJECT (bridge_a));
+  g_assert_null (notification_dbus_bridge_get_connection (bridge_a));
+
+  notification_bridge_set_export_all (NOTIFICATION_BRIDGE (bridge_a), TRUE);
+  notification_bridge_set_peer_interests (NOTIFICATION_BRIDGE (bridge_a), ":1.999",
+                                          (const char *[]) { "stdout", NULL });
+  notification_dbus_bridge_subscribe (bridge_a, "stdout");
+  notification_dbus_bridge_unsubscribe (bridge_a, "stdout");
+  g_assert_true (exports_type (NOTIFICATION_BRIDGE (bridge_a), NULL));
+  g_assert_cmpuint (notification_center_get_n_observers (center_a), ==, 0);
+  notification_dbus_bridge_flush (bridge_a, NULL, got_result, &result);
+  spin_until (result != NULL);
+  g_assert_false (notification_dbus_bridge_flush_finish (bridge_a, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  g_object_unref (bridge_a);
+  /* nothing of the bridge is called any more */
+  notification_center_post (center_a, "stdout", NULL, NULL);
+  drain ();
+  bus_close (conn_a);
+}
+
 #ifdef NOTIFICATION_BRIDGE_HAS_JSON
 static void
 test_json (void)
@@ -370,6 +409,7 @@ main (int argc, char **argv)
   g_test_add_func ("/bridge/demand-driven", test_demand_driven);
   g_test_add_func ("/bridge/queue-limit", test_queue_limit);
   g_test_add_func ("/bridge/threads", test_threads);
+  g_test_add_func ("/bridge/after-dispose", test_after_dispose);
 #ifdef NOTIFICATION_BRIDGE_HAS_JSON
   g_test_add_func ("/bridge/json", test_json);
 #endif
