@@ -112,7 +112,7 @@ method_call (GDBusConnection       *connection,
       g_dbus_method_invocation_return_value (invocation,
                                              g_variant_new ("(@as)",
                                                             self->advertised != NULL
-                                                              ? g_variant_ref (self->advertised)
+                                                              ? self->advertised   /* "@" takes a reference */
                                                               : g_variant_new_strv (NULL, 0)));
     }
   else
