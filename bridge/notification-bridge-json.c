@@ -14,6 +14,46 @@
 /* JSON */
 
 #ifdef NOTIFICATION_BRIDGE_HAS_JSON
+# include <math.h>
+#endif
+
+#ifdef NOTIFICATION_BRIDGE_HAS_JSON
+/* JSON has no number for NaN and the infinities, which GVariant doubles
+ * (from any peer) may be: json-glib would write `nan.0`, and the line
+ * would not be JSON. They become null, as JSON.stringify() makes them. */
+static void
+null_non_finite (JsonNode *node)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_DOUBLE && !isfinite (json_node_get_double (node)))
+        json_node_init_null (node);
+      break;
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          null_non_finite (json_array_get_element (array, i));
+      }
+      break;
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        JsonNode *member;
+
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, NULL, &member))
+          null_non_finite (member);
+      }
+      break;
+    case JSON_NODE_NULL:
+    default:
+      break;
+    }
+}
+
 /**
  * notification_bridge_to_json:
  * @type: a notification type
@@ -23,7 +63,8 @@
  *
  * The JSON form of a notification for tools: an object with the keys
  * `time` (ISO 8601, UTC), `type`, `sender` and `user_info`, the latter
- * serialised by json-glib's json_gvariant_serialize().
+ * serialised by json-glib's json_gvariant_serialize(), with NaN and the
+ * infinities (which JSON has no number for) written `null`.
  *
  * Returns: (transfer full): one line of JSON, without a newline
  *
@@ -54,7 +95,12 @@ notification_bridge_to_json (const char *type,
   json_builder_set_member_name (builder, "sender");
   json_builder_add_string_value (builder, sender != NULL ? sender : "");
   json_builder_set_member_name (builder, "user_info");
-  json_builder_add_value (builder, json_gvariant_serialize (info));
+  {
+    JsonNode *value = json_gvariant_serialize (info);
+
+    null_non_finite (value);
+    json_builder_add_value (builder, value);
+  }
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);

@@ -3,6 +3,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <math.h>
+
 #include "dbus-test-util.h"
 
 /* An importer already on the bus gets a post made right after an
@@ -390,6 +392,21 @@ test_json (void)
   g_free (g_steal_pointer (&json));
   json = notification_bridge_to_json ("x", NULL, NULL, 0);
   g_assert_cmpstr (json, ==, "{\"time\":\"1970-01-01T00:00:00Z\",\"type\":\"x\",\"sender\":\"\",\"user_info\":{}}");
+  g_free (g_steal_pointer (&json));
+
+  /* A peer may send doubles JSON has no number for: they are null (as
+   * JavaScript's JSON.stringify() writes them), so the line stays JSON. */
+  {
+    GVariantBuilder builder;
+
+    g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+    g_variant_builder_add (&builder, "{sv}", "nan", g_variant_new_double (NAN));
+    g_variant_builder_add (&builder, "{sv}", "inf", g_variant_new_double (-INFINITY));
+    g_variant_builder_add (&builder, "{sv}", "list", g_variant_new_parsed ("[1.5, %d]", INFINITY));
+    json = notification_bridge_to_json ("x", NULL, g_variant_builder_end (&builder), 0);
+  }
+  g_assert_cmpstr (json, ==, "{\"time\":\"1970-01-01T00:00:00Z\",\"type\":\"x\",\"sender\":\"\","
+                             "\"user_info\":{\"nan\":null,\"inf\":null,\"list\":[1.5,null]}}");
 }
 #endif
 
