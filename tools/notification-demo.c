@@ -292,6 +292,14 @@ run_interpreter (const char *address)
     g_printerr ("interpreter: waiting for a frontend (notification-demo --frontend)\n");
   while (!frontend_present (bridge) && !g_dbus_connection_is_closed (connection))
     g_main_context_iteration (NULL, TRUE);
+  if (!frontend_present (bridge))
+    {
+      g_printerr ("notification-demo: the connection closed\n");
+      g_clear_object (&bridge);
+      g_object_unref (demo.interpreter);
+      g_object_unref (demo.center);
+      return TOOL_EXIT_FAILURE;
+    }
 
   g_printerr ("interpreter: running the block in a worker thread\n");
   worker = g_thread_new ("interpreter", interpreter_run_block, &demo);
