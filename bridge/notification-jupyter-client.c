@@ -593,13 +593,15 @@ count_drop (NotificationJupyterClient *self,
             const char                *channel,
             const GError              *error)
 {
+  static const char *const kinds[] = { "bad signature", "malformed frames", "malformed JSON" };
+
   self->n_dropped[drop]++;
   if (!(self->logged & (1u << drop)))
     {
       self->logged |= 1u << drop;
-      g_warning ("NotificationJupyterClient: dropped a message on %s: %s "
-                 "(logged once; see the n-bad-signatures, n-malformed-frames, n-malformed-json properties)",
-                 channel, error->message);
+      g_warning ("NotificationJupyterClient: dropped a message on %s (%s): %s "
+                 "(logged once per kind; counted in the n-bad-signatures, n-malformed-frames, "
+                 "n-malformed-json properties)", channel, kinds[drop], error->message);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[drop_props[drop]]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DROPPED]);
