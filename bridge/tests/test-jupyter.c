@@ -610,6 +610,41 @@ test_connect_cancelled (void)
   g_rmdir (dir);
 }
 
+static void
+run_monitor (const char  *code,
+             int          expected_status,
+             const char  *expected_output)
+{
+  const char *monitor = g_getenv ("NOTIFICATION_MONITOR");
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, monitor,
+                              "--jupyter", shared_kernel->connection_file, "--execute", code, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s", out);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, expected_status);
+  g_assert_nonnull (strstr (out, expected_output));
+}
+
+static void
+test_monitor (void)
+{
+  if (!need_kernel ())
+    return;
+  if (g_getenv ("NOTIFICATION_MONITOR") == NULL)
+    {
+      g_test_skip ("NOTIFICATION_MONITOR is not set");
+      return;
+    }
+  run_monitor ("print('from the monitor')", 0, "stdout - {'out_string': <'from the monitor\\n'>");
+  run_monitor ("1/0", 1, "jupyter.error");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -631,6 +666,7 @@ main (int argc, char **argv)
   g_test_add_func ("/jupyter/kernel/outputs", test_outputs);
   g_test_add_func ("/jupyter/kernel/first-output", test_first_output);
   g_test_add_func ("/jupyter/kernel/interrupt", test_interrupt);
+  g_test_add_func ("/jupyter/kernel/monitor", test_monitor);
   g_test_add_func ("/jupyter/kernel/died", test_kernel_died);
 
   status = g_test_run ();
