@@ -116,6 +116,14 @@ class JupyterClientTest(unittest.TestCase):
         center.remove_observer(handle)
         self.assertEqual(status[-1], 'error')
 
+    def test_example(self):
+        example = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'examples', 'python-jupyter.py')
+        out = subprocess.run([sys.executable, example, self.path], capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(out.stdout, ''.join('frontend: line %d\n' % i for i in range(5)))
+        out = subprocess.run([sys.executable, example, self.path, '1/0'], capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.returncode, 1, out.stderr)
+
     def test_bad_file(self):
         center = Notification.Center.new()
         bad = os.path.join(self.dir.name, 'bad.json')
