@@ -10,8 +10,7 @@
 
 #include <zmq.h>
 
-#include "notification-jupyter-client.h"
-#include "notification-jupyter-message-private.h"
+#include "notification-jupyter-client-private.h"
 #include "notification-zmq-context-private.h"
 #include "notification-zmq-source-private.h"
 
@@ -38,81 +37,7 @@
  * Since: 1.2
  */
 
-#define SOCKET_LINGER_MS        200
-#define HANDSHAKE_INTERVAL_MS   100
-#define HEARTBEAT_TICK_MS       100
-#define HEARTBEAT_INTERVAL_US   (1 * G_USEC_PER_SEC)
-#define DEFAULT_HEARTBEAT_MS    3000
-#define CONNECT_TIMEOUT_MS      30000
-#define MAX_FRAMES              64
-
-typedef struct
-{
-  GTask    *task;     /* (owned) (nullable): execute_async's */
-  gboolean  replied;
-  gboolean  idle;
-  char     *status;
-} Execution;
-
-struct _NotificationJupyterClient
-{
-  GObject             parent_instance;
-
-  NotificationCenter *center;           /* (owned) */
-  char               *connection_file;
-  char               *transport;
-  char               *ip;
-  char               *key;
-  int                 shell_port;
-  int                 iopub_port;
-  int                 control_port;
-  int                 hb_port;
-  char               *session;
-  GMainContext       *context;          /* (owned) */
-
-  void               *iopub;            /* ZeroMQ sockets, NULL before connect */
-  void               *shell;
-  void               *control;
-  void               *hb;
-  GSource            *iopub_source;
-  GSource            *shell_source;
-  GSource            *control_source;
-  GSource            *hb_source;
-
-  GTask              *connect_task;     /* (owned) (nullable) */
-  GHashTable         *handshake_ids;    /* (element-type utf8) */
-  GSource            *handshake_timer;
-  gint64              connect_deadline;
-  gboolean            connected;
-
-  GSource            *hb_timer;
-  gboolean            hb_waiting;
-  gint64              hb_sent;
-  gint64              last_seen;
-  guint               heartbeat_timeout;
-  gboolean            kernel_alive;
-
-  GHashTable         *executions;       /* msg_id → Execution */
-
-  guint64             n_dropped[NOTIFICATION_JUPYTER_N_DROPS];
-  guint               logged;           /* bit per drop kind, + posting */
-};
-
 G_DEFINE_FINAL_TYPE (NotificationJupyterClient, notification_jupyter_client, G_TYPE_OBJECT)
-
-enum {
-  PROP_0,
-  PROP_CENTER,
-  PROP_CONNECTION_FILE,
-  PROP_CONNECTED,
-  PROP_KERNEL_ALIVE,
-  PROP_N_DROPPED,
-  PROP_N_BAD_SIGNATURES,
-  PROP_N_MALFORMED_FRAMES,
-  PROP_N_MALFORMED_JSON,
-  PROP_HEARTBEAT_TIMEOUT,
-  N_PROPS
-};
 
 static GParamSpec *properties[N_PROPS];
 
@@ -122,16 +47,16 @@ static const int drop_props[NOTIFICATION_JUPYTER_N_DROPS] = {
   [NOTIFICATION_JUPYTER_DROP_JSON] = PROP_N_MALFORMED_JSON,
 };
 
-static void
-execution_free (Execution *execution)
+void
+notification_jupyter_client_execution_free (NotificationJupyterExecution *execution)
 {
   g_clear_object (&execution->task);
   g_free (execution->status);
   g_free (execution);
 }
 
-static void
-destroy_source (GSource **source)
+void
+notification_jupyter_client_destroy_source (GSource **source)
 {
   if (*source != NULL)
     {
@@ -140,8 +65,8 @@ destroy_source (GSource **source)
     }
 }
 
-static void
-close_socket (void **socket)
+void
+notification_jupyter_client_close_socket (void **socket)
 {
   if (*socket != NULL)
     {
@@ -150,12 +75,12 @@ close_socket (void **socket)
     }
 }
 
-static void
-fail_executions (NotificationJupyterClient *self,
+void
+notification_jupyter_client_fail_executions (NotificationJupyterClient *self,
                  const GError              *error)
 {
   GHashTableIter iter;
-  Execution *execution;
+  NotificationJupyterExecution *execution;
   g_autoptr(GList) tasks = NULL;
 
   g_hash_table_iter_init (&iter, self->executions);
@@ -172,21 +97,48 @@ fail_executions (NotificationJupyterClient *self,
     }
 }
 
+void
+notification_jupyter_client_notify (NotificationJupyterClient     *self,
+                                    NotificationJupyterClientProp  prop)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+void
+notification_jupyter_client_count_drop (NotificationJupyterClient *self,
+            NotificationJupyterDrop    drop,
+            const char                *channel,
+            const GError              *error)
+{
+  static const char *const kinds[] = { "bad signature", "malformed frames", "malformed JSON" };
+
+  self->n_dropped[drop]++;
+  if (!(self->logged & (1u << drop)))
+    {
+      self->logged |= 1u << drop;
+      g_warning ("NotificationJupyterClient: dropped a message on %s (%s): %s "
+                 "(logged once per kind; counted in the n-bad-signatures, n-malformed-frames, "
+                 "n-malformed-json properties)", channel, kinds[drop], error->message);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[drop_props[drop]]);
+  notification_jupyter_client_notify (self, PROP_N_DROPPED);
+}
+
 static void
 notification_jupyter_client_dispose (GObject *object)
 {
   NotificationJupyterClient *self = NOTIFICATION_JUPYTER_CLIENT (object);
 
-  destroy_source (&self->iopub_source);
-  destroy_source (&self->shell_source);
-  destroy_source (&self->control_source);
-  destroy_source (&self->hb_source);
-  destroy_source (&self->handshake_timer);
-  destroy_source (&self->hb_timer);
-  close_socket (&self->iopub);
-  close_socket (&self->shell);
-  close_socket (&self->control);
-  close_socket (&self->hb);
+  notification_jupyter_client_destroy_source (&self->iopub_source);
+  notification_jupyter_client_destroy_source (&self->shell_source);
+  notification_jupyter_client_destroy_source (&self->control_source);
+  notification_jupyter_client_destroy_source (&self->hb_source);
+  notification_jupyter_client_destroy_source (&self->handshake_timer);
+  notification_jupyter_client_destroy_source (&self->hb_timer);
+  notification_jupyter_client_close_socket (&self->iopub);
+  notification_jupyter_client_close_socket (&self->shell);
+  notification_jupyter_client_close_socket (&self->control);
+  notification_jupyter_client_close_socket (&self->hb);
   g_clear_object (&self->center);
 
   G_OBJECT_CLASS (notification_jupyter_client_parent_class)->dispose (object);
@@ -393,7 +345,7 @@ notification_jupyter_client_init (NotificationJupyterClient *self)
   self->session = g_uuid_string_random ();
   self->handshake_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->executions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                            (GDestroyNotify) execution_free);
+                                            (GDestroyNotify) notification_jupyter_client_execution_free);
   self->heartbeat_timeout = DEFAULT_HEARTBEAT_MS;
   self->kernel_alive = TRUE;
 }
@@ -538,598 +490,6 @@ notification_jupyter_client_new_for_connection_file (NotificationCenter  *center
   notification_jupyter_register_schemas (center);
 
   return self;
-}
-
-/* Sending and receiving */
-
-static char *
-endpoint (NotificationJupyterClient *self,
-          int                        port)
-{
-  if (strcmp (self->transport, "ipc") == 0)
-    return g_strdup_printf ("ipc://%s-%d", self->ip, port);
-  if (strchr (self->ip, ':') != NULL)
-    return g_strdup_printf ("tcp://[%s]:%d", self->ip, port);
-  return g_strdup_printf ("tcp://%s:%d", self->ip, port);
-}
-
-static gboolean
-send_frames (void      *socket,
-             GPtrArray *frames)
-{
-  for (guint i = 0; i < frames->len; i++)
-    {
-      gsize len;
-      const void *data = g_bytes_get_data (frames->pdata[i], &len);
-
-      if (zmq_send (socket, data, len, ZMQ_DONTWAIT | (i + 1 < frames->len ? ZMQ_SNDMORE : 0)) < 0)
-        {
-          g_warning ("NotificationJupyterClient: cannot send: %s", zmq_strerror (errno));
-          return FALSE;
-        }
-    }
-
-  return TRUE;
-}
-
-static char *
-send_request (NotificationJupyterClient *self,
-              void                      *socket,
-              const char                *msg_type,
-              JsonNode                  *content)
-{
-  g_autoptr(GPtrArray) frames = NULL;
-  char *msg_id = NULL;
-
-  frames = notification_jupyter_message_build (self->key, self->session, msg_type, content, &msg_id);
-  send_frames (socket, frames);
-
-  return msg_id;
-}
-
-static void
-count_drop (NotificationJupyterClient *self,
-            NotificationJupyterDrop    drop,
-            const char                *channel,
-            const GError              *error)
-{
-  static const char *const kinds[] = { "bad signature", "malformed frames", "malformed JSON" };
-
-  self->n_dropped[drop]++;
-  if (!(self->logged & (1u << drop)))
-    {
-      self->logged |= 1u << drop;
-      g_warning ("NotificationJupyterClient: dropped a message on %s (%s): %s "
-                 "(logged once per kind; counted in the n-bad-signatures, n-malformed-frames, "
-                 "n-malformed-json properties)", channel, kinds[drop], error->message);
-    }
-  g_object_notify_by_pspec (G_OBJECT (self), properties[drop_props[drop]]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DROPPED]);
-}
-
-static void
-post_message (NotificationJupyterClient  *self,
-              NotificationJupyterMessage *message,
-              const char                 *channel)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *type = notification_jupyter_message_notification_type (message);
-  GVariant *user_info = notification_jupyter_message_to_user_info (message, &error);
-
-  if (user_info == NULL)
-    {
-      count_drop (self, NOTIFICATION_JUPYTER_DROP_JSON, channel, error);
-      return;
-    }
-  g_variant_ref_sink (user_info);
-  if (!notification_center_post_checked (self->center, type, self, user_info, &error))
-    count_drop (self, NOTIFICATION_JUPYTER_DROP_JSON, channel, error);
-  g_variant_unref (user_info);
-}
-
-static void
-complete_connect (NotificationJupyterClient *self,
-                  GError                    *error)
-{
-  g_autoptr(GTask) task = g_steal_pointer (&self->connect_task);
-
-  destroy_source (&self->handshake_timer);
-  g_hash_table_remove_all (self->handshake_ids);
-  if (task == NULL)
-    return;
-  if (error != NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  self->connected = TRUE;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-maybe_complete_execution (NotificationJupyterClient *self,
-                          const char                *msg_id)
-{
-  Execution *execution = g_hash_table_lookup (self->executions, msg_id);
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *status = NULL;
-
-  if (execution == NULL || !execution->replied || !execution->idle)
-    return;
-  task = g_steal_pointer (&execution->task);
-  status = g_steal_pointer (&execution->status);
-  g_hash_table_remove (self->executions, msg_id);
-  if (task != NULL)
-    g_task_return_pointer (task, g_steal_pointer (&status), g_free);
-}
-
-static gboolean
-on_iopub (void                   *socket,
-          NotificationZmqMessage *raw,
-          gpointer                user_data)
-{
-  NotificationJupyterClient *self = user_data;
-  g_autoptr(NotificationJupyterMessage) message = NULL;
-  g_autoptr(GError) error = NULL;
-  NotificationJupyterDrop drop;
-
-  g_object_ref (self);
-  if (raw->n_frames > raw->frames->len)
-    {
-      error = g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%u frames (at most %u)",
-                           raw->n_frames, MAX_FRAMES);
-      count_drop (self, NOTIFICATION_JUPYTER_DROP_FRAMES, "IOPub", error);
-      goto out;
-    }
-  message = notification_jupyter_message_parse (raw->frames, self->key, &drop, &error);
-  if (message == NULL)
-    {
-      count_drop (self, drop, "IOPub", error);
-      goto out;
-    }
-
-  if (self->connect_task != NULL &&
-      (g_hash_table_contains (self->handshake_ids, message->parent_msg_id) ||
-       strcmp (message->msg_type, "iopub_welcome") == 0))
-    complete_connect (self, NULL);
-
-  if (strcmp (message->msg_type, "iopub_welcome") != 0)
-    post_message (self, message, "IOPub");
-
-  if (strcmp (message->msg_type, "status") == 0)
-    {
-      JsonNode *state = json_object_get_member (json_node_get_object (message->content), "execution_state");
-      Execution *execution = g_hash_table_lookup (self->executions, message->parent_msg_id);
-
-      if (execution != NULL && state != NULL && JSON_NODE_HOLDS_VALUE (state) &&
-          json_node_get_value_type (state) == G_TYPE_STRING &&
-          strcmp (json_node_get_string (state), "idle") == 0)
-        {
-          execution->idle = TRUE;
-          maybe_complete_execution (self, message->parent_msg_id);
-        }
-    }
-
-out:
-  g_object_unref (self);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-on_shell (void                   *socket,
-          NotificationZmqMessage *raw,
-          gpointer                user_data)
-{
-  NotificationJupyterClient *self = user_data;
-  g_autoptr(NotificationJupyterMessage) message = NULL;
-  g_autoptr(GError) error = NULL;
-  NotificationJupyterDrop drop;
-  const char *channel = socket == self->shell ? "shell" : "control";
-
-  g_object_ref (self);
-  if (raw->n_frames > raw->frames->len)
-    {
-      error = g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%u frames (at most %u)",
-                           raw->n_frames, MAX_FRAMES);
-      count_drop (self, NOTIFICATION_JUPYTER_DROP_FRAMES, channel, error);
-      goto out;
-    }
-  message = notification_jupyter_message_parse (raw->frames, self->key, &drop, &error);
-  if (message == NULL)
-    {
-      count_drop (self, drop, channel, error);
-      goto out;
-    }
-
-  if (strcmp (message->msg_type, "execute_reply") == 0)
-    {
-      Execution *execution = g_hash_table_lookup (self->executions, message->parent_msg_id);
-      JsonNode *status = json_object_get_member (json_node_get_object (message->content), "status");
-
-      post_message (self, message, channel);
-      if (execution != NULL)
-        {
-          execution->replied = TRUE;
-          g_free (execution->status);
-          execution->status = g_strdup (status != NULL && JSON_NODE_HOLDS_VALUE (status) &&
-                                        json_node_get_value_type (status) == G_TYPE_STRING
-                                        ? json_node_get_string (status) : "error");
-          maybe_complete_execution (self, message->parent_msg_id);
-        }
-    }
-
-out:
-  g_object_unref (self);
-  return G_SOURCE_CONTINUE;
-}
-
-/* Heartbeat */
-
-static void
-kernel_died (NotificationJupyterClient *self)
-{
-  g_autoptr(GError) error = NULL;
-  GVariantBuilder builder;
-
-  destroy_source (&self->hb_timer);
-  destroy_source (&self->hb_source);
-  close_socket (&self->hb);
-  self->kernel_alive = FALSE;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KERNEL_ALIVE]);
-
-  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
-  g_variant_builder_add (&builder, "{sv}", "connection_file",
-                         g_variant_new_string (g_utf8_validate (self->connection_file, -1, NULL)
-                                               ? self->connection_file : ""));
-  g_variant_builder_add (&builder, "{sv}", "last_seen", g_variant_new_int64 (self->last_seen));
-  if (!notification_center_post_checked (self->center, "jupyter.kernel-died", self,
-                                         g_variant_builder_end (&builder), &error))
-    g_warning ("NotificationJupyterClient: cannot post jupyter.kernel-died: %s", error->message);
-
-  g_clear_error (&error);
-  error = g_error_new (G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE,
-                       "the kernel of %s stopped answering", self->connection_file);
-  fail_executions (self, error);
-}
-
-static gboolean
-on_hb (void                   *socket,
-       NotificationZmqMessage *raw,
-       gpointer                user_data)
-{
-  NotificationJupyterClient *self = user_data;
-
-  self->hb_waiting = FALSE;
-  self->last_seen = g_get_real_time ();
-
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-on_hb_tick (gpointer user_data)
-{
-  NotificationJupyterClient *self = user_data;
-  gint64 now = g_get_monotonic_time ();
-
-  if (self->hb_waiting)
-    {
-      if (now - self->hb_sent > (gint64) self->heartbeat_timeout * 1000)
-        {
-          kernel_died (self);
-          return G_SOURCE_REMOVE;
-        }
-    }
-  else if (now - self->hb_sent >= HEARTBEAT_INTERVAL_US)
-    {
-      if (zmq_send (self->hb, "ping", 4, ZMQ_DONTWAIT) == 4)
-        {
-          self->hb_waiting = TRUE;
-          self->hb_sent = now;
-        }
-    }
-
-  return G_SOURCE_CONTINUE;
-}
-
-/* Connecting */
-
-static void *
-open_socket (NotificationJupyterClient  *self,
-             int                         type,
-             int                         port,
-             GError                    **error)
-{
-  void *socket = zmq_socket (notification_zmq_context_get (), type);
-  g_autofree char *address = endpoint (self, port);
-  int linger = SOCKET_LINGER_MS;
-
-  if (socket == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "zmq_socket: %s", zmq_strerror (errno));
-      return NULL;
-    }
-  zmq_setsockopt (socket, ZMQ_LINGER, &linger, sizeof linger);
-  if (type == ZMQ_SUB)
-    zmq_setsockopt (socket, ZMQ_SUBSCRIBE, "", 0);  /* before connect */
-  if (zmq_connect (socket, address) != 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "cannot connect to %s: %s", address, zmq_strerror (errno));
-      zmq_close (socket);
-      return NULL;
-    }
-
-  return socket;
-}
-
-static GSource *
-attach_source (NotificationJupyterClient *self,
-               void                      *socket,
-               NotificationZmqSourceFunc  func)
-{
-  GSource *source = notification_zmq_source_new (socket, MAX_FRAMES, func, self, NULL);
-
-  g_source_attach (source, self->context);
-
-  return source;
-}
-
-static gboolean
-on_handshake_tick (gpointer user_data)
-{
-  NotificationJupyterClient *self = user_data;
-  GCancellable *cancellable;
-  g_autoptr(GError) error = NULL;
-  char *msg_id;
-
-  if (self->connect_task == NULL)
-    return G_SOURCE_REMOVE;
-  cancellable = g_task_get_cancellable (self->connect_task);
-  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
-    {
-      complete_connect (self, g_steal_pointer (&error));
-      return G_SOURCE_REMOVE;
-    }
-  if (g_get_monotonic_time () > self->connect_deadline)
-    {
-      complete_connect (self, g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                                           "no answer on IOPub from the kernel of %s",
-                                           self->connection_file));
-      return G_SOURCE_REMOVE;
-    }
-
-  msg_id = send_request (self, self->shell, "kernel_info_request", NULL);
-  g_hash_table_add (self->handshake_ids, msg_id);
-
-  return G_SOURCE_CONTINUE;
-}
-
-/**
- * notification_jupyter_client_connect_async:
- * @self: a client
- * @cancellable: (nullable): a cancellable
- * @callback: called when IOPub is live, or on failure
- * @user_data: data for @callback
- *
- * Connects IOPub, shell, control and heartbeat, then sends a
- * `kernel_info_request` every 100 ms until an IOPub message answering one
- * of them (or an `iopub_welcome`) arrives: after that nothing the kernel
- * publishes is lost to ZeroMQ's slow joiner. Fails with
- * `G_IO_ERROR_TIMED_OUT` after 30 s without an answer.
- *
- * Since: 1.2
- */
-void
-notification_jupyter_client_connect_async (NotificationJupyterClient *self,
-                                           GCancellable              *cancellable,
-                                           GAsyncReadyCallback        callback,
-                                           gpointer                   user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  GError *error = NULL;
-
-  g_return_if_fail (NOTIFICATION_IS_JUPYTER_CLIENT (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, notification_jupyter_client_connect_async);
-
-  if (self->iopub != NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING, "already connecting or connected");
-      return;
-    }
-  if ((self->iopub = open_socket (self, ZMQ_SUB, self->iopub_port, &error)) == NULL ||
-      (self->shell = open_socket (self, ZMQ_DEALER, self->shell_port, &error)) == NULL ||
-      (self->control = open_socket (self, ZMQ_DEALER, self->control_port, &error)) == NULL ||
-      (self->hb = open_socket (self, ZMQ_REQ, self->hb_port, &error)) == NULL)
-    {
-      close_socket (&self->iopub);
-      close_socket (&self->shell);
-      close_socket (&self->control);
-      g_task_return_error (task, error);
-      return;
-    }
-  self->iopub_source = attach_source (self, self->iopub, on_iopub);
-  self->shell_source = attach_source (self, self->shell, on_shell);
-  self->control_source = attach_source (self, self->control, on_shell);
-  self->hb_source = attach_source (self, self->hb, on_hb);
-
-  self->connect_task = g_steal_pointer (&task);
-  self->connect_deadline = g_get_monotonic_time () + CONNECT_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
-  self->last_seen = g_get_real_time ();
-  self->hb_timer = g_timeout_source_new (HEARTBEAT_TICK_MS);
-  g_source_set_callback (self->hb_timer, on_hb_tick, self, NULL);
-  g_source_set_static_name (self->hb_timer, "[libnotification-bridge] Jupyter heartbeat");
-  g_source_attach (self->hb_timer, self->context);
-
-  self->handshake_timer = g_timeout_source_new (HANDSHAKE_INTERVAL_MS);
-  g_source_set_callback (self->handshake_timer, on_handshake_tick, self, NULL);
-  g_source_set_static_name (self->handshake_timer, "[libnotification-bridge] Jupyter handshake");
-  g_source_attach (self->handshake_timer, self->context);
-  on_handshake_tick (self);
-}
-
-/**
- * notification_jupyter_client_connect_finish:
- * @self: a client
- * @result: the result given to the callback
- * @error: the reason it failed
- *
- * Returns: `TRUE` once IOPub is live
- *
- * Since: 1.2
- */
-gboolean
-notification_jupyter_client_connect_finish (NotificationJupyterClient  *self,
-                                            GAsyncResult               *result,
-                                            GError                    **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static JsonNode *
-execute_content (const char *code)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, code);
-  json_builder_set_member_name (builder, "silent");
-  json_builder_add_boolean_value (builder, FALSE);
-  json_builder_set_member_name (builder, "store_history");
-  json_builder_add_boolean_value (builder, TRUE);
-  json_builder_set_member_name (builder, "user_expressions");
-  json_builder_begin_object (builder);
-  json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "allow_stdin");
-  json_builder_add_boolean_value (builder, FALSE);
-  json_builder_set_member_name (builder, "stop_on_error");
-  json_builder_add_boolean_value (builder, TRUE);
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
-}
-
-/**
- * notification_jupyter_client_execute:
- * @self: a connected client
- * @code: the code to run
- *
- * Sends a signed `execute_request`. Its output is posted with the
- * returned id as `parent_msg_id`.
- *
- * Returns: (transfer full): the request's `msg_id`
- *
- * Since: 1.2
- */
-char *
-notification_jupyter_client_execute (NotificationJupyterClient *self,
-                                     const char                *code)
-{
-  g_autoptr(JsonNode) content = NULL;
-
-  g_return_val_if_fail (NOTIFICATION_IS_JUPYTER_CLIENT (self), NULL);
-  g_return_val_if_fail (code != NULL && g_utf8_validate (code, -1, NULL), NULL);
-  g_return_val_if_fail (self->shell != NULL, NULL);
-
-  content = execute_content (code);
-
-  return send_request (self, self->shell, "execute_request", content);
-}
-
-/**
- * notification_jupyter_client_execute_async:
- * @self: a connected client
- * @code: the code to run
- * @cancellable: (nullable): a cancellable (cancelling stops the wait,
- *   not the kernel: see [method@NotificationBridge.JupyterClient.interrupt])
- * @callback: called when the execution is complete
- * @user_data: data for @callback
- *
- * Like [method@NotificationBridge.JupyterClient.execute]; @callback is
- * called once both the `execute_reply` and the `idle` status with this
- * request as parent have arrived (in either order), or when the kernel
- * dies.
- *
- * Returns: (transfer full): the request's `msg_id`
- *
- * Since: 1.2
- */
-char *
-notification_jupyter_client_execute_async (NotificationJupyterClient *self,
-                                           const char                *code,
-                                           GCancellable              *cancellable,
-                                           GAsyncReadyCallback        callback,
-                                           gpointer                   user_data)
-{
-  Execution *execution;
-  char *msg_id;
-
-  g_return_val_if_fail (NOTIFICATION_IS_JUPYTER_CLIENT (self), NULL);
-  g_return_val_if_fail (code != NULL && g_utf8_validate (code, -1, NULL), NULL);
-  g_return_val_if_fail (self->shell != NULL, NULL);
-
-  execution = g_new0 (Execution, 1);
-  execution->task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (execution->task, notification_jupyter_client_execute_async);
-  g_task_set_check_cancellable (execution->task, TRUE);
-
-  if (!self->kernel_alive)
-    {
-      g_task_return_new_error (execution->task, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE,
-                               "the kernel of %s stopped answering", self->connection_file);
-      execution_free (execution);
-      return notification_jupyter_client_execute (self, code);
-    }
-
-  msg_id = notification_jupyter_client_execute (self, code);
-  g_hash_table_insert (self->executions, g_strdup (msg_id), execution);
-
-  return msg_id;
-}
-
-/**
- * notification_jupyter_client_execute_finish:
- * @self: a client
- * @result: the result given to the callback
- * @error: the reason it failed (the kernel died, cancelled)
- *
- * Returns: (transfer full) (nullable): the reply's status: `ok`,
- *   `error` or `aborted`
- *
- * Since: 1.2
- */
-char *
-notification_jupyter_client_execute_finish (NotificationJupyterClient  *self,
-                                            GAsyncResult               *result,
-                                            GError                    **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/**
- * notification_jupyter_client_interrupt:
- * @self: a connected client
- *
- * Sends an `interrupt_request` on the control channel (a kernel with
- * `interrupt_mode` `message`; ipykernel answers it in any mode).
- *
- * Since: 1.2
- */
-void
-notification_jupyter_client_interrupt (NotificationJupyterClient *self)
-{
-  g_return_if_fail (NOTIFICATION_IS_JUPYTER_CLIENT (self));
-  g_return_if_fail (self->control != NULL);
-
-  g_free (send_request (self, self->control, "interrupt_request", NULL));
 }
 
 /**
@@ -1298,5 +658,5 @@ notification_jupyter_client_set_heartbeat_timeout (NotificationJupyterClient *se
   if (self->heartbeat_timeout == timeout_ms)
     return;
   self->heartbeat_timeout = timeout_ms;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HEARTBEAT_TIMEOUT]);
+  notification_jupyter_client_notify (self, PROP_HEARTBEAT_TIMEOUT);
 }
