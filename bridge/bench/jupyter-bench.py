@@ -7,7 +7,8 @@
 # Each round runs the C bench, then jupyter_client's BlockingKernelClient
 # doing the same: the delay from a stream message's header.date to
 # get_iopub_msg() returning it, and execute('pass') to the reply
-# (get_shell_msg) and to reply + idle.
+# (get_shell_msg) and to reply + idle; then, for the floor, a bare pyzmq
+# SUB reading the same kind of cell (delay only).
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
@@ -73,6 +74,51 @@ def jc_bench(path):
             'reply_idle_p99_ms': q(idles, 0.99)}
 
 
+def raw_bench(path):
+    # The floor for a Python reader: a bare pyzmq SUB, header.date parsed
+    # on arrival, no deserialisation of the rest, no signature check.
+    import zmq
+    info = json.load(open(path))
+    kc = BlockingKernelClient(connection_file=path)
+    kc.load_connection_file()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=30)
+    ctx = zmq.Context.instance()
+    sub = ctx.socket(zmq.SUB)
+    sub.setsockopt(zmq.SUBSCRIBE, b'')
+    sub.connect('tcp://%s:%d' % (info['ip'], info['iopub_port']))
+    # slow joiner: wait until our SUB sees a kernel_info answer
+    while True:
+        msg_id = kc.kernel_info()
+        if sub.poll(100):
+            sub.recv_multipart()
+            break
+    while sub.poll(200):
+        sub.recv_multipart()
+    code = 'import time\nfor i in range(%d):\n    print(i, flush=True)\n    time.sleep(0.005)\n' % N_STREAM
+    msg_id = kc.execute(code)
+    delays = []
+    while True:
+        frames = sub.recv_multipart()
+        now = datetime.datetime.now(datetime.timezone.utc)
+        i = frames.index(b'<IDS|MSG>')
+        header = json.loads(frames[i + 2])
+        if json.loads(frames[i + 3]).get('msg_id') != msg_id:
+            continue
+        if header['msg_type'] == 'stream':
+            date = datetime.datetime.fromisoformat(header['date'].replace('Z', '+00:00'))
+            delays.append((now - date).total_seconds() * 1000)
+        if header['msg_type'] == 'status' and b'idle' in frames[i + 5]:
+            break
+    sub.close()
+    kc.stop_channels()
+    nan = float('nan')
+    return {'client': 'raw pyzmq SUB', 'stream_n': len(delays),
+            'delay_median_ms': statistics.median(delays), 'delay_p99_ms': q(delays, 0.99),
+            'execute_n': 0, 'reply_median_ms': nan, 'reply_p99_ms': nan,
+            'reply_idle_median_ms': nan, 'reply_idle_p99_ms': nan}
+
+
 def main():
     bench = sys.argv[1]
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
@@ -90,6 +136,7 @@ def main():
                                  capture_output=True, text=True).stdout
             results.append(json.loads(out))
             results.append(jc_bench(path))
+            results.append(raw_bench(path))
         keys = ['delay_median_ms', 'delay_p99_ms', 'reply_median_ms', 'reply_p99_ms',
                 'reply_idle_median_ms', 'reply_idle_p99_ms']
         print('%-16s ' % 'client' + ' '.join('%20s' % k for k in keys))
