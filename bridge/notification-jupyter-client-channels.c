@@ -82,6 +82,8 @@ post_message (NotificationJupyterClient  *self,
   g_variant_unref (user_info);
 }
 
+static gboolean on_hb_tick (gpointer user_data);
+
 static void
 complete_connect (NotificationJupyterClient *self,
                   GError                    *error)
@@ -99,6 +101,14 @@ complete_connect (NotificationJupyterClient *self,
     }
   self->connected = TRUE;
   notification_jupyter_client_notify (self, PROP_CONNECTED);
+
+  /* The heartbeat starts once the kernel answered: a kernel still
+   * starting (seconds on a loaded machine) is not a dead one. */
+  self->last_seen = g_get_real_time ();
+  self->hb_timer = g_timeout_source_new (HEARTBEAT_TICK_MS);
+  g_source_set_callback (self->hb_timer, on_hb_tick, self, NULL);
+  g_source_set_static_name (self->hb_timer, "[libnotification-bridge] Jupyter heartbeat");
+  g_source_attach (self->hb_timer, self->context);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -413,11 +423,6 @@ notification_jupyter_client_connect_async (NotificationJupyterClient *self,
 
   self->connect_task = g_steal_pointer (&task);
   self->connect_deadline = g_get_monotonic_time () + CONNECT_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
-  self->last_seen = g_get_real_time ();
-  self->hb_timer = g_timeout_source_new (HEARTBEAT_TICK_MS);
-  g_source_set_callback (self->hb_timer, on_hb_tick, self, NULL);
-  g_source_set_static_name (self->hb_timer, "[libnotification-bridge] Jupyter heartbeat");
-  g_source_attach (self->hb_timer, self->context);
 
   self->handshake_timer = g_timeout_source_new (HANDSHAKE_INTERVAL_MS);
   g_source_set_callback (self->handshake_timer, on_handshake_tick, self, NULL);
