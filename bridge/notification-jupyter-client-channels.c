@@ -437,6 +437,8 @@ notification_jupyter_client_connect_async (NotificationJupyterClient *self,
  * @result: the result given to the callback
  * @error: the reason it failed
  *
+ * Finishes [method@NotificationBridge.JupyterClient.connect_async].
+ *
  * Returns: `TRUE` once IOPub is live
  *
  * Since: 1.2

@@ -120,6 +120,8 @@ notification_jupyter_client_execute_async (NotificationJupyterClient *self,
  * @result: the result given to the callback
  * @error: the reason it failed (the kernel died, cancelled)
  *
+ * Finishes [method@NotificationBridge.JupyterClient.execute_async].
+ *
  * Returns: (transfer full) (nullable): the reply's status: `ok`,
  *   `error` or `aborted`
  *

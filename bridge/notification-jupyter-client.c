@@ -496,6 +496,8 @@ notification_jupyter_client_new_for_connection_file (NotificationCenter  *center
  * notification_jupyter_client_get_center:
  * @self: a client
  *
+ * Gets the center the client posts into.
+ *
  * Returns: (transfer none): the center the client posts into
  *
  * Since: 1.2
@@ -511,6 +513,8 @@ notification_jupyter_client_get_center (NotificationJupyterClient *self)
 /**
  * notification_jupyter_client_get_connection_file:
  * @self: a client
+ *
+ * Gets the path of the kernel's connection file.
  *
  * Returns: (type filename): the connection file's path
  *
@@ -528,6 +532,8 @@ notification_jupyter_client_get_connection_file (NotificationJupyterClient *self
  * notification_jupyter_client_get_connected:
  * @self: a client
  *
+ * Gets whether connecting succeeded.
+ *
  * Returns: whether IOPub is known to be live
  *
  * Since: 1.2
@@ -544,6 +550,8 @@ notification_jupyter_client_get_connected (NotificationJupyterClient *self)
  * notification_jupyter_client_get_kernel_alive:
  * @self: a client
  *
+ * Gets whether the kernel still answers the heartbeat.
+ *
  * Returns: `FALSE` once the kernel stopped answering the heartbeat
  *
  * Since: 1.2
@@ -559,6 +567,8 @@ notification_jupyter_client_get_kernel_alive (NotificationJupyterClient *self)
 /**
  * notification_jupyter_client_get_n_dropped:
  * @self: a client
+ *
+ * Gets how many received messages were dropped.
  *
  * Returns: how many received messages were dropped, of every kind
  *
@@ -581,6 +591,8 @@ notification_jupyter_client_get_n_dropped (NotificationJupyterClient *self)
  * notification_jupyter_client_get_n_bad_signatures:
  * @self: a client
  *
+ * Gets how many messages had a wrong or missing signature.
+ *
  * Returns: messages dropped for a wrong or missing signature
  *
  * Since: 1.2
@@ -596,6 +608,8 @@ notification_jupyter_client_get_n_bad_signatures (NotificationJupyterClient *sel
 /**
  * notification_jupyter_client_get_n_malformed_frames:
  * @self: a client
+ *
+ * Gets how many messages had unusable frames.
  *
  * Returns: messages dropped for their frames
  *
@@ -613,6 +627,8 @@ notification_jupyter_client_get_n_malformed_frames (NotificationJupyterClient *s
  * notification_jupyter_client_get_n_malformed_json:
  * @self: a client
  *
+ * Gets how many messages had unusable JSON.
+ *
  * Returns: messages dropped for their JSON
  *
  * Since: 1.2
@@ -628,6 +644,8 @@ notification_jupyter_client_get_n_malformed_json (NotificationJupyterClient *sel
 /**
  * notification_jupyter_client_get_heartbeat_timeout:
  * @self: a client
+ *
+ * Gets how long a heartbeat ping may go unanswered.
  *
  * Returns: the heartbeat timeout, in ms
  *
@@ -645,6 +663,8 @@ notification_jupyter_client_get_heartbeat_timeout (NotificationJupyterClient *se
  * notification_jupyter_client_set_heartbeat_timeout:
  * @self: a client
  * @timeout_ms: how long a ping may go unanswered (at least 100 ms)
+ *
+ * Sets how long a heartbeat ping may go unanswered before the kernel is declared dead.
  *
  * Since: 1.2
  */
