@@ -71,16 +71,26 @@ equal_constant_time (const guchar *a,
   return diff == 0;
 }
 
-/* Nesting depth of a JSON text (brackets outside strings), so that
- * neither json-glib's parser nor our converter recurses too deep. */
-static gboolean
-depth_acceptable (const char *data,
-                  gsize       len)
+/* Checks the shape of a JSON text before json-glib sees it: one object
+ * (first character '{', nothing but white space after its closing
+ * brace) nested at most NOTIFICATION_JUPYTER_MAX_DEPTH deep, so that
+ * neither json-glib's parser nor our converter recurses too deep. (The
+ * single root also avoids a leak of json-glib 1.6, which loses a first
+ * root value followed by a second one: `{}[1]`.) */
+static const char *
+shape_problem (const char *data,
+               gsize       len)
 {
   int depth = 0;
   gboolean in_string = FALSE;
+  gsize i = 0;
 
-  for (gsize i = 0; i < len; i++)
+  while (i < len && g_ascii_isspace (data[i]))
+    i++;
+  if (i == len || data[i] != '{')
+    return "a JSON frame is not an object";
+
+  for (; i < len; i++)
     {
       char c = data[i];
 
@@ -96,13 +106,23 @@ depth_acceptable (const char *data,
       else if (c == '[' || c == '{')
         {
           if (++depth > NOTIFICATION_JUPYTER_MAX_DEPTH)
-            return FALSE;
+            return "JSON nested too deep";
         }
       else if (c == ']' || c == '}')
-        depth--;
+        {
+          if (--depth < 0)
+            return "unbalanced JSON";
+          if (depth == 0)
+            {
+              for (i++; i < len; i++)
+                if (!g_ascii_isspace (data[i]))
+                  return "a JSON frame holds more than one value";
+              return NULL;
+            }
+        }
     }
 
-  return TRUE;
+  return NULL;  /* unterminated: json-glib says where */
 }
 
 static JsonNode *
@@ -112,6 +132,7 @@ parse_object (GBytes  *frame,
   gsize len;
   const char *data = g_bytes_get_data (frame, &len);
   g_autoptr(JsonParser) parser = NULL;
+  const char *problem;
   JsonNode *root;
 
   if (len == 0 || len > G_MAXSSIZE)
@@ -124,10 +145,9 @@ parse_object (GBytes  *frame,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "a JSON frame is not UTF-8");
       return NULL;
     }
-  if (!depth_acceptable (data, len))
+  if ((problem = shape_problem (data, len)) != NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "JSON nested deeper than %d", NOTIFICATION_JUPYTER_MAX_DEPTH);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, problem);
       return NULL;
     }
 
