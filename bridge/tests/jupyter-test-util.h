@@ -5,7 +5,13 @@
 
 #pragma once
 
+#include <signal.h>
+
 #include <gio/gio.h>
+#include <glib/gstdio.h>
+#ifdef __linux__
+# include <sys/prctl.h>
+#endif
 #include <notification-bridge/notification-bridge.h>
 
 #define KERNEL_PYTHON "/usr/bin/python3"
@@ -65,6 +71,16 @@ typedef struct
   char        *connection_file;
 } Kernel;
 
+/* A kernel must not outlive a test that aborts (g_error, a failed
+ * assertion): on Linux it gets SIGTERM when the test dies. */
+static void
+kernel_child_setup (gpointer user_data)
+{
+#ifdef __linux__
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+#endif
+}
+
 /* Starts a real kernel (stopped by kernel_stop, by its PID). */
 static inline Kernel *
 kernel_start (void)
@@ -72,14 +88,16 @@ kernel_start (void)
   Kernel *kernel = g_new0 (Kernel, 1);
   g_autoptr(GError) error = NULL;
   g_autofree char *key = g_uuid_string_random ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
 
   kernel->dir = g_dir_make_tmp ("jupyter-test-XXXXXX", &error);
   g_assert_no_error (error);
   kernel->connection_file = write_connection_file (kernel->dir, "kernel.json", key,
                                                    free_port (), free_port (), free_port (), free_port ());
-  kernel->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                      &error, KERNEL_PYTHON, "-m", "ipykernel_launcher",
-                                      "-f", kernel->connection_file, NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_child_setup (launcher, kernel_child_setup, NULL, NULL);
+  kernel->process = g_subprocess_launcher_spawn (launcher, &error, KERNEL_PYTHON, "-m", "ipykernel_launcher",
+                                                 "-f", kernel->connection_file, NULL);
   g_assert_no_error (error);
   return kernel;
 }

@@ -3,6 +3,7 @@
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
+import ctypes
 import importlib.util
 import json
 import os
@@ -31,6 +32,12 @@ def free_ports(n):
     return ports
 
 
+def _die_with_parent():
+    # the kernel must not outlive a test process that is killed
+    if sys.platform.startswith('linux'):
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def start_kernel(directory):
     path = os.path.join(directory, 'kernel.json')
     shell, iopub, stdin, control, hb = free_ports(5)
@@ -40,7 +47,8 @@ def start_kernel(directory):
                    'key': 'python-test-key', 'transport': 'tcp',
                    'signature_scheme': 'hmac-sha256', 'kernel_name': ''}, f)
     proc = subprocess.Popen(['/usr/bin/python3', '-m', 'ipykernel_launcher', '-f', path],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            preexec_fn=_die_with_parent)
     return proc, path
 
 
