@@ -557,6 +557,7 @@ static const struct
 static NotificationSchema *
 make_schema (const char *keys,
              gboolean    ids,
+             gboolean    ids_required,
              gboolean    allow_unknown)
 {
   NotificationSchema *schema = notification_schema_new ();
@@ -571,8 +572,8 @@ make_schema (const char *keys,
     }
   if (ids)
     {
-      notification_schema_add_key (schema, "msg_id", "s", TRUE, NULL);
-      notification_schema_add_key (schema, "parent_msg_id", "s", TRUE, NULL);
+      notification_schema_add_key (schema, "msg_id", "s", ids_required, NULL);
+      notification_schema_add_key (schema, "parent_msg_id", "s", ids_required, NULL);
       notification_schema_add_key (schema, "date", "s", FALSE, NULL);
     }
   notification_schema_set_allow_unknown_keys (schema, allow_unknown);
@@ -593,7 +594,9 @@ notification_jupyter_register_schemas (NotificationCenter *center)
 
       if (existing != NULL)
         continue;
-      schema = make_schema (schemas[i].keys, !died, !stream && !died);
+      /* stdout and stderr are the blueprint's: a local interpreter posts
+       * them with `out_string` alone, on the same center */
+      schema = make_schema (schemas[i].keys, !died, !stream, !stream && !died);
       notification_center_register_schema (center, schemas[i].type, schema);
     }
 }

@@ -160,6 +160,16 @@ test_connection_file_errors (void)
   good = write_connection_file (dir, "good.json", "", 1, 2, 3, 4);
   client = notification_jupyter_client_new_for_connection_file (center, good, &error);
   g_assert_no_error (error);
+  /* its schemas leave the blueprint's stdout to local interpreters too */
+  g_assert_true (notification_center_post_checked (center, "stdout", NULL,
+                                                   g_variant_new_parsed ("{'out_string': <'local\\n'>}"),
+                                                   &error));
+  g_assert_no_error (error);
+  g_assert_false (notification_center_post_checked (center, "jupyter.status", NULL,
+                                                    g_variant_new_parsed ("{'execution_state': <'idle'>}"),
+                                                    &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
   g_assert_false (notification_jupyter_client_get_connected (client));
   g_assert_cmpstr (notification_jupyter_client_get_connection_file (client), ==, good);
   g_unlink (good);
