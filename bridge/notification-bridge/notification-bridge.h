@@ -13,4 +13,7 @@
 # include "notification-remote-sender.h"
 # include "notification-bridge-base.h"
 # include "notification-dbus-bridge.h"
+# if defined(NOTIFICATION_BRIDGE_HAS_ZEROMQ) && defined(NOTIFICATION_BRIDGE_HAS_JSON)
+#  include "notification-jupyter-client.h"
+# endif
 #undef NOTIFICATION_BRIDGE_INSIDE
