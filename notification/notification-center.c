@@ -10,6 +10,7 @@
 #include "notification-marshalers.h"
 #include "notification-registry-private.h"
 #include "notification-schema-private.h"
+#include "notification-user-info-private.h"
 
 /**
  * NotificationCenter:
@@ -340,8 +341,30 @@ center_signal_wanted (NotificationCenter *self,
   return TRUE;
 }
 
+/* A lazy payload is built only if the type has a schema. */
+static gboolean
+center_validate (NotificationRegistry  *registry,
+                 const char            *type,
+                 GVariant              *user_info,
+                 GError               **error)
+{
+  NotificationSchema *schema;
+  gboolean valid;
+
+  if (G_LIKELY (!notification_payload_is_lazy (user_info)))
+    return notification_registry_validate (registry, type, user_info, error);
+
+  schema = notification_registry_dup_schema (registry, type);
+  if (schema == NULL)
+    return TRUE;
+  valid = notification_schema_validate (schema, type, notification_payload_resolve (user_info), error);
+  g_object_unref (schema);
+
+  return valid;
+}
+
 /* Validates against the type's schema and delivers. @user_info is not
- * floating. */
+ * floating; it may be a lazy payload (notification-user-info-private.h). */
 static inline gboolean
 center_post (NotificationCenter  *self,
              const char          *type,
@@ -355,7 +378,7 @@ center_post (NotificationCenter  *self,
   GQuark detail = 0;
 
   if (G_UNLIKELY (notification_registry_has_schemas (registry)) &&
-      !notification_registry_validate (registry, type, user_info, error))
+      !center_validate (registry, type, user_info, error))
     return FALSE;
 
   /* Without the signal, @self is not touched once observers have run (one
@@ -365,12 +388,25 @@ center_post (NotificationCenter  *self,
                                                  type, sender, user_info);
 
   if (emits_signal && center_signal_wanted (self, type, &detail))
-    g_signal_emit (self, signals[NOTIFICATION], detail, type, sender, user_info);
+    g_signal_emit (self, signals[NOTIFICATION], detail, type, sender,
+                   notification_payload_resolve (user_info));
 
   if (referenced)
     g_object_unref (self);
 
   return TRUE;
+}
+
+/* notification-center-private.h: center_post() for a payload (see
+ * notification-user-info-private.h), @type and @sender checked. */
+gboolean
+notification_center_post_payload (NotificationCenter  *self,
+                                  const char          *type,
+                                  GObject             *sender,
+                                  GVariant            *payload,
+                                  GError             **error)
+{
+  return center_post (self, type, sender, payload, error);
 }
 
 /**
