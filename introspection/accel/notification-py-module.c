@@ -1,0 +1,1102 @@
+/* notification-py-module.c: gi.overrides._notification, the accelerator
+ * of the Python override
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The hot paths of Notification.py, in C: post() (METH_FASTCALL with
+ * keywords, a method descriptor of Notification.Center), the trampoline
+ * that calls Python observers (vectorcall), and the conversions between
+ * Python values and GVariant (notification-py-convert.c).
+ *
+ * A post from Python carries its keyword arguments as the native form of
+ * a NotificationUserInfo (the core's "user info built on first use"):
+ * Python observers are called with the very values that were posted,
+ * and the a{sv} is built, once, only if a C observer, a signal handler, a
+ * bridge or a schema needs it.
+ *
+ * Senders: a GObject is itself; None is no sender; any other object
+ * stands for itself through a proxy GObject that the core matches: by
+ * value for str, int, bytes and tuples (kept for the life of the module),
+ * by identity for anything else (held weakly: the proxy is disposed, and
+ * its observers removed, when the object is collected).
+ *
+ * Threads: every entry point runs with the GIL; the core calls the
+ * trampoline without any of its locks held, and the trampoline takes the
+ * GIL. add and remove release the GIL around the core's registry lock.
+ */
+
+#include "notification-py.h"
+
+#include <structmember.h>
+
+/* The kind of the native form of a Python post. */
+static const int py_kind;
+
+typedef struct
+{
+  PyObject   *type;     /* (owned) str */
+  PyObject   *sender;   /* (owned) the Python sender, None for none */
+  GVariant   *built;    /* (owned) (nullable) built when posted: then
+                         * observers get its values unpacked */
+  PyObject   *kwnames;  /* (owned) (nullable) tuple of str */
+  Py_ssize_t  n;
+  PyObject   *values[]; /* (owned) */
+} PyNative;
+
+/* Observers ------------------------------------------------------------ */
+
+typedef struct
+{
+  PyObject_HEAD
+  PyObject *callback;    /* (owned) (nullable) */
+  PyObject *method_ref;  /* (owned) (nullable) a weakref.WeakMethod */
+  PyObject *weakreflist;
+} Observer;
+
+static PyTypeObject Observer_Type;
+
+static PyObject *sender_proxies;      /* dict: key -> PyCapsule of the proxy GObject */
+static GQuark    sender_quark;        /* qdata of a proxy: its Python sender */
+
+static void
+report_exception (void)
+{
+  PyObject *type, *value, *tb, *hook, *result;
+
+  PyErr_Fetch (&type, &value, &tb);
+  PyErr_NormalizeException (&type, &value, &tb);
+  if (tb != NULL && value != NULL)
+    PyException_SetTraceback (value, tb);
+  hook = PySys_GetObject ("excepthook");
+  if (hook != NULL)
+    {
+      result = PyObject_CallFunctionObjArgs (hook, type, value != NULL ? value : Py_None,
+                                             tb != NULL ? tb : Py_None, NULL);
+      if (result == NULL)
+        PyErr_Clear ();
+      Py_XDECREF (result);
+    }
+  Py_XDECREF (type);
+  Py_XDECREF (value);
+  Py_XDECREF (tb);
+}
+
+/* The Python object for the core's @sender. */
+static PyObject *
+sender_to_python (GObject *sender)
+{
+  PyObject *stored;
+
+  if (sender == NULL)
+    Py_RETURN_NONE;
+
+  stored = g_object_get_qdata (sender, sender_quark);
+  if (stored != NULL)
+    {
+      if (PyWeakref_Check (stored))
+        {
+          PyObject *target = PyWeakref_GetObject (stored);
+
+          Py_INCREF (target);
+          return target;
+        }
+      Py_INCREF (stored);
+      return stored;
+    }
+
+  return pygobject_new (sender);
+}
+
+static void
+observer_call (NotificationCenter   *center,
+               const char           *type,
+               GObject              *sender,
+               NotificationUserInfo *user_info,
+               gpointer              user_data)
+{
+  PyGILState_STATE gil = PyGILState_Ensure ();
+  Observer *self = user_data;
+  PyObject *callback = self->callback;
+  PyNative *native = user_info != NULL ? notification_user_info_get_native (user_info, &py_kind) : NULL;
+  PyObject *result = NULL;
+
+  if (self->method_ref != NULL)
+    {
+      callback = PyObject_CallNoArgs (self->method_ref);
+      if (callback == NULL || callback == Py_None)
+        goto out;
+    }
+  else
+    Py_INCREF (callback);
+
+  if (native != NULL && native->built != NULL)
+    {
+      /* Containers or variants: each observer gets fresh values, as
+       * unpacked from the one dictionary. */
+      PyObject *args[2] = { native->type, native->sender };
+      PyObject *kwargs = notification_py_unpack_vardict (native->built);
+
+      if (kwargs != NULL)
+        result = PyObject_VectorcallDict (callback, args, 2, kwargs);
+      Py_XDECREF (kwargs);
+    }
+  else if (native != NULL)
+    {
+      PyObject *small[2 + 8];
+      PyObject **args = native->n <= 8 ? small : g_new (PyObject *, 2 + native->n);
+
+      args[0] = native->type;
+      args[1] = native->sender;
+      for (Py_ssize_t i = 0; i < native->n; i++)
+        args[2 + i] = native->values[i];
+      result = PyObject_Vectorcall (callback, args, 2, native->kwnames);
+      if (args != small)
+        g_free (args);
+    }
+  else
+    {
+      PyObject *args[2];
+      PyObject *kwargs = NULL;
+
+      args[0] = PyUnicode_FromString (type);
+      args[1] = sender_to_python (sender);
+      if (user_info != NULL)
+        kwargs = notification_py_unpack_vardict (notification_user_info_get_variant (user_info));
+      if (args[0] != NULL && args[1] != NULL && (user_info == NULL || kwargs != NULL))
+        result = PyObject_VectorcallDict (callback, args, 2, kwargs);
+      Py_XDECREF (args[0]);
+      Py_XDECREF (args[1]);
+      Py_XDECREF (kwargs);
+    }
+
+out:
+  if (result == NULL && PyErr_Occurred ())
+    report_exception ();
+  Py_XDECREF (result);
+  Py_XDECREF (callback);
+  PyGILState_Release (gil);
+}
+
+static void
+observer_release (gpointer data)
+{
+  PyGILState_STATE gil = PyGILState_Ensure ();
+
+  Py_DECREF ((PyObject *) data);
+  PyGILState_Release (gil);
+}
+
+static PyObject *
+Observer_new (PyTypeObject *type,
+              PyObject     *args,
+              PyObject     *kwargs)
+{
+  static char *names[] = { "callback", "method_ref", NULL };
+  PyObject *callback = Py_None, *method_ref = Py_None;
+  Observer *self;
+
+  if (!PyArg_ParseTupleAndKeywords (args, kwargs, "|OO", names, &callback, &method_ref))
+    return NULL;
+  if (callback == Py_None && method_ref == Py_None)
+    {
+      PyErr_SetString (PyExc_TypeError, "an observer needs a callback or a method_ref");
+      return NULL;
+    }
+  self = (Observer *) type->tp_alloc (type, 0);
+  if (self == NULL)
+    return NULL;
+  if (callback != Py_None)
+    self->callback = Py_NewRef (callback);
+  if (method_ref != Py_None)
+    self->method_ref = Py_NewRef (method_ref);
+
+  return (PyObject *) self;
+}
+
+static int
+Observer_traverse (Observer *self, visitproc visit, void *arg)
+{
+  Py_VISIT (self->callback);
+  Py_VISIT (self->method_ref);
+  return 0;
+}
+
+static int
+Observer_clear (Observer *self)
+{
+  Py_CLEAR (self->callback);
+  Py_CLEAR (self->method_ref);
+  return 0;
+}
+
+static void
+Observer_dealloc (Observer *self)
+{
+  PyObject_GC_UnTrack (self);
+  if (self->weakreflist != NULL)
+    PyObject_ClearWeakRefs ((PyObject *) self);
+  Observer_clear (self);
+  Py_TYPE (self)->tp_free ((PyObject *) self);
+}
+
+static PyMemberDef Observer_members[] = {
+  { "callback", T_OBJECT, offsetof (Observer, callback), READONLY, "the callable, held strongly (None if weak)" },
+  { "method_ref", T_OBJECT, offsetof (Observer, method_ref), READONLY, "the weakref.WeakMethod, or None" },
+  { NULL }
+};
+
+static PyTypeObject Observer_Type = {
+  PyVarObject_HEAD_INIT (NULL, 0)
+  .tp_name = "gi.overrides._notification.Observer",
+  .tp_doc = "What the core calls for one Python observer.",
+  .tp_basicsize = sizeof (Observer),
+  .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+  .tp_new = Observer_new,
+  .tp_dealloc = (destructor) Observer_dealloc,
+  .tp_traverse = (traverseproc) Observer_traverse,
+  .tp_clear = (inquiry) Observer_clear,
+  .tp_members = Observer_members,
+  .tp_weaklistoffset = offsetof (Observer, weakreflist),
+};
+
+/* Senders ------------------------------------------------------------- */
+
+static gboolean
+matched_by_value (PyObject *sender)
+{
+  return PyUnicode_CheckExact (sender) || PyLong_CheckExact (sender) ||
+         PyBytes_CheckExact (sender) || PyTuple_CheckExact (sender) ||
+         PyBool_Check (sender);
+}
+
+/* The key of @sender in sender_proxies (a new reference). */
+static PyObject *
+sender_key (PyObject *sender)
+{
+  if (matched_by_value (sender))
+    {
+      if (PyTuple_CheckExact (sender) && PyObject_Hash (sender) == -1)
+        return NULL;
+      return Py_NewRef (sender);
+    }
+
+  return PyLong_FromVoidPtr (sender);
+}
+
+static void
+stored_sender_free (gpointer data)
+{
+  if (Py_IsInitialized ())
+    {
+      PyGILState_STATE gil = PyGILState_Ensure ();
+
+      Py_DECREF ((PyObject *) data);
+      PyGILState_Release (gil);
+    }
+}
+
+static void
+proxy_capsule_free (PyObject *capsule)
+{
+  g_object_unref (PyCapsule_GetPointer (capsule, NULL));
+}
+
+/* An identity sender was collected: its proxy goes, and with it, its
+ * observers (the core holds senders weakly and drops the observers of a
+ * disposed one). */
+static PyObject *
+sender_collected (PyObject *self,
+                  PyObject *weakref)
+{
+  PyObject *key = PyObject_GetAttrString (weakref, "key");
+  PyObject *capsule;
+
+  if (key == NULL)
+    return NULL;
+  capsule = PyDict_GetItemWithError (sender_proxies, key);
+  if (capsule != NULL)
+    {
+      GObject *proxy = g_object_ref (PyCapsule_GetPointer (capsule, NULL));
+
+      if (PyDict_DelItem (sender_proxies, key) < 0)
+        PyErr_Clear ();
+      Py_BEGIN_ALLOW_THREADS
+      g_object_run_dispose (proxy);
+      g_object_unref (proxy);
+      Py_END_ALLOW_THREADS
+    }
+  Py_DECREF (key);
+  if (PyErr_Occurred ())
+    return NULL;
+
+  Py_RETURN_NONE;
+}
+
+static PyMethodDef sender_collected_def = {
+  "_sender_collected", sender_collected, METH_O, NULL
+};
+static PyObject *sender_collected_func;
+static PyObject *keyed_ref_type;  /* a weakref.ref subclass with a 'key' slot */
+
+/* The GObject that stands for @sender in the core. For a GObject, itself;
+ * None: NULL. Otherwise its proxy; with @create FALSE, NULL (and no error)
+ * when it has none (nobody observes it specifically). Borrowed. Returns
+ * FALSE with an exception set on failure. */
+static gboolean
+sender_to_core (PyObject  *sender,
+                gboolean   create,
+                GObject  **out)
+{
+  PyObject *key, *capsule;
+  GObject *proxy;
+  PyObject *stored;
+
+  *out = NULL;
+  if (sender == Py_None)
+    return TRUE;
+  if (PyObject_TypeCheck (sender, &PyGObject_Type))
+    {
+      *out = pygobject_get (sender);
+      return TRUE;
+    }
+
+  if ((key = sender_key (sender)) == NULL)
+    return FALSE;
+  capsule = PyDict_GetItemWithError (sender_proxies, key);
+  if (capsule != NULL || PyErr_Occurred () || !create)
+    {
+      if (capsule != NULL)
+        {
+          proxy = PyCapsule_GetPointer (capsule, NULL);
+          /* An identity key may be a recycled address: check the target. */
+          stored = g_object_get_qdata (proxy, sender_quark);
+          if (!PyWeakref_Check (stored) || PyWeakref_GetObject (stored) == sender)
+            *out = proxy;
+          else if (!create)
+            capsule = NULL;
+        }
+      if (*out != NULL || !create || PyErr_Occurred ())
+        {
+          Py_DECREF (key);
+          return !PyErr_Occurred ();
+        }
+    }
+
+  if (matched_by_value (sender))
+    stored = Py_NewRef (sender);
+  else
+    {
+      PyObject *ref_args = Py_BuildValue ("(OO)", sender, sender_collected_func);
+
+      stored = ref_args != NULL ? PyObject_Call (keyed_ref_type, ref_args, NULL) : NULL;
+      Py_XDECREF (ref_args);
+      if (stored == NULL)
+        {
+          if (PyErr_ExceptionMatches (PyExc_TypeError))
+            {
+              PyErr_Clear ();
+              PyErr_Format (PyExc_TypeError,
+                            "a sender must be None, a GObject.Object, a str, int, bytes or "
+                            "tuple (matched by value) or an object that supports weak "
+                            "references (matched by identity, held weakly); %s does not",
+                            Py_TYPE (sender)->tp_name);
+            }
+          Py_DECREF (key);
+          return FALSE;
+        }
+      if (PyObject_SetAttrString (stored, "key", key) < 0)
+        {
+          Py_DECREF (stored);
+          Py_DECREF (key);
+          return FALSE;
+        }
+    }
+
+  proxy = g_object_new (G_TYPE_OBJECT, NULL);
+  g_object_set_qdata_full (proxy, sender_quark, stored, stored_sender_free);
+  capsule = PyCapsule_New (proxy, NULL, proxy_capsule_free);
+  if (capsule == NULL || PyDict_SetItem (sender_proxies, key, capsule) < 0)
+    {
+      Py_XDECREF (capsule);
+      Py_DECREF (key);
+      return FALSE;
+    }
+  Py_DECREF (capsule);
+  Py_DECREF (key);
+  *out = proxy;
+
+  return TRUE;
+}
+
+/* Native user info ------------------------------------------------------ */
+
+static GVariant *
+native_build (gpointer data)
+{
+  PyNative *native = data;
+  PyGILState_STATE gil = PyGILState_Ensure ();
+  GVariantBuilder builder;
+
+  if (native->built != NULL)
+    {
+      PyGILState_Release (gil);
+      return g_variant_ref (native->built);
+    }
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  for (Py_ssize_t i = 0; i < native->n; i++)
+    {
+      GVariant *child = notification_py_natural (native->values[i]);
+
+      if (child == NULL)
+        {
+          /* Checked when posted: only a value changed since can fail. */
+          PyErr_WriteUnraisable (native->values[i]);
+          continue;
+        }
+      g_variant_builder_add (&builder, "{sv}",
+                             PyUnicode_AsUTF8 (PyTuple_GET_ITEM (native->kwnames, i)), child);
+      g_variant_unref (child);
+    }
+  PyGILState_Release (gil);
+
+  return g_variant_builder_end (&builder);
+}
+
+static void
+native_free (gpointer data)
+{
+  PyNative *native = data;
+  PyGILState_STATE gil = PyGILState_Ensure ();
+
+  Py_DECREF (native->type);
+  Py_DECREF (native->sender);
+  Py_XDECREF (native->kwnames);
+  for (Py_ssize_t i = 0; i < native->n; i++)
+    Py_DECREF (native->values[i]);
+  PyGILState_Release (gil);
+  if (native->built != NULL)
+    g_variant_unref (native->built);
+  g_free (native);
+}
+
+static PyNative *
+native_new (PyObject          *type,
+            PyObject          *sender,
+            PyObject          *kwnames,
+            PyObject *const   *values,
+            Py_ssize_t         n)
+{
+  PyNative *native = g_malloc (sizeof (PyNative) + n * sizeof (PyObject *));
+
+  native->type = Py_NewRef (type);
+  native->sender = Py_NewRef (sender);
+  native->built = NULL;
+  native->kwnames = Py_XNewRef (kwnames);
+  native->n = n;
+  for (Py_ssize_t i = 0; i < n; i++)
+    native->values[i] = Py_NewRef (values[i]);
+
+  return native;
+}
+
+
+/* post() and has_observers() ------------------------------------------- */
+
+static NotificationCenter *
+center_of (PyObject *self)
+{
+  if (!PyObject_TypeCheck (self, &PyGObject_Type) || !NOTIFICATION_IS_CENTER (pygobject_get (self)))
+    {
+      PyErr_SetString (PyExc_TypeError, "expected a Notification.Center");
+      return NULL;
+    }
+
+  return (NotificationCenter *) pygobject_get (self);
+}
+
+static const char *
+type_of (PyObject *type)
+{
+  const char *utf8;
+
+  if (!PyUnicode_Check (type))
+    {
+      PyErr_Format (PyExc_TypeError, "the notification type must be a str, not %s",
+                    type == Py_None ? "None" : Py_TYPE (type)->tp_name);
+      return NULL;
+    }
+  if ((utf8 = PyUnicode_AsUTF8 (type)) == NULL)
+    return NULL;
+  if (*utf8 == '\0')
+    {
+      PyErr_SetString (PyExc_ValueError, "the notification type must be a non-empty str");
+      return NULL;
+    }
+
+  return utf8;
+}
+
+static gboolean
+raise_error (GError *error)
+{
+  return pyg_error_check (&error);
+}
+
+/* The a{sv} of keyword values, converted to the types @schema declares. */
+static GVariant *
+schema_user_info (NotificationSchema *schema,
+                  const char         *type,
+                  PyObject           *kwnames,
+                  PyObject *const    *values,
+                  Py_ssize_t          n,
+                  GError            **error)
+{
+  gboolean allow_unknown = notification_schema_get_allow_unknown_keys (schema);
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  for (Py_ssize_t i = 0; i < n; i++)
+    {
+      const char *key = PyUnicode_AsUTF8 (PyTuple_GET_ITEM (kwnames, i));
+      const GVariantType *declared = notification_schema_get_key_type (schema, key);
+      GVariant *child;
+      char *why = NULL;
+
+      if (declared == NULL)
+        {
+          if (!allow_unknown)
+            {
+              char **keys = notification_schema_list_keys (schema);
+              char *list = g_strjoinv (", ", keys);
+
+              g_set_error (error, NOTIFICATION_ERROR, NOTIFICATION_ERROR_UNKNOWN_KEY,
+                           "Notification '%s': key '%s' is not declared by the schema (declared: %s)",
+                           type, key, *list != '\0' ? list : "none");
+              g_free (list);
+              g_strfreev (keys);
+              goto fail;
+            }
+          child = notification_py_natural (values[i]);
+          if (child == NULL)
+            {
+              PyObject *ptype, *pvalue, *ptb, *text;
+
+              PyErr_Fetch (&ptype, &pvalue, &ptb);
+              text = pvalue != NULL ? PyObject_Str (pvalue) : NULL;
+              g_set_error (error, NOTIFICATION_ERROR, NOTIFICATION_ERROR_INVALID_USER_INFO,
+                           "Notification '%s': key '%s' (not declared): %s", type, key,
+                           text != NULL ? PyUnicode_AsUTF8 (text) : "cannot convert");
+              Py_XDECREF (text);
+              Py_XDECREF (ptype);
+              Py_XDECREF (pvalue);
+              Py_XDECREF (ptb);
+              PyErr_Clear ();
+              goto fail;
+            }
+        }
+      else if ((child = notification_py_typed (values[i], declared, &why)) == NULL)
+        {
+          char *type_string = g_variant_type_dup_string (declared);
+
+          if (why != NULL)
+            g_set_error (error, NOTIFICATION_ERROR, NOTIFICATION_ERROR_WRONG_TYPE,
+                         "Notification '%s': key '%s' (GVariant type '%s'): %s",
+                         type, key, type_string, why);
+          else
+            {
+              char *hint = notification_py_hint (declared);
+              const char *got = Py_TYPE (values[i])->tp_name;
+
+              if (PyObject_TypeCheck (values[i], (PyTypeObject *) notification_py_variant_class))
+                g_set_error (error, NOTIFICATION_ERROR, NOTIFICATION_ERROR_WRONG_TYPE,
+                             "Notification '%s': key '%s' must be of GVariant type '%s' (%s), "
+                             "got a GLib.Variant of type '%s'", type, key, type_string, hint,
+                             g_variant_get_type_string (pyg_pointer_get (values[i], GVariant)));
+              else
+                g_set_error (error, NOTIFICATION_ERROR, NOTIFICATION_ERROR_WRONG_TYPE,
+                             "Notification '%s': key '%s' must be of GVariant type '%s' (%s), "
+                             "got a value of Python type %s", type, key, type_string, hint, got);
+              g_free (hint);
+            }
+          g_free (why);
+          g_free (type_string);
+          goto fail;
+        }
+      g_variant_builder_add (&builder, "{sv}", key, child);
+      g_variant_unref (child);
+    }
+
+  return g_variant_ref_sink (g_variant_builder_end (&builder));
+
+fail:
+  g_variant_builder_clear (&builder);
+  return NULL;
+}
+
+/* Re-raises the conversion error of @key with the type and key named. */
+static void
+name_key_in_error (const char *type,
+                   PyObject   *key)
+{
+  PyObject *ptype, *pvalue, *ptb;
+
+  PyErr_Fetch (&ptype, &pvalue, &ptb);
+  PyErr_NormalizeException (&ptype, &pvalue, &ptb);
+  if (PyErr_GivenExceptionMatches (ptype, PyExc_TypeError) ||
+      PyErr_GivenExceptionMatches (ptype, PyExc_ValueError))
+    {
+      PyErr_Format (PyErr_GivenExceptionMatches (ptype, PyExc_TypeError) ? PyExc_TypeError : PyExc_ValueError,
+                    "%s: user info key %R: %S", type, key, pvalue);
+      Py_XDECREF (ptype);
+      Py_XDECREF (pvalue);
+      Py_XDECREF (ptb);
+    }
+  else
+    PyErr_Restore (ptype, pvalue, ptb);
+}
+
+static gboolean
+post_values (NotificationCenter *center,
+             PyObject           *type_obj,
+             const char         *type,
+             PyObject           *sender,
+             GObject            *core_sender,
+             PyObject           *kwnames,
+             PyObject *const    *values,
+             Py_ssize_t          n)
+{
+  NotificationSchema *schema = notification_center_lookup_schema (center, type);
+  NotificationUserInfo *user_info = NULL;
+  GError *error = NULL;
+  gboolean ok;
+
+  if (schema != NULL)
+    {
+      GVariant *variant = schema_user_info (schema, type, kwnames, values, n, &error);
+
+      g_object_unref (schema);
+      if (variant == NULL)
+        return !raise_error (error);
+      user_info = notification_user_info_new (variant);
+      g_variant_unref (variant);
+    }
+  else if (n > 0 || !(sender == Py_None || PyObject_TypeCheck (sender, &PyGObject_Type)))
+    {
+      gboolean scalars = TRUE;
+      PyNative *native;
+
+      /* Immutable scalars reach Python observers as the very objects
+       * posted; anything else (containers, bytearray, GLib.Variant) is
+       * converted now and reaches them unpacked, fresh for each, as
+       * through a C observer. Either way a value that cannot convert
+       * raises here. */
+      for (Py_ssize_t i = 0; i < n; i++)
+        {
+          PyTypeObject *t = Py_TYPE (values[i]);
+
+          if (t != &PyUnicode_Type && t != &PyLong_Type && t != &PyFloat_Type &&
+              t != &PyBool_Type && t != &PyBytes_Type)
+            scalars = FALSE;
+          if (notification_py_check (values[i]) < 0)
+            {
+              name_key_in_error (type, PyTuple_GET_ITEM (kwnames, i));
+              return FALSE;
+            }
+        }
+      native = native_new (type_obj, sender, n > 0 ? kwnames : NULL, values, n);
+      if (!scalars)
+        {
+          native->built = NULL;
+          native->built = native_build (native);
+          g_variant_ref_sink (native->built);
+        }
+      user_info = notification_user_info_new_native (&py_kind, native, native_build, native_free);
+    }
+
+  ok = notification_center_post_user_info (center, type, core_sender, user_info, &error);
+  if (user_info != NULL)
+    notification_user_info_unref (user_info);
+  if (!ok)
+    return !raise_error (error);
+
+  return TRUE;
+}
+
+PyDoc_STRVAR (center_post_doc,
+"post(type, sender=None, user_info=None, /, **user_info_kwargs)\n--\n\n"
+"Posts ``type`` from ``sender`` with the keyword arguments as user info.\n"
+"Returns at once, converting nothing, when nobody observes it.");
+
+static PyObject *
+center_post (PyObject        *self,
+             PyObject *const *args,
+             Py_ssize_t       nargs,
+             PyObject        *kwnames)
+{
+  NotificationCenter *center = center_of (self);
+  PyObject *sender = nargs > 1 ? args[1] : Py_None;
+  PyObject *user_info = nargs > 2 ? args[2] : Py_None;
+  Py_ssize_t n = kwnames != NULL ? PyTuple_GET_SIZE (kwnames) : 0;
+  GObject *core_sender;
+  const char *type;
+  gboolean ok;
+
+  if (center == NULL)
+    return NULL;
+  if (nargs < 1 || nargs > 3)
+    {
+      PyErr_Format (PyExc_TypeError, "post() takes from 1 to 3 positional arguments but %zd were given", nargs);
+      return NULL;
+    }
+  if ((type = type_of (args[0])) == NULL)
+    return NULL;
+  if (!sender_to_core (sender, FALSE, &core_sender))
+    return NULL;
+
+  if (!notification_center_has_observers (center, type, core_sender))
+    {
+      NotificationSchema *schema;
+
+      if (!notification_center_get_strict_schemas (center))
+        Py_RETURN_NONE;
+      schema = notification_center_lookup_schema (center, type);
+      if (schema == NULL)
+        Py_RETURN_NONE;
+      g_object_unref (schema);
+    }
+
+  if (user_info == Py_None)
+    ok = post_values (center, args[0], type, sender, core_sender, kwnames, args + nargs, n);
+  else if (PyObject_TypeCheck (user_info, (PyTypeObject *) notification_py_variant_class))
+    {
+      GVariant *variant = pyg_pointer_get (user_info, GVariant);
+      GError *error = NULL;
+
+      if (n > 0)
+        {
+          PyErr_SetString (PyExc_TypeError, "post() takes user info either as a GLib.Variant or as keywords, not both");
+          return NULL;
+        }
+      if (!g_variant_is_of_type (variant, G_VARIANT_TYPE_VARDICT))
+        {
+          PyErr_Format (PyExc_TypeError, "%s: user info must be an 'a{sv}' variant, not '%s'",
+                        type, g_variant_get_type_string (variant));
+          return NULL;
+        }
+      ok = notification_center_post_checked (center, type, core_sender, variant, &error) || !raise_error (error);
+    }
+  else if (PyDict_Check (user_info))
+    {
+      PyObject *merged = PyDict_Copy (user_info);
+      PyObject *names = NULL, **values = NULL;
+      Py_ssize_t pos = 0, m, i = 0;
+      PyObject *key, *value;
+
+      ok = FALSE;
+      if (merged == NULL)
+        return NULL;
+      for (Py_ssize_t k = 0; k < n; k++)
+        if (PyDict_SetItem (merged, PyTuple_GET_ITEM (kwnames, k), args[nargs + k]) < 0)
+          goto merged_out;
+      m = PyDict_GET_SIZE (merged);
+      names = PyTuple_New (m);
+      values = g_new (PyObject *, m > 0 ? m : 1);
+      if (names == NULL)
+        goto merged_out;
+      while (PyDict_Next (merged, &pos, &key, &value))
+        {
+          if (!PyUnicode_Check (key))
+            {
+              PyErr_Format (PyExc_TypeError, "%s: user info keys must be str, not %R", type, key);
+              goto merged_out;
+            }
+          PyTuple_SET_ITEM (names, i, Py_NewRef (key));
+          values[i++] = value;
+        }
+      ok = post_values (center, args[0], type, sender, core_sender, names, values, m);
+merged_out:
+      Py_XDECREF (names);
+      g_free (values);
+      Py_DECREF (merged);
+    }
+  else
+    {
+      PyErr_Format (PyExc_TypeError, "%s: user info must be a dict or a GLib.Variant, not %s",
+                    type, Py_TYPE (user_info)->tp_name);
+      return NULL;
+    }
+
+  if (!ok)
+    return NULL;
+  Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR (center_has_observers_doc,
+"has_observers(type, sender=None, /)\n--\n\n"
+"Whether a post of ``type`` from ``sender`` made now would reach anybody.");
+
+static PyObject *
+center_has_observers (PyObject        *self,
+                      PyObject *const *args,
+                      Py_ssize_t       nargs)
+{
+  NotificationCenter *center = center_of (self);
+  GObject *core_sender;
+  const char *type;
+
+  if (center == NULL)
+    return NULL;
+  if (nargs < 1 || nargs > 2)
+    {
+      PyErr_SetString (PyExc_TypeError, "has_observers() takes a type and an optional sender");
+      return NULL;
+    }
+  if ((type = type_of (args[0])) == NULL)
+    return NULL;
+  if (!sender_to_core (nargs > 1 ? args[1] : Py_None, FALSE, &core_sender))
+    return NULL;
+
+  return PyBool_FromLong (notification_center_has_observers (center, type, core_sender));
+}
+
+static PyMethodDef center_post_def = {
+  "post", (PyCFunction) (void (*) (void)) center_post, METH_FASTCALL | METH_KEYWORDS, center_post_doc
+};
+static PyMethodDef center_has_observers_def = {
+  "has_observers", (PyCFunction) (void (*) (void)) center_has_observers, METH_FASTCALL, center_has_observers_doc
+};
+
+/* Module functions ------------------------------------------------------- */
+
+static gboolean
+object_arg (PyObject  *value,
+            GObject  **out,
+            const char *what)
+{
+  *out = NULL;
+  if (value == Py_None)
+    return TRUE;
+  if (!PyObject_TypeCheck (value, &PyGObject_Type))
+    {
+      PyErr_Format (PyExc_TypeError, "%s must be a GObject.Object or None, not %s", what, Py_TYPE (value)->tp_name);
+      return FALSE;
+    }
+  *out = pygobject_get (value);
+  return TRUE;
+}
+
+PyDoc_STRVAR (add_doc,
+"add(center, type, sender, owner, context, coalesce, observer, /) -> id\n--\n\n"
+"Adds ``observer`` (an Observer) to the core; it holds it until removed.");
+
+static PyObject *
+module_add (PyObject        *module,
+            PyObject *const *args,
+            Py_ssize_t       nargs)
+{
+  NotificationCenter *center;
+  const char *type = NULL;
+  GObject *sender, *owner;
+  GMainContext *context = NULL;
+  NotificationObserverFlags flags = NOTIFICATION_OBSERVER_DEFAULT;
+  gulong id;
+
+  if (nargs != 7)
+    {
+      PyErr_SetString (PyExc_TypeError, "add() takes 7 arguments");
+      return NULL;
+    }
+  if ((center = center_of (args[0])) == NULL)
+    return NULL;
+  if (args[1] != Py_None && (type = type_of (args[1])) == NULL)
+    return NULL;
+  if (!sender_to_core (args[2], TRUE, &sender))
+    return NULL;
+  if (!object_arg (args[3], &owner, "owner"))
+    return NULL;
+  if (args[4] != Py_None)
+    {
+      if (!pyg_boxed_check (args[4], G_TYPE_MAIN_CONTEXT))
+        {
+          PyErr_Format (PyExc_TypeError, "context must be a GLib.MainContext or None, not %s",
+                        Py_TYPE (args[4])->tp_name);
+          return NULL;
+        }
+      context = pyg_boxed_get (args[4], GMainContext);
+    }
+  if (PyObject_IsTrue (args[5]))
+    flags |= NOTIFICATION_OBSERVER_COALESCE;
+  if (!PyObject_TypeCheck (args[6], &Observer_Type))
+    {
+      PyErr_SetString (PyExc_TypeError, "observer must be an Observer");
+      return NULL;
+    }
+
+  Py_INCREF (args[6]);
+  /* The registry lock is taken without the GIL: a thread holding it may
+   * need the GIL (a toggle reference), and one delivering needs it. */
+  Py_BEGIN_ALLOW_THREADS
+  id = notification_center_add_user_info_observer (center, type, sender, owner, context, flags,
+                                                   observer_call, args[6], observer_release);
+  Py_END_ALLOW_THREADS
+
+  return PyLong_FromUnsignedLong (id);
+}
+
+static PyObject *
+module_remove (PyObject        *module,
+               PyObject *const *args,
+               Py_ssize_t       nargs)
+{
+  NotificationCenter *center;
+  unsigned long id;
+
+  if (nargs != 2)
+    {
+      PyErr_SetString (PyExc_TypeError, "remove() takes a center and an id");
+      return NULL;
+    }
+  if ((center = center_of (args[0])) == NULL)
+    return NULL;
+  id = PyLong_AsUnsignedLong (args[1]);
+  if (id == (unsigned long) -1 && PyErr_Occurred ())
+    return NULL;
+  if (id == 0)
+    {
+      PyErr_SetString (PyExc_ValueError, "an observer id is never 0");
+      return NULL;
+    }
+
+  Py_BEGIN_ALLOW_THREADS
+  notification_center_remove_observer (center, id);
+  Py_END_ALLOW_THREADS
+
+  Py_RETURN_NONE;
+}
+
+static PyObject *
+module_python_sender (PyObject *module,
+                      PyObject *sender)
+{
+  if (sender == Py_None || !PyObject_TypeCheck (sender, &PyGObject_Type))
+    return Py_NewRef (sender);
+
+  return sender_to_python (pygobject_get (sender));
+}
+
+static PyObject *
+module_install (PyObject        *module,
+                PyObject *const *args,
+                Py_ssize_t       nargs)
+{
+  PyObject *descr;
+
+  if (nargs != 3 || !PyType_Check (args[0]) || !PyType_Check (args[1]) || !PyType_Check (args[2]))
+    {
+      PyErr_SetString (PyExc_TypeError, "install(Center, GLib.Variant, KeyedRef)");
+      return NULL;
+    }
+  Py_XSETREF (notification_py_variant_class, Py_NewRef (args[1]));
+  Py_XSETREF (keyed_ref_type, Py_NewRef (args[2]));
+
+  descr = PyDescr_NewMethod ((PyTypeObject *) args[0], &center_post_def);
+  if (descr == NULL || PyObject_SetAttrString (args[0], "post", descr) < 0)
+    return NULL;
+  Py_DECREF (descr);
+  descr = PyDescr_NewMethod ((PyTypeObject *) args[0], &center_has_observers_def);
+  if (descr == NULL || PyObject_SetAttrString (args[0], "has_observers", descr) < 0)
+    return NULL;
+  Py_DECREF (descr);
+
+  Py_RETURN_NONE;
+}
+
+static PyObject *
+module_to_variant (PyObject *module,
+                   PyObject *const *args,
+                   Py_ssize_t nargs)
+{
+  GVariant *variant;
+  char *why = NULL;
+  PyObject *result;
+
+  if (nargs == 1)
+    variant = notification_py_natural (args[0]);
+  else if (nargs == 2 && PyUnicode_Check (args[1]) &&
+           g_variant_type_string_is_valid (PyUnicode_AsUTF8 (args[1])))
+    {
+      variant = notification_py_typed (args[0], G_VARIANT_TYPE (PyUnicode_AsUTF8 (args[1])), &why);
+      if (variant == NULL)
+        {
+          PyErr_Format (PyExc_TypeError, "the value does not fit '%U'%s%s", args[1],
+                        why != NULL ? ": " : "", why != NULL ? why : "");
+          g_free (why);
+        }
+    }
+  else
+    {
+      PyErr_SetString (PyExc_TypeError, "to_variant(value, type_string=None)");
+      return NULL;
+    }
+  if (variant == NULL)
+    return NULL;
+  {
+    char *text = g_variant_print (variant, TRUE);
+
+    result = PyUnicode_FromString (text);
+    g_free (text);
+  }
+  g_variant_unref (variant);
+
+  return result;
+}
+
+static PyMethodDef module_methods[] = {
+  { "add", (PyCFunction) (void (*) (void)) module_add, METH_FASTCALL, add_doc },
+  { "remove", (PyCFunction) (void (*) (void)) module_remove, METH_FASTCALL,
+    "remove(center, id, /): removes an observer, without the GIL" },
+  { "python_sender", module_python_sender, METH_O,
+    "python_sender(sender, /): the Python object a core sender stands for" },
+  { "install", (PyCFunction) (void (*) (void)) module_install, METH_FASTCALL,
+    "install(Center, Variant, KeyedRef, /): makes post and has_observers methods of Center" },
+  { "to_variant", (PyCFunction) (void (*) (void)) module_to_variant, METH_FASTCALL,
+    "to_variant(value, type_string=None, /): the GVariant text of a conversion (for tests)" },
+  { NULL }
+};
+
+static struct PyModuleDef module_def = {
+  PyModuleDef_HEAD_INIT,
+  .m_name = "gi.overrides._notification",
+  .m_doc = "The C accelerator of the Notification override.",
+  .m_size = -1,
+  .m_methods = module_methods,
+};
+
+PyMODINIT_FUNC PyInit__notification (void);
+
+PyMODINIT_FUNC
+PyInit__notification (void)
+{
+  PyObject *module;
+
+  if (pygobject_init (-1, -1, -1) == NULL)
+    return NULL;
+  if (PyType_Ready (&Observer_Type) < 0)
+    return NULL;
+  module = PyModule_Create (&module_def);
+  if (module == NULL)
+    return NULL;
+  sender_quark = g_quark_from_static_string ("notification-py-sender");
+  sender_proxies = PyDict_New ();
+  sender_collected_func = PyCFunction_New (&sender_collected_def, NULL);
+  if (sender_proxies == NULL || sender_collected_func == NULL ||
+      PyModule_AddObjectRef (module, "Observer", (PyObject *) &Observer_Type) < 0 ||
+      PyModule_AddObjectRef (module, "sender_proxies", sender_proxies) < 0)
+    {
+      Py_DECREF (module);
+      return NULL;
+    }
+
+  return module;
+}
