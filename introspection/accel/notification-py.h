@@ -16,6 +16,38 @@ G_BEGIN_DECLS
 /* GLib.Variant, for isinstance() (set by the module's init). */
 extern PyObject *notification_py_variant_class;
 
+/* notification-py-module.c: a Python post's native form (its kind is the
+ * address of notification_py_kind): the very arguments of post(). */
+typedef struct
+{
+  PyObject   *type;     /* (owned) str */
+  PyObject   *sender;   /* (owned) the Python sender, None for none */
+  GVariant   *built;    /* (owned) (nullable) built when posted: then
+                         * observers get its values unpacked */
+  PyObject   *kwnames;  /* (owned) (nullable) tuple of str */
+  Py_ssize_t  n;
+  PyObject   *values[]; /* (owned) */
+} PyNative;
+
+extern const int notification_py_kind;
+
+NotificationCenter *notification_py_center_of     (PyObject         *self);
+const char         *notification_py_type_of       (PyObject         *type);
+gboolean            notification_py_sender_to_core (PyObject        *sender,
+                                                   gboolean         create,
+                                                   GObject        **out);
+PyNative           *notification_py_native_new    (PyObject         *type,
+                                                   PyObject         *sender,
+                                                   PyObject         *kwnames,
+                                                   PyObject *const  *values,
+                                                   Py_ssize_t        n);
+GVariant           *notification_py_native_build  (gpointer          native);
+void                notification_py_native_free   (gpointer          native);
+
+/* notification-py-post.c: Center.post() and Center.has_observers(). */
+extern PyMethodDef notification_py_center_post_def;
+extern PyMethodDef notification_py_center_has_observers_def;
+
 /* notification-py-convert.c */
 GVariant *notification_py_natural      (PyObject           *value);
 int       notification_py_check        (PyObject           *value);

@@ -18,9 +18,16 @@ from common import GLib, Recorder, TestCase, main
 
 TIMEOUT = 10
 
-_lib = ctypes.CDLL(os.path.join(
-    os.environ.get('LD_LIBRARY_PATH', '').split(':')[0] or '.',
-    'libnotification-1.0.so.0'))
+
+
+def _find_library(name='libnotification-1.0.so.0'):
+    for directory in os.environ.get('LD_LIBRARY_PATH', '').split(':'):
+        if directory and os.path.exists(os.path.join(directory, name)):
+            return os.path.join(directory, name)
+    return name  # the installed one
+
+
+_lib = ctypes.CDLL(_find_library())
 _lib.notification_center_post.argtypes = [ctypes.c_void_p, ctypes.c_char_p,
                                           ctypes.c_void_p, ctypes.c_void_p]
 _lib.notification_center_post.restype = None
