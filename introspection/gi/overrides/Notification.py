@@ -50,6 +50,35 @@ Replaced or added on ``Notification.Center``:
     given as a ``GLib.Variant`` of type ``a{sv}`` (posted as is) or as a
     dict (merged with the keywords).
 
+Senders: ``sender`` (of ``post``, ``add_observer``, ``has_observers``) may
+be any object, as in blinker.  A ``GObject.Object`` is itself (C observers
+see it); ``str``, ``int``, ``bytes`` and ``tuple`` senders are matched by
+value (``post("t", "interp")`` reaches ``add_observer(cb, "t", "interp")``);
+any other object is matched by identity and held weakly: its observers go
+when it is collected.  Observing a specific sender that cannot be weakly
+referenced (``object()``, a class with ``__slots__`` and no
+``__weakref__``) raises TypeError; such an object may still post, to the
+observers of every sender.  Observers get the very sender object; C
+observers and signal handlers see a stand-in ``GObject.Object`` (or
+``None`` when nobody observes that sender specifically).
+
+The C accelerator
+-----------------
+
+``post``, ``has_observers``, the calls of Python observers and every
+conversion between Python values and GVariant are the C extension
+``gi.overrides._notification``, installed beside this file (as
+gst-python's ``_gi_gst``).  This module is the readable layer: argument
+checks, lifetimes, schemas' declaration.  Without the extension this
+module fails to import with an ImportError naming it; there is no slow
+fallback.
+
+A post from Python carries its keyword values to the core as they are,
+with a function that builds the ``a{sv}`` on first use
+(``Notification.UserInfo``): Python observers get the very values that
+were posted, and the ``a{sv}`` is built once, only if a C observer, a
+signal handler, a bridge or a schema needs it.
+
 ``observer(type=None, sender=None, *, owner=None, context=None, coalesce=False, weak=False)``
     Decorator: ``@center.observer("stdout", sender=interpreter)`` adds the
     decorated function as ``add_observer`` would, with the same arguments,
@@ -122,10 +151,14 @@ Python value                 GVariant
 anything else (``None``...)  TypeError naming the key; nothing is posted
 ===========================  ===========================================
 
-Observers receive the values unpacked as ``GLib.Variant.unpack()`` does,
-except that ``ay`` arrives as ``bytes``: so ``str``, ``bool``, ``int``,
-``float`` and ``bytes`` round-trip, tuples arrive as lists, and a
-passed-through variant arrives as its unpacked value.
+Python observers of a post without a schema whose values are all
+``str``, ``bool``, ``int``, ``float`` or ``bytes`` get those very objects
+(no GVariant is made unless somebody else needs it).  Otherwise (a list,
+tuple, dict, bytearray or ``GLib.Variant`` among them, or a schema) they
+get the values unpacked from the one ``a{sv}`` as ``GLib.Variant.unpack()``
+does, fresh for each observer, except that ``ay`` arrives as ``bytes``:
+tuples arrive as lists and a passed-through variant as its unpacked
+value.  Posts from C arrive unpacked the same way.
 
 Schemas
 -------
@@ -167,7 +200,9 @@ naming the notification type and the key, and nothing is delivered:
 - ``INVALID_USER_INFO``: an allowed unknown key whose value cannot convert.
 
 Without a schema, a value that cannot convert raises TypeError or
-ValueError as the table above says: no schema, no schema violation.
+ValueError as the table above says (also when only Python observers
+receive the post, so that nothing depends on who observes): no schema,
+no schema violation.
 
 Cost: ``post`` first asks ``has_observers(type, sender)`` and returns at
 once when nobody would receive the post.  Such an unobserved post
