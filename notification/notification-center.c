@@ -364,12 +364,17 @@ center_validate (NotificationRegistry  *registry,
 }
 
 /* Validates against the type's schema and delivers. @user_info is not
- * floating; it may be a lazy payload (notification-user-info-private.h). */
+ * floating; it may be a lazy payload (notification-user-info-private.h).
+ * @caller_holds: the caller guarantees a reference to @self for the call,
+ * so the center need not take one around the observers' calls (an atomic
+ * write shared by every posting thread, and for a center with a toggle
+ * reference, such as a Python wrapper's, two toggle notifies). */
 static inline gboolean
 center_post (NotificationCenter  *self,
              const char          *type,
              GObject             *sender,
              GVariant            *user_info,
+             gboolean             caller_holds,
              GError             **error)
 {
   NotificationRegistry *registry = self->registry;
@@ -384,7 +389,7 @@ center_post (NotificationCenter  *self,
   /* Without the signal, @self is not touched once observers have run (one
    * of them may finalize it), so it need not be referenced. */
   if (notification_registry_has_any (registry))
-    referenced = notification_registry_dispatch (registry, self, emits_signal,
+    referenced = notification_registry_dispatch (registry, self, emits_signal && !caller_holds,
                                                  type, sender, user_info);
 
   if (emits_signal && center_signal_wanted (self, type, &detail))
@@ -398,7 +403,8 @@ center_post (NotificationCenter  *self,
 }
 
 /* notification-center-private.h: center_post() for a payload (see
- * notification-user-info-private.h), @type and @sender checked. */
+ * notification-user-info-private.h), @type and @sender checked, by a
+ * caller that holds a reference to @self. */
 gboolean
 notification_center_post_payload (NotificationCenter  *self,
                                   const char          *type,
@@ -406,7 +412,7 @@ notification_center_post_payload (NotificationCenter  *self,
                                   GVariant            *payload,
                                   GError             **error)
 {
-  return center_post (self, type, sender, payload, error);
+  return center_post (self, type, sender, payload, TRUE, error);
 }
 
 /**
@@ -462,7 +468,7 @@ notification_center_post (NotificationCenter *self,
         }
       else if (G_LIKELY (sender == NULL || G_IS_OBJECT (sender)))
         {
-          if (!center_post (self, type, sender, NULL, &error))
+          if (!center_post (self, type, sender, NULL, FALSE, &error))
             {
               g_critical ("%s", error->message);
               g_error_free (error);
@@ -485,7 +491,7 @@ notification_center_post (NotificationCenter *self,
                                 sender != NULL && !G_IS_OBJECT (sender) ? "sender == NULL || G_IS_OBJECT (sender)" :
                                 "user_info == NULL || g_variant_is_of_type (user_info, G_VARIANT_TYPE_VARDICT)");
     }
-  else if (!center_post (self, type, sender, user_info, &error))
+  else if (!center_post (self, type, sender, user_info, FALSE, &error))
     {
       g_critical ("%s", error->message);
       g_error_free (error);
@@ -539,7 +545,7 @@ notification_center_post_checked (NotificationCenter  *self,
                  "Notification “%s”: user info must be of type “a{sv}”, not “%s”",
                  type, g_variant_get_type_string (user_info));
   else
-    delivered = center_post (self, type, sender, user_info, error);
+    delivered = center_post (self, type, sender, user_info, FALSE, error);
 
   if (user_info != NULL)
     g_variant_unref (user_info);

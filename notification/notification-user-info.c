@@ -300,6 +300,14 @@ notification_user_info_call (NotificationCallback  callback,
  * anybody receives the post, and its errors are those of
  * [method@Center.post_checked].
  *
+ * Unlike [method@Center.post], it does not reference @self around the
+ * calls of the observers: the caller holds a reference for the duration
+ * of the call (a binding's wrapper does), so that an observer dropping
+ * another one cannot finalize @self under it. On a center that emits the
+ * signal this saves an atomic write shared by every posting thread, and,
+ * on a center a Python wrapper holds by a toggle reference, two toggle
+ * notifies per post.
+ *
  * Returns: `TRUE` if the notification was valid and delivered
  *
  * Since: 1.2
