@@ -40,7 +40,15 @@ typedef struct
   PyObject *callback;    /* (owned) (nullable) */
   PyObject *method_ref;  /* (owned) (nullable) a weakref.WeakMethod */
   PyObject *weakreflist;
+  PyObject *map;         /* (owned) (nullable) its center's map, once added */
+  PyObject *handle;      /* (owned) (nullable) its id, once added */
+  gboolean  released;    /* the core let it go; GIL */
 } Observer;
+
+/* Per center (qdata, created by the first add): observer id -> Observer,
+ * for remove_observer(callable). An entry goes when the core releases
+ * the observer, or at once when it is removed by id. */
+static GQuark observers_quark;
 
 static PyTypeObject Observer_Type;
 
@@ -166,13 +174,61 @@ out:
   PyGILState_Release (gil);
 }
 
+/* Forgets @self in its center's map, if it is still there. GIL held. */
+static void
+observer_forget (Observer *self)
+{
+  PyObject *found;
+
+  if (self->map == NULL)
+    return;
+  found = PyDict_GetItemWithError (self->map, self->handle);
+  if (found == (PyObject *) self && PyDict_DelItem (self->map, self->handle) < 0)
+    PyErr_Clear ();
+  else if (found == NULL)
+    PyErr_Clear ();
+  Py_CLEAR (self->map);
+}
+
 static void
 observer_release (gpointer data)
 {
   PyGILState_STATE gil = PyGILState_Ensure ();
+  Observer *self = data;
 
-  Py_DECREF ((PyObject *) data);
+  self->released = TRUE;
+  observer_forget (self);
+  Py_DECREF (self);
   PyGILState_Release (gil);
+}
+
+static void
+observers_map_free (gpointer data)
+{
+  if (Py_IsInitialized ())
+    {
+      PyGILState_STATE gil = PyGILState_Ensure ();
+
+      Py_DECREF ((PyObject *) data);
+      PyGILState_Release (gil);
+    }
+}
+
+/* The map of @center (borrowed), made if @create. */
+static PyObject *
+observers_map (NotificationCenter *center,
+               gboolean            create)
+{
+  PyObject *map = g_object_get_qdata (G_OBJECT (center), observers_quark);
+
+  if (map == NULL && create)
+    {
+      map = PyDict_New ();
+      if (map != NULL)
+        g_object_set_qdata_full (G_OBJECT (center), observers_quark, map, observers_map_free);
+    }
+
+  return map;
 }
 
 static PyObject *
@@ -207,6 +263,7 @@ Observer_traverse (Observer *self, visitproc visit, void *arg)
 {
   Py_VISIT (self->callback);
   Py_VISIT (self->method_ref);
+  Py_VISIT (self->map);
   return 0;
 }
 
@@ -215,6 +272,8 @@ Observer_clear (Observer *self)
 {
   Py_CLEAR (self->callback);
   Py_CLEAR (self->method_ref);
+  Py_CLEAR (self->map);
+  Py_CLEAR (self->handle);
   return 0;
 }
 
@@ -557,6 +616,8 @@ module_add (PyObject        *module,
   GObject *sender, *owner;
   GMainContext *context = NULL;
   NotificationObserverFlags flags = NOTIFICATION_OBSERVER_DEFAULT;
+  Observer *observer;
+  PyObject *map, *handle;
   gulong id;
 
   if (nargs != 7)
@@ -590,15 +651,40 @@ module_add (PyObject        *module,
       return NULL;
     }
 
-  Py_INCREF (args[6]);
+  if ((map = observers_map (center, TRUE)) == NULL)
+    return NULL;
+  observer = (Observer *) args[6];
+  if (observer->map != NULL || observer->released)
+    {
+      PyErr_SetString (PyExc_ValueError, "an Observer is added once");
+      return NULL;
+    }
+
+  Py_INCREF (observer);
   /* The registry lock is taken without the GIL: a thread holding it may
    * need the GIL (a toggle reference), and one delivering needs it. */
   Py_BEGIN_ALLOW_THREADS
   id = notification_center_add_user_info_observer (center, type, sender, owner, context, flags,
-                                                   observer_call, args[6], observer_release);
+                                                   observer_call, observer, observer_release);
   Py_END_ALLOW_THREADS
 
-  return PyLong_FromUnsignedLong (id);
+  handle = PyLong_FromUnsignedLong (id);
+  if (handle == NULL)
+    return NULL;
+  /* Released already (by another thread, or its sender gone)? Then it is
+   * not remembered. */
+  if (!observer->released)
+    {
+      if (PyDict_SetItem (map, handle, (PyObject *) observer) < 0)
+        {
+          Py_DECREF (handle);
+          return NULL;
+        }
+      observer->map = Py_NewRef (map);
+      observer->handle = Py_NewRef (handle);
+    }
+
+  return handle;
 }
 
 static PyObject *
@@ -607,6 +693,7 @@ module_remove (PyObject        *module,
                Py_ssize_t       nargs)
 {
   NotificationCenter *center;
+  PyObject *map;
   unsigned long id;
 
   if (nargs != 2)
@@ -625,11 +712,40 @@ module_remove (PyObject        *module,
       return NULL;
     }
 
+  /* Forgotten now, not when the core releases it: for an observer on a
+   * main context that is when the context next runs. */
+  map = observers_map (center, FALSE);
+  if (map != NULL)
+    {
+      Observer *found = (Observer *) PyDict_GetItemWithError (map, args[1]);
+
+      if (found != NULL)
+        observer_forget (found);
+      else if (PyErr_Occurred ())
+        return NULL;
+    }
+
   Py_BEGIN_ALLOW_THREADS
   notification_center_remove_observer (center, id);
   Py_END_ALLOW_THREADS
 
   Py_RETURN_NONE;
+}
+
+static PyObject *
+module_observers (PyObject *module,
+                  PyObject *center_obj)
+{
+  NotificationCenter *center = notification_py_center_of (center_obj);
+  PyObject *map;
+
+  if (center == NULL)
+    return NULL;
+  map = observers_map (center, FALSE);
+  if (map == NULL)
+    return PyDict_New ();
+
+  return PyDict_Copy (map);
 }
 
 static PyObject *
@@ -713,6 +829,8 @@ static PyMethodDef module_methods[] = {
   { "add", (PyCFunction) (void (*) (void)) module_add, METH_FASTCALL, add_doc },
   { "remove", (PyCFunction) (void (*) (void)) module_remove, METH_FASTCALL,
     "remove(center, id, /): removes an observer, without the GIL" },
+  { "observers", module_observers, METH_O,
+    "observers(center, /): a copy of the center's map of observer id -> Observer" },
   { "python_sender", module_python_sender, METH_O,
     "python_sender(sender, /): the Python object a core sender stands for" },
   { "install", (PyCFunction) (void (*) (void)) module_install, METH_FASTCALL,
@@ -745,6 +863,7 @@ PyInit__notification (void)
   if (module == NULL)
     return NULL;
   sender_quark = g_quark_from_static_string ("notification-py-sender");
+  observers_quark = g_quark_from_static_string ("notification-py-observers");
   sender_proxies = PyDict_New ();
   sender_collected_func = PyCFunction_New (&sender_collected_def, NULL);
   if (sender_proxies == NULL || sender_collected_func == NULL ||

@@ -214,7 +214,6 @@ when it would otherwise have been delivered.  Use ``post_checked`` with a
 
 import contextlib
 import sys
-import threading
 import types
 import weakref
 
@@ -241,6 +240,7 @@ _gi_lookup_schema = Center.lookup_schema
 _gi_watch_interest = Center.watch_interest
 _add = _notification.add
 _remove = _notification.remove
+_observers = _notification.observers
 _Observer = _notification.Observer
 _python_sender = _notification.python_sender
 _MethodType = types.MethodType
@@ -361,49 +361,10 @@ def _trampoline_matches(trampoline, callback):
     return target is callback or target == callback
 
 
-# Per center: observer id -> weak reference to its trampoline, for
-# remove_observer(callable).  The entry goes when the core releases the
-# trampoline (its destroy notify), however the observer was removed.  Kept
-# in the wrapper's instance dict: PyGObject then keeps the wrapper, and so
-# this map, as long as the GObject lives.
-_OBSERVERS_ATTR = '_notification_py_observers'
-_observers_lock = threading.Lock()
-
-
-class _ObserverRef(weakref.ref):
-    """A weak reference to a trampoline that knows its observer id."""
-    __slots__ = ('handle',)
-
-
-class _ObserverMap(dict):
-    """Observer id -> _ObserverRef; an entry goes with its trampoline."""
-    __slots__ = ('forget',)
-
-    def __init__(self):
-        super().__init__()
-        pop = self.pop
-
-        def forget(ref):
-            pop(ref.handle, None)
-        self.forget = forget
-
-
-def _observers_of(center):
-    observers = center.__dict__.get(_OBSERVERS_ATTR)
-    if observers is None:
-        with _observers_lock:
-            observers = center.__dict__.get(_OBSERVERS_ATTR)
-            if observers is None:
-                observers = _ObserverMap()
-                setattr(center, _OBSERVERS_ATTR, observers)
-    return observers
-
-
-def _remember(center, handle, trampoline):
-    observers = _observers_of(center)
-    ref = _ObserverRef(trampoline, observers.forget)
-    ref.handle = handle
-    observers[handle] = ref
+# Per center, the accelerator keeps a map of observer id -> Observer
+# (_notification.observers() copies it), for remove_observer(callable): an
+# entry goes when the core releases the observer, however it was removed,
+# or at once when it is removed by id.
 
 
 def _pin_wrapper(instance):
@@ -491,7 +452,6 @@ def _add_observer(self, callback, type=None, sender=None, *, owner=None,
         trampoline = _make_trampoline(callback)
     del callback
     handle = _add(self, type, sender, owner, context, coalesce, trampoline)
-    _remember(self, handle, trampoline)
     # The instance of a weakly held method that is not the owner: the core
     # does not know it, so its collection removes the observer from here.
     # (An owner's finalization removes it through the core.)
@@ -522,27 +482,18 @@ def _remove_observer(self, observer):
     observer of this center that calls it (a bound method matches an
     equal one: the same function of the same instance), and returns how
     many were removed.  Removing one that is gone already does nothing."""
-    observers = self.__dict__.get(_OBSERVERS_ATTR)
-    if isinstance(observer, int) and not isinstance(observer, bool):
-        # Forgotten now, not when the trampoline is released: for an
-        # observer on a main context that is when the context next runs.
-        if observers:
-            observers.pop(observer, None)
+    if observer.__class__ is int:
         _remove(self, observer)
+        return None
+    if isinstance(observer, int) and not isinstance(observer, bool):
+        _remove(self, int(observer))
         return None
     if not callable(observer):
         raise TypeError('remove_observer() takes an observer id or a '
                         'callable, not %s' % observer.__class__.__qualname__)
-    if not observers:
-        return 0
-    handles = []
-    for handle, ref in list(observers.items()):
-        trampoline = ref()
-        if trampoline is not None and _trampoline_matches(trampoline,
-                                                          observer):
-            handles.append(handle)
+    handles = [handle for handle, trampoline in _observers(self).items()
+               if _trampoline_matches(trampoline, observer)]
     for handle in handles:
-        observers.pop(handle, None)
         _remove(self, handle)
     return len(handles)
 
