@@ -19,7 +19,7 @@
  * [method@Center.post_user_info] as they are, with a function that
  * builds the dictionary. Observers added with
  * [method@Center.add_user_info_observer] that know the native form
- * ([method@UserInfo.get_native] with the poster's @kind) take it as is;
+ * (`notification_user_info_get_native()` with the poster's kind) take it as is;
  * everyone else (observers added with [method@Center.add_observer],
  * [signal@Center::notification] handlers, schemas, bridges) gets the
  * dictionary, built once, on first use, by the thread that first needs
@@ -71,7 +71,7 @@ notification_user_info_new (GVariant *variant)
 /**
  * notification_user_info_new_native: (skip)
  * @kind: a pointer unique to the native form (the address of a static
- *   variable of its maker), for [method@UserInfo.get_native]
+ *   variable of its maker), for notification_user_info_get_native()
  * @native: the native form
  * @build: (scope forever): makes the dictionary of @native
  * @destroy: (nullable): releases @native when the user info is finalized
@@ -161,7 +161,7 @@ notification_user_info_unref (NotificationUserInfo *self)
 /**
  * notification_user_info_get_native: (skip)
  * @self: user info
- * @kind: the kind given to [ctor@UserInfo.new_native]
+ * @kind: the kind given to notification_user_info_new_native()
  *
  * Gets the native form, if it is of @kind.
  *

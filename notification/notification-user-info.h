@@ -22,7 +22,7 @@ typedef struct _NotificationUserInfo NotificationUserInfo;
 
 /**
  * NotificationUserInfoBuildFunc:
- * @native: the native form given to [ctor@UserInfo.new_native]
+ * @native: the native form given to notification_user_info_new_native()
  *
  * Makes the `a{sv}` dictionary of a native form. It is called at most
  * once per [struct@UserInfo], on whichever thread first needs the
@@ -47,8 +47,8 @@ typedef GVariant *(*NotificationUserInfoBuildFunc) (gpointer native);
  * The function called for each notification an observer added with
  * [method@Center.add_user_info_observer] receives.
  *
- * Take the native form with [method@UserInfo.get_native] if it is one
- * you know, else the dictionary with [method@UserInfo.get_variant]. Use
+ * Take the native form with notification_user_info_get_native() if it is
+ * one you know, else the dictionary with [method@UserInfo.get_variant]. Use
  * either only during the call, or reference what you keep: @user_info
  * itself may live on the caller's stack.
  *
