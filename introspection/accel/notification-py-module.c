@@ -111,7 +111,13 @@ observer_call (NotificationCenter   *center,
                NotificationUserInfo *user_info,
                gpointer              user_data)
 {
-  PyGILState_STATE gil = PyGILState_Ensure ();
+  PyGILState_STATE gil;
+
+  /* A C thread posting after the interpreter has gone: nobody to call. */
+  if (G_UNLIKELY (!Py_IsInitialized ()))
+    return;
+
+  gil = PyGILState_Ensure ();
   Observer *self = user_data;
   PyObject *callback = self->callback;
   PyNative *native = user_info != NULL ? notification_user_info_get_native (user_info, &notification_py_kind) : NULL;
@@ -193,8 +199,13 @@ observer_forget (Observer *self)
 static void
 observer_release (gpointer data)
 {
-  PyGILState_STATE gil = PyGILState_Ensure ();
+  PyGILState_STATE gil;
   Observer *self = data;
+
+  if (G_UNLIKELY (!Py_IsInitialized ()))
+    return;  /* the interpreter and its objects are gone */
+
+  gil = PyGILState_Ensure ();
 
   self->released = TRUE;
   observer_forget (self);
@@ -515,8 +526,12 @@ void
 notification_py_native_free (gpointer data)
 {
   PyNative *native = data;
-  PyGILState_STATE gil = PyGILState_Ensure ();
+  PyGILState_STATE gil;
 
+  if (G_UNLIKELY (!Py_IsInitialized ()))
+    return;  /* the interpreter and its objects are gone */
+
+  gil = PyGILState_Ensure ();
   Py_DECREF (native->type);
   Py_DECREF (native->sender);
   Py_XDECREF (native->kwnames);
