@@ -111,6 +111,10 @@ observer_call (NotificationCenter   *center,
                NotificationUserInfo *user_info,
                gpointer              user_data)
 {
+  Observer *self = user_data;
+  PyNative *native = user_info != NULL ? notification_user_info_get_native (user_info, &notification_py_kind) : NULL;
+  PyObject *result = NULL;
+  PyObject *callback;
   PyGILState_STATE gil;
 
   /* A C thread posting after the interpreter has gone: nobody to call. */
@@ -118,10 +122,7 @@ observer_call (NotificationCenter   *center,
     return;
 
   gil = PyGILState_Ensure ();
-  Observer *self = user_data;
-  PyObject *callback = self->callback;
-  PyNative *native = user_info != NULL ? notification_user_info_get_native (user_info, &notification_py_kind) : NULL;
-  PyObject *result = NULL;
+  callback = self->callback;
 
   if (self->method_ref != NULL)
     {
