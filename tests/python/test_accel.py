@@ -3,6 +3,11 @@
 """The accelerator: Python to Python without GVariant, C receivers of
 the same post, conversions."""
 
+import os
+import subprocess
+import sys
+import unittest
+
 from common import GLib, Notification, TestCase, main, override_module
 
 
@@ -102,6 +107,32 @@ class TestConversion(TestCase):
                          '(1, 2)')
         with self.assertRaises(TypeError):
             self.convert({1: 'x'})
+
+
+class TestWithoutAccelerator(unittest.TestCase):
+    def test_override_fails_loudly(self):
+        # Only the in-tree override, without the build tree's accelerator.
+        code = ('import gi, gi.overrides, sys\n'
+                'gi.overrides.__path__.insert(0, sys.argv[1])\n'
+                'gi.require_version("Notification", "1.0")\n'
+                'try:\n'
+                '    from gi.repository import Notification\n'
+                '    Notification.Center\n'
+                'except ImportError as e:\n'
+                '    print("ImportError:", e)\n')
+        env = dict(os.environ)
+        env.pop('NOTIFICATION_ACCEL_DIR', None)
+        env['PYTHONPATH'] = ''
+        override_dir = os.path.dirname(override_module.__file__)
+        probe = subprocess.run(
+            [sys.executable, '-c', 'import gi.overrides._notification'],
+            env=env, capture_output=True)
+        if probe.returncode == 0:
+            self.skipTest('an installed accelerator is on the path')
+        out = subprocess.run([sys.executable, '-c', code, override_dir],
+                             env=env, capture_output=True, text=True)
+        self.assertIn('ImportError:', out.stdout, out.stderr)
+        self.assertIn('_notification', out.stdout)
 
 
 if __name__ == '__main__':
