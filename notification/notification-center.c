@@ -363,17 +363,33 @@ center_validate (NotificationRegistry  *registry,
   return valid;
 }
 
+/* Whether @sender may be given to observers and handlers; a critical
+ * warning otherwise. */
+static gboolean
+center_sender_valid (gpointer sender)
+{
+  if (G_LIKELY (sender == NULL || G_IS_OBJECT (sender)))
+    return TRUE;
+
+  g_return_if_fail_warning (G_LOG_DOMAIN, "notification_center_post",
+                            "sender == NULL || G_IS_OBJECT (sender)");
+  return FALSE;
+}
+
 /* Validates against the type's schema and delivers. @user_info is not
  * floating; it may be a lazy payload (notification-user-info-private.h).
- * @caller_holds: the caller guarantees a reference to @self for the call,
- * so the center need not take one around the observers' calls (an atomic
- * write shared by every posting thread, and for a center with a toggle
- * reference, such as a Python wrapper's, two toggle notifies). */
+ * With @check_sender, @sender is checked only once some observer or
+ * handler wants the post: the lookup only hashes and compares the
+ * pointer. @caller_holds: the caller guarantees a reference to @self for
+ * the call, so the center need not take one around the observers' calls
+ * (an atomic write shared by every posting thread, and for a center with
+ * a toggle reference, such as a Python wrapper's, two toggle notifies). */
 static inline gboolean
 center_post (NotificationCenter  *self,
              const char          *type,
              GObject             *sender,
              GVariant            *user_info,
+             gboolean             check_sender,
              gboolean             caller_holds,
              GError             **error)
 {
@@ -389,10 +405,21 @@ center_post (NotificationCenter  *self,
   /* Without the signal, @self is not touched once observers have run (one
    * of them may finalize it), so it need not be referenced. */
   if (notification_registry_has_any (registry))
-    referenced = notification_registry_dispatch (registry, self, emits_signal && !caller_holds,
-                                                 type, sender, user_info);
+    {
+      NotificationDispatch result;
 
-  if (emits_signal && center_signal_wanted (self, type, &detail))
+      result = notification_registry_dispatch (registry, self, emits_signal && !caller_holds,
+                                               check_sender, type, sender, user_info);
+      if (G_UNLIKELY (result == NOTIFICATION_DISPATCH_BAD_SENDER))
+        {
+          center_sender_valid (sender);
+          return TRUE;
+        }
+      referenced = result == NOTIFICATION_DISPATCH_HOLDING_CENTER;
+    }
+
+  if (emits_signal && center_signal_wanted (self, type, &detail) &&
+      (!check_sender || center_sender_valid (sender)))
     g_signal_emit (self, signals[NOTIFICATION], detail, type, sender,
                    notification_payload_resolve (user_info));
 
@@ -412,7 +439,7 @@ notification_center_post_payload (NotificationCenter  *self,
                                   GVariant            *payload,
                                   GError             **error)
 {
-  return center_post (self, type, sender, payload, TRUE, error);
+  return center_post (self, type, sender, payload, FALSE, TRUE, error);
 }
 
 /**
@@ -433,9 +460,11 @@ notification_center_post_payload (NotificationCenter  *self,
  * and nobody receives the notification. Use [method@Center.post_checked]
  * for data that comes from outside the program.
  *
- * A post nobody would receive returns after a few loads (and, when the
- * center emits the signal, one query to GLib): @sender is then not
- * checked.
+ * A post nobody would receive returns after a few loads and one lookup
+ * (and, when the center emits the signal, one query to GLib): @sender is
+ * then not checked, only hashed and compared. A @sender that is no
+ * `GObject` is a critical warning once some observer or handler wants the
+ * post, and nobody receives it.
  */
 void
 notification_center_post (NotificationCenter *self,
@@ -466,9 +495,9 @@ notification_center_post (NotificationCenter *self,
               return;
             }
         }
-      else if (G_LIKELY (sender == NULL || G_IS_OBJECT (sender)))
+      else
         {
-          if (!center_post (self, type, sender, NULL, FALSE, &error))
+          if (!center_post (self, type, sender, NULL, TRUE, FALSE, &error))
             {
               g_critical ("%s", error->message);
               g_error_free (error);
@@ -491,7 +520,7 @@ notification_center_post (NotificationCenter *self,
                                 sender != NULL && !G_IS_OBJECT (sender) ? "sender == NULL || G_IS_OBJECT (sender)" :
                                 "user_info == NULL || g_variant_is_of_type (user_info, G_VARIANT_TYPE_VARDICT)");
     }
-  else if (!center_post (self, type, sender, user_info, FALSE, &error))
+  else if (!center_post (self, type, sender, user_info, FALSE, FALSE, &error))
     {
       g_critical ("%s", error->message);
       g_error_free (error);
@@ -545,7 +574,7 @@ notification_center_post_checked (NotificationCenter  *self,
                  "Notification “%s”: user info must be of type “a{sv}”, not “%s”",
                  type, g_variant_get_type_string (user_info));
   else
-    delivered = center_post (self, type, sender, user_info, FALSE, error);
+    delivered = center_post (self, type, sender, user_info, FALSE, FALSE, error);
 
   if (user_info != NULL)
     g_variant_unref (user_info);

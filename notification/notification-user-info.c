@@ -386,7 +386,8 @@ notification_center_add_user_info_observer (NotificationCenter           *self,
   g_return_val_if_fail (type == NULL || *type != '\0', 0);
   g_return_val_if_fail (sender == NULL || G_IS_OBJECT (sender), 0);
   g_return_val_if_fail (owner == NULL || G_IS_OBJECT (owner), 0);
-  g_return_val_if_fail ((flags & ~NOTIFICATION_OBSERVER_COALESCE) == 0, 0);
+  g_return_val_if_fail ((flags & ~(NOTIFICATION_OBSERVER_COALESCE |
+                                   NOTIFICATION_OBSERVER_FORWARDER)) == 0, 0);
   g_return_val_if_fail (callback != NULL, 0);
 
   if (context == NULL)
