@@ -44,6 +44,11 @@ PyNative           *notification_py_native_new    (PyObject         *type,
 GVariant           *notification_py_native_build  (gpointer          native);
 void                notification_py_native_free   (gpointer          native);
 
+/* notification-py-senders.c: the core's stand-in for a Python sender. */
+PyObject           *notification_py_sender_to_python (GObject       *sender);
+void                notification_py_senders_set_keyed_ref (PyObject *type);
+int                 notification_py_senders_init  (PyObject         *module);
+
 /* notification-py-post.c: Center.post() and Center.has_observers(). */
 extern PyMethodDef notification_py_center_post_def;
 extern PyMethodDef notification_py_center_has_observers_def;
