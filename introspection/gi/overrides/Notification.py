@@ -60,7 +60,10 @@ referenced (``object()``, a class with ``__slots__`` and no
 ``__weakref__``) raises TypeError; such an object may still post, to the
 observers of every sender.  Observers get the very sender object; C
 observers and signal handlers see a stand-in ``GObject.Object`` (or
-``None`` when nobody observes that sender specifically).
+``None`` when nobody observes that sender specifically), and, for such a
+post without keywords, an empty ``a{sv}`` rather than no user info (the
+post carries its Python sender in its user info).  Value senders' stand-ins
+are kept for the life of the process (one per distinct value observed).
 
 The C accelerator
 -----------------
