@@ -10,6 +10,7 @@
 #include "notification-marshalers.h"
 #include "notification-registry-private.h"
 #include "notification-schema-private.h"
+#include "notification-user-info-private.h"
 
 /**
  * NotificationCenter:
@@ -340,6 +341,28 @@ center_signal_wanted (NotificationCenter *self,
   return TRUE;
 }
 
+/* A lazy payload is built only if the type has a schema. */
+static gboolean
+center_validate (NotificationRegistry  *registry,
+                 const char            *type,
+                 GVariant              *user_info,
+                 GError               **error)
+{
+  NotificationSchema *schema;
+  gboolean valid;
+
+  if (G_LIKELY (!notification_payload_is_lazy (user_info)))
+    return notification_registry_validate (registry, type, user_info, error);
+
+  schema = notification_registry_dup_schema (registry, type);
+  if (schema == NULL)
+    return TRUE;
+  valid = notification_schema_validate (schema, type, notification_payload_resolve (user_info), error);
+  g_object_unref (schema);
+
+  return valid;
+}
+
 /* Whether @sender may be given to observers and handlers; a critical
  * warning otherwise. */
 static gboolean
@@ -354,15 +377,20 @@ center_sender_valid (gpointer sender)
 }
 
 /* Validates against the type's schema and delivers. @user_info is not
- * floating. With @check_sender, @sender is checked only once some
- * observer or handler wants the post: the lookup only hashes and
- * compares the pointer. */
+ * floating; it may be a lazy payload (notification-user-info-private.h).
+ * With @check_sender, @sender is checked only once some observer or
+ * handler wants the post: the lookup only hashes and compares the
+ * pointer. @caller_holds: the caller guarantees a reference to @self for
+ * the call, so the center need not take one around the observers' calls
+ * (an atomic write shared by every posting thread, and for a center with
+ * a toggle reference, such as a Python wrapper's, two toggle notifies). */
 static inline gboolean
 center_post (NotificationCenter  *self,
              const char          *type,
              GObject             *sender,
              GVariant            *user_info,
              gboolean             check_sender,
+             gboolean             caller_holds,
              GError             **error)
 {
   NotificationRegistry *registry = self->registry;
@@ -371,7 +399,7 @@ center_post (NotificationCenter  *self,
   GQuark detail = 0;
 
   if (G_UNLIKELY (notification_registry_has_schemas (registry)) &&
-      !notification_registry_validate (registry, type, user_info, error))
+      !center_validate (registry, type, user_info, error))
     return FALSE;
 
   /* Without the signal, @self is not touched once observers have run (one
@@ -380,8 +408,8 @@ center_post (NotificationCenter  *self,
     {
       NotificationDispatch result;
 
-      result = notification_registry_dispatch (registry, self, emits_signal, check_sender,
-                                               type, sender, user_info);
+      result = notification_registry_dispatch (registry, self, emits_signal && !caller_holds,
+                                               check_sender, type, sender, user_info);
       if (G_UNLIKELY (result == NOTIFICATION_DISPATCH_BAD_SENDER))
         {
           center_sender_valid (sender);
@@ -392,12 +420,26 @@ center_post (NotificationCenter  *self,
 
   if (emits_signal && center_signal_wanted (self, type, &detail) &&
       (!check_sender || center_sender_valid (sender)))
-    g_signal_emit (self, signals[NOTIFICATION], detail, type, sender, user_info);
+    g_signal_emit (self, signals[NOTIFICATION], detail, type, sender,
+                   notification_payload_resolve (user_info));
 
   if (referenced)
     g_object_unref (self);
 
   return TRUE;
+}
+
+/* notification-center-private.h: center_post() for a payload (see
+ * notification-user-info-private.h), @type and @sender checked, by a
+ * caller that holds a reference to @self. */
+gboolean
+notification_center_post_payload (NotificationCenter  *self,
+                                  const char          *type,
+                                  GObject             *sender,
+                                  GVariant            *payload,
+                                  GError             **error)
+{
+  return center_post (self, type, sender, payload, FALSE, TRUE, error);
 }
 
 /**
@@ -455,7 +497,7 @@ notification_center_post (NotificationCenter *self,
         }
       else
         {
-          if (!center_post (self, type, sender, NULL, TRUE, &error))
+          if (!center_post (self, type, sender, NULL, TRUE, FALSE, &error))
             {
               g_critical ("%s", error->message);
               g_error_free (error);
@@ -478,7 +520,7 @@ notification_center_post (NotificationCenter *self,
                                 sender != NULL && !G_IS_OBJECT (sender) ? "sender == NULL || G_IS_OBJECT (sender)" :
                                 "user_info == NULL || g_variant_is_of_type (user_info, G_VARIANT_TYPE_VARDICT)");
     }
-  else if (!center_post (self, type, sender, user_info, FALSE, &error))
+  else if (!center_post (self, type, sender, user_info, FALSE, FALSE, &error))
     {
       g_critical ("%s", error->message);
       g_error_free (error);
@@ -532,7 +574,7 @@ notification_center_post_checked (NotificationCenter  *self,
                  "Notification “%s”: user info must be of type “a{sv}”, not “%s”",
                  type, g_variant_get_type_string (user_info));
   else
-    delivered = center_post (self, type, sender, user_info, FALSE, error);
+    delivered = center_post (self, type, sender, user_info, FALSE, FALSE, error);
 
   if (user_info != NULL)
     g_variant_unref (user_info);
