@@ -14,10 +14,13 @@ import sys
 import tempfile
 import unittest
 
-import gi
-gi.require_version('Notification', '1.0')
+# common.py points gi at the override and accelerator under test.
+sys.path.insert(0, os.environ['NOTIFICATION_PY_COMMON_DIR'])
+from common import GLib, Notification  # noqa: E402
+
+import gi  # noqa: E402
 gi.require_version('NotificationBridge', '1.0')
-from gi.repository import GLib, Notification, NotificationBridge  # noqa: E402
+from gi.repository import NotificationBridge  # noqa: E402
 
 HAVE_KERNEL = importlib.util.find_spec('ipykernel') is not None
 
