@@ -1,17 +1,11 @@
-/* notification-bridge-base.c: what every transport shares
+/* notification-bridge-base.c: what every transport shares: the object
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #include "config.h"
 
-#include <string.h>
-
-#include "notification-bridge/notification-bridge-base.h"
-
-#ifdef NOTIFICATION_BRIDGE_HAS_JSON
-# include <json-glib/json-glib.h>
-#endif
+#include "notification-bridge-private.h"
 
 /**
  * NotificationBridge:
@@ -43,34 +37,22 @@
  *   dropped because it was full are counted by
  *   [property@Notification.Center:n-dropped].
  *
- * A bridge is used from the thread that runs its main context.
+ * A bridge is used from the thread that runs its main context; its
+ * counters ([property@NotificationBridge.Bridge:n-sent],
+ * [property@NotificationBridge.Bridge:n-received],
+ * [property@NotificationBridge.Bridge:n-rejected] and their getters) may
+ * be read from any thread.
  *
  * Since: 1.2
  */
 
-#define MAX_TYPES_PER_PEER 4096
-
-typedef struct
-{
-  NotificationCenter *center;
-  GMainContext *context;
-  guint queue_limit;
-  guint64 max_message_size;
-  guint max_senders;
-  gboolean export_all;
-
-  guint64 n_rejected[NOTIFICATION_BRIDGE_N_REJECTIONS];
-  guint logged;
-  guint64 n_received;
-  guint64 n_sent;
-
-  GHashTable *peer_interests;   /* peer → set of types ("" every type) */
-  GHashTable *interest_count;   /* type → count of peers */
-  GHashTable *observers;        /* type ("" every type) → observer id */
-  GHashTable *peers;            /* peer → (sender id → RemoteSender) */
-} NotificationBridgePrivate;
-
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (NotificationBridge, notification_bridge, G_TYPE_OBJECT)
+
+NotificationBridgePrivate *
+notification_bridge_get_priv (NotificationBridge *self)
+{
+  return notification_bridge_get_instance_private (self);
+}
 
 enum {
   PROP_0,
@@ -87,14 +69,6 @@ enum {
 };
 static GParamSpec *properties[N_PROPS];
 
-static const char * const rejection_names[NOTIFICATION_BRIDGE_N_REJECTIONS] = {
-  "wrong signature", "invalid type", "invalid user info", "oversized",
-  "too many senders", "wrong number of frames", "unknown version",
-  "undecodable bytes",
-};
-
-static void update_observers (NotificationBridge *self);
-
 static void
 notification_bridge_constructed (GObject *object)
 {
@@ -108,24 +82,7 @@ notification_bridge_constructed (GObject *object)
   if (priv->context == NULL)
     priv->context = g_main_context_ref_thread_default ();
 
-  update_observers (self);
-}
-
-static void
-remove_all_observers (NotificationBridge *self)
-{
-  NotificationBridgePrivate *priv = notification_bridge_get_instance_private (self);
-  GHashTableIter iter;
-  gpointer value;
-
-  if (priv->observers == NULL || priv->center == NULL)
-    return;
-  g_hash_table_iter_init (&iter, priv->observers);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      notification_center_remove_observer (priv->center, (gulong) GPOINTER_TO_SIZE (value));
-      g_hash_table_iter_remove (&iter);
-    }
+  notification_bridge_update_observers (self);
 }
 
 static void
@@ -134,7 +91,10 @@ notification_bridge_dispose (GObject *object)
   NotificationBridge *self = NOTIFICATION_BRIDGE (object);
   NotificationBridgePrivate *priv = notification_bridge_get_instance_private (self);
 
-  remove_all_observers (self);
+  /* From now on update_observers() adds nothing: an observer added after
+   * dispose would outlive the bridge, its user data. */
+  priv->disposed = TRUE;
+  notification_bridge_remove_all_observers (self);
   g_hash_table_remove_all (priv->peer_interests);
   g_hash_table_remove_all (priv->interest_count);
   g_hash_table_remove_all (priv->peers);
@@ -173,8 +133,8 @@ notification_bridge_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_MAX_MESSAGE_SIZE: g_value_set_uint64 (value, priv->max_message_size); break;
     case PROP_MAX_SENDERS: g_value_set_uint (value, priv->max_senders); break;
     case PROP_N_REJECTED: g_value_set_uint64 (value, notification_bridge_get_n_rejected (self)); break;
-    case PROP_N_RECEIVED: g_value_set_uint64 (value, priv->n_received); break;
-    case PROP_N_SENT: g_value_set_uint64 (value, priv->n_sent); break;
+    case PROP_N_RECEIVED: g_value_set_uint64 (value, notification_bridge_get_n_received (self)); break;
+    case PROP_N_SENT: g_value_set_uint64 (value, notification_bridge_get_n_sent (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -258,7 +218,8 @@ notification_bridge_class_init (NotificationBridgeClass *klass)
    * NotificationBridge:max-message-size:
    *
    * Received messages larger than this many bytes are rejected as
-   * %NOTIFICATION_BRIDGE_REJECTED_OVERSIZED.
+   * %NOTIFICATION_BRIDGE_REJECTED_OVERSIZED; a peer's interests (the
+   * types it asks for) in a larger message are ignored. 0: no bound.
    *
    * Since: 1.2
    */
@@ -326,120 +287,6 @@ notification_bridge_init (NotificationBridge *self)
   priv->observers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   priv->peers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) g_hash_table_unref);
-}
-
-/* Sender ids */
-
-static GMutex sender_id_lock;
-static guint64 sender_id_counter;
-
-/**
- * notification_bridge_sender_id:
- * @sender: (nullable): a local sender
- *
- * The id that bridges give @sender: a number, stable for the lifetime of
- * @sender and unique within the process, assigned on first use; "" for
- * `NULL`.
- *
- * Returns: the id, owned by @sender
- *
- * Since: 1.2
- */
-const char *
-notification_bridge_sender_id (GObject *sender)
-{
-  static GQuark quark;
-  const char *id;
-
-  if (sender == NULL)
-    return "";
-  g_return_val_if_fail (G_IS_OBJECT (sender), "");
-  if (quark == 0)
-    quark = g_quark_from_static_string ("notification-bridge-sender-id");
-
-  g_mutex_lock (&sender_id_lock);
-  id = g_object_get_qdata (sender, quark);
-  if (id == NULL)
-    {
-      char *new_id = g_strdup_printf ("%" G_GUINT64_FORMAT, ++sender_id_counter);
-
-      g_object_set_qdata_full (sender, quark, new_id, g_free);
-      id = new_id;
-    }
-  g_mutex_unlock (&sender_id_lock);
-
-  return id;
-}
-
-/* Export */
-
-static void
-forward_cb (NotificationCenter *center,
-            const char         *type,
-            GObject            *sender,
-            GVariant           *user_info,
-            gpointer            user_data)
-{
-  NotificationBridge *self = user_data;
-  NotificationBridgePrivate *priv = notification_bridge_get_instance_private (self);
-  NotificationBridgeClass *klass = NOTIFICATION_BRIDGE_GET_CLASS (self);
-  g_autoptr(GVariant) info = NULL;
-
-  /* No loops: what came in through a bridge does not go out again. */
-  if (notification_remote_sender_is_remote (sender))
-    return;
-  if (klass->send == NULL)
-    return;
-
-  info = user_info != NULL ? g_variant_ref (user_info)
-                           : g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0));
-  priv->n_sent++;
-  klass->send (self, type, notification_bridge_sender_id (sender), info);
-}
-
-static void
-update_observers (NotificationBridge *self)
-{
-  NotificationBridgePrivate *priv = notification_bridge_get_instance_private (self);
-  g_autoptr(GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
-  GHashTableIter iter;
-  gpointer key, value;
-
-  if (priv->center == NULL || priv->context == NULL)
-    return;  /* during construction: constructed() calls again */
-
-  if (priv->export_all || g_hash_table_contains (priv->interest_count, ""))
-    g_hash_table_add (wanted, (gpointer) "");
-  else
-    {
-      g_hash_table_iter_init (&iter, priv->interest_count);
-      while (g_hash_table_iter_next (&iter, &key, NULL))
-        g_hash_table_add (wanted, key);
-    }
-
-  g_hash_table_iter_init (&iter, priv->observers);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    if (!g_hash_table_contains (wanted, key))
-      {
-        notification_center_remove_observer (priv->center, (gulong) GPOINTER_TO_SIZE (value));
-        g_hash_table_iter_remove (&iter);
-      }
-
-  g_hash_table_iter_init (&iter, wanted);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (!g_hash_table_contains (priv->observers, key))
-      {
-        const char *type = key;
-        gulong id;
-
-        if (priv->queue_limit > 0)
-          notification_center_set_queue_limit (priv->center, priv->context, priv->queue_limit);
-        id = notification_center_add_observer_full (priv->center,
-                                                    *type == '\0' ? NULL : type,
-                                                    NULL, NULL, priv->context,
-                                                    forward_cb, self, NULL);
-        g_hash_table_insert (priv->observers, g_strdup (type), GSIZE_TO_POINTER ((gsize) id));
-      }
 }
 
 /**
@@ -519,7 +366,7 @@ notification_bridge_set_export_all (NotificationBridge *self,
   if (priv->export_all == export_all)
     return;
   priv->export_all = export_all;
-  update_observers (self);
+  notification_bridge_update_observers (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPORT_ALL]);
 }
 
@@ -541,7 +388,7 @@ notification_bridge_get_n_rejected (NotificationBridge *self)
 
   g_return_val_if_fail (NOTIFICATION_IS_BRIDGE (self), 0);
   for (guint i = 0; i < NOTIFICATION_BRIDGE_N_REJECTIONS; i++)
-    n += priv->n_rejected[i];
+    n += __atomic_load_n (&priv->n_rejected[i], __ATOMIC_RELAXED);
   return n;
 }
 
@@ -564,7 +411,7 @@ notification_bridge_get_n_rejected_kind (NotificationBridge          *self,
 
   g_return_val_if_fail (NOTIFICATION_IS_BRIDGE (self), 0);
   g_return_val_if_fail ((guint) kind < NOTIFICATION_BRIDGE_N_REJECTIONS, 0);
-  return priv->n_rejected[kind];
+  return __atomic_load_n (&priv->n_rejected[kind], __ATOMIC_RELAXED);
 }
 
 /**
@@ -583,7 +430,7 @@ notification_bridge_get_n_received (NotificationBridge *self)
   NotificationBridgePrivate *priv = notification_bridge_get_instance_private (self);
 
   g_return_val_if_fail (NOTIFICATION_IS_BRIDGE (self), 0);
-  return priv->n_received;
+  return __atomic_load_n (&priv->n_received, __ATOMIC_RELAXED);
 }
 
 /**
@@ -602,391 +449,6 @@ notification_bridge_get_n_sent (NotificationBridge *self)
   NotificationBridgePrivate *priv = notification_bridge_get_instance_private (self);
 
   g_return_val_if_fail (NOTIFICATION_IS_BRIDGE (self), 0);
-  return priv->n_sent;
+  return __atomic_load_n (&priv->n_sent, __ATOMIC_RELAXED);
 }
 
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
-/**
- * notification_bridge_dup_exported_types:
- * @self: a bridge
- *
- * The types the bridge observes locally to export them now: the types
- * peers asked for, or just "" (every type) when some peer asked for
- * every type or with [property@NotificationBridge.Bridge:export-all].
- * Empty when nobody is interested.
- *
- * Returns: (transfer full) (array zero-terminated=1): the types, sorted
- *
- * Since: 1.2
- */
-char **
-notification_bridge_dup_exported_types (NotificationBridge *self)
-{
-  NotificationBridgePrivate *priv = notification_bridge_get_instance_private (self);
-  GPtrArray *types = g_ptr_array_new ();
-  GHashTableIter iter;
-  gpointer key;
-
-  g_return_val_if_fail (NOTIFICATION_IS_BRIDGE (self), NULL);
-  g_hash_table_iter_init (&iter, priv->observers);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_ptr_array_add (types, g_strdup (key));
-  g_ptr_array_sort (types, compare_strings);
-  g_ptr_array_add (types, NULL);
-  return (char **) g_ptr_array_free (types, FALSE);
-}
-
-/**
- * notification_bridge_dup_interested_peers:
- * @self: a bridge
- *
- * Lists the peers that asked for at least one type: those the bridge
- * exports to.
- *
- * Returns: (transfer full) (array zero-terminated=1): the peers' names,
- *   sorted
- *
- * Since: 1.2
- */
-char **
-notification_bridge_dup_interested_peers (NotificationBridge *self)
-{
-  NotificationBridgePrivate *priv = notification_bridge_get_instance_private (self);
-  GPtrArray *peers = g_ptr_array_new ();
-  GHashTableIter iter;
-  gpointer key;
-
-  g_return_val_if_fail (NOTIFICATION_IS_BRIDGE (self), NULL);
-  g_hash_table_iter_init (&iter, priv->peer_interests);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_ptr_array_add (peers, g_strdup (key));
-  g_ptr_array_sort (peers, compare_strings);
-  g_ptr_array_add (peers, NULL);
-  return (char **) g_ptr_array_free (peers, FALSE);
-}
-
-/* Import */
-
-/**
- * notification_bridge_lookup_remote_sender:
- * @self: a bridge
- * @peer: a peer's name
- * @sender_id: a sender id within @peer ("" for none)
- *
- * Finds the remote sender of a peer and sender id.
- *
- * Returns: (transfer none) (nullable): the remote sender that stands for
- *   @sender_id of @peer, if that pair has posted and @peer is still there
- *
- * Since: 1.2
- */
-NotificationRemoteSender *
-notification_bridge_lookup_remote_sender (NotificationBridge *self,
-                                          const char         *peer,
-                                          const char         *sender_id)
-{
-  NotificationBridgePrivate *priv = notification_bridge_get_instance_private (self);
-  GHashTable *senders;
-
-  g_return_val_if_fail (NOTIFICATION_IS_BRIDGE (self), NULL);
-  g_return_val_if_fail (peer != NULL && sender_id != NULL, NULL);
-
-  senders = g_hash_table_lookup (priv->peers, peer);
-  return senders != NULL ? g_hash_table_lookup (senders, sender_id) : NULL;
-}
-
-static NotificationRemoteSender *
-ensure_remote_sender (NotificationBridge *self,
-                      const char         *peer,
-                      const char         *sender_id)
-{
-  NotificationBridgePrivate *priv = notification_bridge_get_instance_private (self);
-  GHashTable *senders;
-  NotificationRemoteSender *sender;
-
-  senders = g_hash_table_lookup (priv->peers, peer);
-  if (senders == NULL)
-    {
-      senders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-      g_hash_table_insert (priv->peers, g_strdup (peer), senders);
-    }
-  sender = g_hash_table_lookup (senders, sender_id);
-  if (sender == NULL && priv->max_senders > 0 && g_hash_table_size (senders) >= priv->max_senders)
-    return NULL;
-  if (sender == NULL)
-    {
-      sender = g_object_new (NOTIFICATION_TYPE_REMOTE_SENDER,
-                             "peer", peer, "sender-id", sender_id, NULL);
-      g_hash_table_insert (senders, g_strdup (sender_id), sender);
-    }
-  return sender;
-}
-
-/**
- * notification_bridge_reject:
- * @self: a bridge
- * @kind: why
- * @peer: (nullable): the peer it came from
- * @detail: (nullable): what was wrong, for the log
- *
- * Counts a received message as dropped; for transports, which call it
- * for what they cannot even parse. The first rejection of each kind is
- * logged with g_message(), the others only counted.
- *
- * Since: 1.2
- */
-void
-notification_bridge_reject (NotificationBridge          *self,
-                            NotificationBridgeRejection  kind,
-                            const char                  *peer,
-                            const char                  *detail)
-{
-  NotificationBridgePrivate *priv = notification_bridge_get_instance_private (self);
-
-  g_return_if_fail (NOTIFICATION_IS_BRIDGE (self));
-  g_return_if_fail ((guint) kind < NOTIFICATION_BRIDGE_N_REJECTIONS);
-
-  priv->n_rejected[kind]++;
-  if (!(priv->logged & (1u << kind)))
-    {
-      priv->logged |= 1u << kind;
-      g_message ("Bridge %s: dropped a notification from %s (%s%s%s); "
-                 "further ones of this kind are only counted",
-                 G_OBJECT_TYPE_NAME (self), peer != NULL ? peer : "a peer",
-                 rejection_names[kind], detail != NULL ? ": " : "",
-                 detail != NULL ? detail : "");
-    }
-}
-
-/**
- * notification_bridge_receive:
- * @self: a bridge
- * @peer: the peer it came from
- * @sender_id: the sender's id within @peer ("" for none)
- * @type: (nullable): the notification type
- * @user_info: (nullable): the user info; a floating reference is consumed
- * @message_size: the size of the message it came in, in bytes, checked
- *   against [property@NotificationBridge.Bridge:max-message-size]
- *
- * Posts a notification that a transport received, as outside input:
- * with [method@Notification.Center.post_checked], from the remote sender
- * of (@peer, @sender_id). What fails is dropped and counted (see
- * [method@NotificationBridge.Bridge.reject]).
- *
- * Returns: whether it was posted
- *
- * Since: 1.2
- */
-gboolean
-notification_bridge_receive (NotificationBridge *self,
-                             const char         *peer,
-                             const char         *sender_id,
-                             const char         *type,
-                             GVariant           *user_info,
-                             gsize               message_size)
-{
-  NotificationBridgePrivate *priv = notification_bridge_get_instance_private (self);
-  g_autoptr(GVariant) info = user_info != NULL ? g_variant_ref_sink (user_info) : NULL;
-  g_autoptr(GError) error = NULL;
-  NotificationRemoteSender *sender;
-
-  g_return_val_if_fail (NOTIFICATION_IS_BRIDGE (self), FALSE);
-  g_return_val_if_fail (peer != NULL, FALSE);
-
-  if (sender_id == NULL)
-    sender_id = "";
-
-  if (priv->max_message_size > 0 && message_size > priv->max_message_size)
-    {
-      notification_bridge_reject (self, NOTIFICATION_BRIDGE_REJECTED_OVERSIZED, peer, NULL);
-      return FALSE;
-    }
-  if (type == NULL || *type == '\0' || !g_utf8_validate (type, -1, NULL) ||
-      !g_utf8_validate (sender_id, -1, NULL))
-    {
-      notification_bridge_reject (self, NOTIFICATION_BRIDGE_REJECTED_TYPE, peer, NULL);
-      return FALSE;
-    }
-  if (info != NULL && !g_variant_is_of_type (info, G_VARIANT_TYPE_VARDICT))
-    {
-      notification_bridge_reject (self, NOTIFICATION_BRIDGE_REJECTED_USER_INFO, peer, type);
-      return FALSE;
-    }
-
-  sender = ensure_remote_sender (self, peer, sender_id);
-  if (sender == NULL)
-    {
-      notification_bridge_reject (self, NOTIFICATION_BRIDGE_REJECTED_TOO_MANY_SENDERS, peer, NULL);
-      return FALSE;
-    }
-  notification_center_post_checked (priv->center, type, sender, info, &error);
-  if (error != NULL)
-    {
-      notification_bridge_reject (self,
-                                  g_error_matches (error, NOTIFICATION_ERROR, NOTIFICATION_ERROR_INVALID_TYPE)
-                                    ? NOTIFICATION_BRIDGE_REJECTED_TYPE
-                                    : NOTIFICATION_BRIDGE_REJECTED_USER_INFO,
-                                  peer, error->message);
-      return FALSE;
-    }
-  priv->n_received++;
-  return TRUE;
-}
-
-/* Interest */
-
-static void
-peer_interest_release (NotificationBridge *self,
-                       GHashTable         *set)
-{
-  NotificationBridgePrivate *priv = notification_bridge_get_instance_private (self);
-  GHashTableIter iter;
-  gpointer key;
-
-  g_hash_table_iter_init (&iter, set);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (priv->interest_count, key));
-
-      if (n <= 1)
-        g_hash_table_remove (priv->interest_count, key);
-      else
-        g_hash_table_insert (priv->interest_count, g_strdup (key), GUINT_TO_POINTER (n - 1));
-    }
-}
-
-/**
- * notification_bridge_set_peer_interests:
- * @self: a bridge
- * @peer: a peer's name
- * @types: (nullable) (array zero-terminated=1): the types @peer wants,
- *   "" standing for every type; `NULL` or empty for none
- *
- * Replaces what @peer wants: for transports, when a peer says what it
- * subscribes to. The bridge observes the union of what its peers want.
- *
- * Since: 1.2
- */
-void
-notification_bridge_set_peer_interests (NotificationBridge *self,
-                                        const char         *peer,
-                                        const char * const *types)
-{
-  NotificationBridgePrivate *priv = notification_bridge_get_instance_private (self);
-  GHashTable *old, *set;
-
-  g_return_if_fail (NOTIFICATION_IS_BRIDGE (self));
-  g_return_if_fail (peer != NULL);
-
-  old = g_hash_table_lookup (priv->peer_interests, peer);
-  if (old != NULL)
-    peer_interest_release (self, old);
-
-  set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (guint i = 0; types != NULL && types[i] != NULL && i < MAX_TYPES_PER_PEER; i++)
-    if (g_utf8_validate (types[i], -1, NULL))
-      g_hash_table_add (set, g_strdup (types[i]));
-
-  if (g_hash_table_size (set) == 0)
-    {
-      g_hash_table_unref (set);
-      g_hash_table_remove (priv->peer_interests, peer);
-    }
-  else
-    {
-      GHashTableIter iter;
-      gpointer key;
-
-      g_hash_table_iter_init (&iter, set);
-      while (g_hash_table_iter_next (&iter, &key, NULL))
-        {
-          guint n = GPOINTER_TO_UINT (g_hash_table_lookup (priv->interest_count, key));
-
-          g_hash_table_insert (priv->interest_count, g_strdup (key), GUINT_TO_POINTER (n + 1));
-        }
-      g_hash_table_insert (priv->peer_interests, g_strdup (peer), set);
-    }
-
-  update_observers (self);
-}
-
-/**
- * notification_bridge_peer_vanished:
- * @self: a bridge
- * @peer: a peer's name
- *
- * Forgets @peer: for transports, when a peer leaves. Its interests are
- * dropped and its remote senders released, which removes the observers
- * added for them once nobody else holds them.
- *
- * Since: 1.2
- */
-void
-notification_bridge_peer_vanished (NotificationBridge *self,
-                                   const char         *peer)
-{
-  NotificationBridgePrivate *priv = notification_bridge_get_instance_private (self);
-
-  g_return_if_fail (NOTIFICATION_IS_BRIDGE (self));
-  g_return_if_fail (peer != NULL);
-
-  notification_bridge_set_peer_interests (self, peer, NULL);
-  g_hash_table_remove (priv->peers, peer);
-}
-
-/* JSON */
-
-#ifdef NOTIFICATION_BRIDGE_HAS_JSON
-/**
- * notification_bridge_to_json:
- * @type: a notification type
- * @sender: (nullable): the sender's name or id
- * @user_info: (nullable): the user info
- * @time_usec: when, in microseconds since the epoch (g_get_real_time())
- *
- * The JSON form of a notification for tools: an object with the keys
- * `time` (ISO 8601, UTC), `type`, `sender` and `user_info`, the latter
- * serialised by json-glib's json_gvariant_serialize().
- *
- * Returns: (transfer full): one line of JSON, without a newline
- *
- * Since: 1.2
- */
-char *
-notification_bridge_to_json (const char *type,
-                             const char *sender,
-                             GVariant   *user_info,
-                             gint64      time_usec)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GDateTime) base = g_date_time_new_from_unix_utc (time_usec / G_USEC_PER_SEC);
-  g_autoptr(GDateTime) when = g_date_time_add (base, time_usec % G_USEC_PER_SEC);
-  g_autofree char *time_str = g_date_time_format_iso8601 (when);
-  g_autoptr(GVariant) info = user_info != NULL
-    ? g_variant_ref_sink (user_info)
-    : g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0));
-
-  g_return_val_if_fail (type != NULL, NULL);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "time");
-  json_builder_add_string_value (builder, time_str);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, type);
-  json_builder_set_member_name (builder, "sender");
-  json_builder_add_string_value (builder, sender != NULL ? sender : "");
-  json_builder_set_member_name (builder, "user_info");
-  json_builder_add_value (builder, json_gvariant_serialize (info));
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
-}
-#endif

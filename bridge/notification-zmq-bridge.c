@@ -661,8 +661,9 @@ notification_zmq_bridge_get_n_clients_denied (NotificationZmqBridge *self)
  * not lose what its last bridges sent: waits until every closed socket
  * has sent what it queued (each at most its
  * [property@NotificationBridge.ZmqBridge:linger]). It fails with
- * %G_IO_ERROR_BUSY, and waits for nothing, while a ZeroMQ bridge still
- * exists. A bridge made afterwards starts afresh.
+ * %G_IO_ERROR_BUSY, and waits for nothing, while a ZeroMQ bridge (or
+ * another ZeroMQ socket of the library, such as a Jupyter client's)
+ * still exists. A bridge made afterwards starts afresh.
  *
  * Returns: whether ZeroMQ was shut down
  *

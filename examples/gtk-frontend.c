@@ -18,10 +18,25 @@
  *                                     progress bar reached 100 % and that
  *                                     the main loop never stalled; save a
  *                                     screenshot; exit 0 on success
+ *   gtk-frontend --jupyter=FILE       the same window on a real Jupyter
+ *   gtk-frontend --start-kernel       kernel: the one of connection file
+ *                                     FILE, or one it starts (and stops)
+ *                                     with /usr/bin/python3 -m
+ *                                     ipykernel_launcher; "Run block"
+ *                                     runs the same computation as a cell,
+ *                                     whose `stdout` notifications the
+ *                                     same observer shows, live (with
+ *                                     --self-test: checked to arrive
+ *                                     spread over the cell's run)
  */
 
 #include <gtk/gtk.h>
 #include <notification/notification.h>
+#ifdef HAVE_JUPYTER
+# include <signal.h>
+# include <glib/gstdio.h>
+# include <notification-bridge/notification-bridge.h>
+#endif
 
 typedef struct
 {
@@ -44,6 +59,16 @@ typedef struct
   GThread            *worker;
   guint               n_steps;
   gulong              step_usec;
+
+  /* --jupyter, --start-kernel: a real kernel runs the block */
+  char               *connection_file;
+  gboolean            start_kernel;
+  GSubprocess        *kernel;
+  char               *kernel_dir;
+  GObject            *client;       /* a NotificationJupyterClient */
+  gboolean            running;
+  gint64              first_line;
+  gint64              last_line;
 
   /* --self-test */
   gboolean            self_test;
@@ -134,6 +159,9 @@ on_stdout (NotificationCenter *center,
   if (!g_variant_lookup (user_info, "out_string", "&s", &text))
     return;
 
+  if (self->first_line == 0)
+    self->first_line = g_get_monotonic_time ();
+  self->last_line = g_get_monotonic_time ();
   gtk_text_buffer_get_end_iter (self->buffer, &end);
   gtk_text_buffer_insert (self->buffer, &end, text, -1);
   /* Queued until the new line is laid out. */
@@ -161,6 +189,9 @@ on_progress (NotificationCenter *center,
 }
 
 static void self_test_check (Frontend *self);
+#ifdef HAVE_JUPYTER
+static void kernel_run_block (Frontend *self);
+#endif
 
 static void
 on_finished (NotificationCenter *center,
@@ -193,7 +224,7 @@ frontend_run_block (Frontend *self)
 {
   Block *block;
 
-  if (self->worker != NULL)
+  if (self->worker != NULL || self->running)
     return;
 
   gtk_text_buffer_set_text (self->buffer, "", -1);
@@ -203,6 +234,13 @@ frontend_run_block (Frontend *self)
   gtk_label_set_text (self->status, "Running…");
   gtk_widget_set_sensitive (GTK_WIDGET (self->run_button), FALSE);
 
+#ifdef HAVE_JUPYTER
+  if (self->client != NULL)
+    {
+      kernel_run_block (self);
+      return;
+    }
+#endif
   block = g_new0 (Block, 1);
   block->center = g_object_ref (self->center);
   block->interpreter = g_object_ref (self->interpreter);
@@ -210,6 +248,156 @@ frontend_run_block (Frontend *self)
   block->step_usec = self->step_usec;
   self->worker = g_thread_new ("interpreter", block_run, block);
 }
+
+/* The kernel ------------------------------------------------------------- */
+
+#ifdef HAVE_JUPYTER
+/* The block as a cell: the same lines, printed by a real kernel. */
+static char *
+kernel_cell (Frontend *self)
+{
+  return g_strdup_printf ("import time\n"
+                          "s, k = 0.0, 1\n"
+                          "for step in range(1, %u + 1):\n"
+                          "    while k <= step * 2000:\n"
+                          "        s += 1.0 / (float(k) * float(k)); k += 1\n"
+                          "    time.sleep(%g)\n"
+                          "    print(f'[{step:3d}/%u] sum of 1/k\u00b2 for k \u2264 {step * 2000:7d} = {s:.12f}', flush=True)\n",
+                          self->n_steps, self->step_usec / 1e6, self->n_steps);
+}
+
+static void
+on_cell_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Frontend *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status = notification_jupyter_client_execute_finish (NOTIFICATION_JUPYTER_CLIENT (source),
+                                                                        result, &error);
+  g_autofree char *text = NULL;
+
+  self->running = FALSE;
+  text = g_strdup_printf ("Kernel: %s", status != NULL ? status : error->message);
+  gtk_label_set_text (self->status, text);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->run_button), TRUE);
+  gtk_progress_bar_set_fraction (self->progress, g_strcmp0 (status, "ok") == 0 ? 1.0 : 0.0);
+  gtk_progress_bar_set_text (self->progress, g_strcmp0 (status, "ok") == 0 ? "100 %" : "failed");
+  if (self->self_test)
+    {
+      gint64 spread = self->last_line - self->first_line;
+      gint64 cell = (gint64) self->n_steps * self->step_usec;
+
+      /* live: the lines came while the cell ran, not at its end */
+      if (spread < cell / 2)
+        {
+          g_printerr ("self-test: the kernel's lines came within %" G_GINT64_FORMAT " ms, not live\n",
+                      spread / 1000);
+          self->status_code = 1;
+        }
+      else
+        g_print ("self-test: the kernel's lines came over %" G_GINT64_FORMAT " ms (the cell ran %" G_GINT64_FORMAT " ms)\n",
+                 spread / 1000, cell / 1000);
+      self_test_check (self);
+    }
+}
+
+static void
+kernel_run_block (Frontend *self)
+{
+  g_autofree char *code = kernel_cell (self);
+
+  self->running = TRUE;
+  self->first_line = self->last_line = 0;
+  g_free (notification_jupyter_client_execute_async (NOTIFICATION_JUPYTER_CLIENT (self->client), code,
+                                                     NULL, on_cell_done, self));
+}
+
+static void
+on_kernel_connected (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Frontend *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!notification_jupyter_client_connect_finish (NOTIFICATION_JUPYTER_CLIENT (source), result, &error))
+    {
+      g_printerr ("gtk-frontend: %s\n", error->message);
+      self->status_code = 1;
+      g_application_quit (G_APPLICATION (self->app));
+      return;
+    }
+  gtk_label_set_text (self->status, "Connected to the kernel: press “Run block”.");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->run_button), TRUE);
+  if (self->self_test)
+    frontend_run_block (self);
+}
+
+/* The kernel writes its connection file once it runs: try it until it
+ * reads as one (a partly written file does not). */
+static gboolean
+kernel_try_connect (gpointer user_data)
+{
+  Frontend *self = user_data;
+  NotificationJupyterClient *client;
+
+  client = notification_jupyter_client_new_for_connection_file (self->center, self->connection_file, NULL);
+  if (client == NULL)
+    {
+      if (g_file_test (self->connection_file, G_FILE_TEST_EXISTS) || self->kernel != NULL)
+        return G_SOURCE_CONTINUE;
+      g_printerr ("gtk-frontend: no connection file %s\n", self->connection_file);
+      self->status_code = 1;
+      g_application_quit (G_APPLICATION (self->app));
+      return G_SOURCE_REMOVE;
+    }
+  self->client = G_OBJECT (client);
+  /* The window's `stdout` observer, unchanged: only its sender differs. */
+  self->stdout_id =
+    notification_center_add_observer_full (self->center, "stdout", self->client,
+                                           G_OBJECT (self->window), g_main_context_default (),
+                                           on_stdout, self, NULL);
+  notification_jupyter_client_connect_async (client, NULL, on_kernel_connected, self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+kernel_start (Frontend  *self,
+              GError   **error)
+{
+  if (self->start_kernel)
+    {
+      self->kernel_dir = g_dir_make_tmp ("gtk-frontend-XXXXXX", error);
+      if (self->kernel_dir == NULL)
+        return FALSE;
+      self->connection_file = g_build_filename (self->kernel_dir, "kernel.json", NULL);
+      self->kernel = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                       error, "/usr/bin/python3", "-m", "ipykernel_launcher",
+                                       "-f", self->connection_file, NULL);
+      if (self->kernel == NULL)
+        return FALSE;
+    }
+  if (kernel_try_connect (self))
+    g_timeout_add (50, kernel_try_connect, self);
+  return TRUE;
+}
+
+static void
+kernel_stop (Frontend *self)
+{
+  g_clear_object (&self->client);
+  if (self->kernel != NULL)
+    {
+      g_subprocess_send_signal (self->kernel, SIGTERM);
+      g_subprocess_wait (self->kernel, NULL, NULL);
+      g_clear_object (&self->kernel);
+      g_unlink (self->connection_file);
+      g_rmdir (self->kernel_dir);
+    }
+  g_free (self->kernel_dir);
+}
+#endif
 
 static void
 on_run_clicked (GtkButton *button,
@@ -459,10 +647,11 @@ on_activate (GApplication *app,
    * on the main context. The window is the owner: its finalization
    * removes the observers too. The three share the main context's queue,
    * so they are called in the order the worker posted. */
-  self->stdout_id =
-    notification_center_add_observer_full (self->center, "stdout", self->interpreter,
-                                           G_OBJECT (self->window), context,
-                                           on_stdout, self, NULL);
+  if (self->connection_file == NULL && !self->start_kernel)
+    self->stdout_id =
+      notification_center_add_observer_full (self->center, "stdout", self->interpreter,
+                                             G_OBJECT (self->window), context,
+                                             on_stdout, self, NULL);
   /* A progress bar shows one value: while a `progress` call is still
    * queued, a newer post replaces it (and takes its place in the order). */
   self->progress_id =
@@ -482,8 +671,25 @@ on_activate (GApplication *app,
     {
       self->ticker_id = g_timeout_add (10, self_test_tick, self);
       g_timeout_add_seconds (60, self_test_watchdog, self);
-      frontend_run_block (self);
     }
+#ifdef HAVE_JUPYTER
+  if (self->connection_file != NULL || self->start_kernel)
+    {
+      g_autoptr(GError) error = NULL;
+
+      gtk_label_set_text (self->status, "Connecting to the kernel…");
+      gtk_widget_set_sensitive (GTK_WIDGET (self->run_button), FALSE);
+      if (!kernel_start (self, &error))
+        {
+          g_printerr ("gtk-frontend: cannot start a kernel: %s\n", error->message);
+          self->status_code = 1;
+          g_application_quit (G_APPLICATION (self->app));
+        }
+      return;
+    }
+#endif
+  if (self->self_test)
+    frontend_run_block (self);
 }
 
 int
@@ -499,6 +705,12 @@ main (int   argc,
       "Run the block once, check what the window shows, then quit", NULL },
     { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, &self.screenshot,
       "With --self-test, save a screenshot of the window to FILE", "FILE" },
+#ifdef HAVE_JUPYTER
+    { "jupyter", 0, 0, G_OPTION_ARG_FILENAME, &self.connection_file,
+      "Run the block in the Jupyter kernel of connection file FILE", "FILE" },
+    { "start-kernel", 0, 0, G_OPTION_ARG_NONE, &self.start_kernel,
+      "Start a Jupyter kernel (python3-ipykernel) and run the block there", NULL },
+#endif
     { NULL }
   };
   int status;
@@ -515,6 +727,12 @@ main (int   argc,
   self.interpreter = g_object_new (G_TYPE_OBJECT, NULL);
   self.n_steps = self.self_test ? 60 : 200;
   self.step_usec = self.self_test ? 10 * 1000 : 25 * 1000;
+  if (self.connection_file != NULL || self.start_kernel)
+    {
+      /* a kernel flushes its output every 0.2 s at most: longer steps */
+      self.n_steps = self.self_test ? 20 : 100;
+      self.step_usec = 50 * 1000;
+    }
 
   /* `progress` carries typed user info: a post without a double
    * `fraction` would be rejected and delivered to nobody. */
@@ -530,6 +748,10 @@ main (int   argc,
   /* A block still running when the window was closed: let it finish
    * (it posts to nobody now). */
   g_clear_pointer (&self.worker, g_thread_join);
+#ifdef HAVE_JUPYTER
+  kernel_stop (&self);
+#endif
+  g_free (self.connection_file);
 
   g_object_unref (self.app);
   g_object_unref (self.interpreter);

@@ -25,4 +25,10 @@ notification_center_get_registry (NotificationCenter *self)
   return self->registry;
 }
 
+gboolean notification_center_post_payload (NotificationCenter  *self,
+                                           const char          *type,
+                                           GObject             *sender,
+                                           GVariant            *payload,
+                                           GError             **error);
+
 G_END_DECLS

@@ -10,7 +10,8 @@
 
 G_DEFINE_FLAGS_TYPE (NotificationObserverFlags, notification_observer_flags,
   G_DEFINE_ENUM_VALUE (NOTIFICATION_OBSERVER_DEFAULT, "default"),
-  G_DEFINE_ENUM_VALUE (NOTIFICATION_OBSERVER_COALESCE, "coalesce"))
+  G_DEFINE_ENUM_VALUE (NOTIFICATION_OBSERVER_COALESCE, "coalesce"),
+  G_DEFINE_ENUM_VALUE (NOTIFICATION_OBSERVER_FORWARDER, "forwarder"))
 
 /**
  * notification_center_add_observer_with_flags:
@@ -36,6 +37,17 @@ G_DEFINE_FLAGS_TYPE (NotificationObserverFlags, notification_observer_flags,
  * post: while a call for the same type and sender is queued, a newer post
  * replaces it. The flag means nothing without a @context.
  *
+ * With [flags@ObserverFlags.FORWARDER], the observer is a bridge's (or
+ * any relay's): it is called as any other, and
+ * [method@Center.has_observers] and [method@Center.get_n_observers] count
+ * it, but the pair it observes is not made observed in the center's
+ * interest reports ([method@Center.watch_interest],
+ * [method@Center.list_interests]). A bridge that follows the center's
+ * interest to tell its peers what this process wants, and forwards what
+ * they want with such observers, then reports only what the program
+ * itself observes: two processes bridged both ways do not keep each
+ * other interested for ever (see [Interest](interest.html)).
+ *
  * Returns: the observer's id, for [method@Center.remove_observer]
  *
  * Since: 1.2
@@ -55,7 +67,8 @@ notification_center_add_observer_with_flags (NotificationCenter        *self,
   g_return_val_if_fail (type == NULL || *type != '\0', 0);
   g_return_val_if_fail (sender == NULL || G_IS_OBJECT (sender), 0);
   g_return_val_if_fail (owner == NULL || G_IS_OBJECT (owner), 0);
-  g_return_val_if_fail ((flags & ~NOTIFICATION_OBSERVER_COALESCE) == 0, 0);
+  g_return_val_if_fail ((flags & ~(NOTIFICATION_OBSERVER_COALESCE |
+                                   NOTIFICATION_OBSERVER_FORWARDER)) == 0, 0);
   g_return_val_if_fail (callback != NULL, 0);
 
   /* Coalescing is a queue's business: without a context, nothing to do. */

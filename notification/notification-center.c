@@ -10,6 +10,7 @@
 #include "notification-marshalers.h"
 #include "notification-registry-private.h"
 #include "notification-schema-private.h"
+#include "notification-user-info-private.h"
 
 /**
  * NotificationCenter:
@@ -340,13 +341,56 @@ center_signal_wanted (NotificationCenter *self,
   return TRUE;
 }
 
+/* A lazy payload is built only if the type has a schema. */
+static gboolean
+center_validate (NotificationRegistry  *registry,
+                 const char            *type,
+                 GVariant              *user_info,
+                 GError               **error)
+{
+  NotificationSchema *schema;
+  gboolean valid;
+
+  if (G_LIKELY (!notification_payload_is_lazy (user_info)))
+    return notification_registry_validate (registry, type, user_info, error);
+
+  schema = notification_registry_dup_schema (registry, type);
+  if (schema == NULL)
+    return TRUE;
+  valid = notification_schema_validate (schema, type, notification_payload_resolve (user_info), error);
+  g_object_unref (schema);
+
+  return valid;
+}
+
+/* Whether @sender may be given to observers and handlers; a critical
+ * warning otherwise. */
+static gboolean
+center_sender_valid (gpointer sender)
+{
+  if (G_LIKELY (sender == NULL || G_IS_OBJECT (sender)))
+    return TRUE;
+
+  g_return_if_fail_warning (G_LOG_DOMAIN, "notification_center_post",
+                            "sender == NULL || G_IS_OBJECT (sender)");
+  return FALSE;
+}
+
 /* Validates against the type's schema and delivers. @user_info is not
- * floating. */
+ * floating; it may be a lazy payload (notification-user-info-private.h).
+ * With @check_sender, @sender is checked only once some observer or
+ * handler wants the post: the lookup only hashes and compares the
+ * pointer. @caller_holds: the caller guarantees a reference to @self for
+ * the call, so the center need not take one around the observers' calls
+ * (an atomic write shared by every posting thread, and for a center with
+ * a toggle reference, such as a Python wrapper's, two toggle notifies). */
 static inline gboolean
 center_post (NotificationCenter  *self,
              const char          *type,
              GObject             *sender,
              GVariant            *user_info,
+             gboolean             check_sender,
+             gboolean             caller_holds,
              GError             **error)
 {
   NotificationRegistry *registry = self->registry;
@@ -355,22 +399,47 @@ center_post (NotificationCenter  *self,
   GQuark detail = 0;
 
   if (G_UNLIKELY (notification_registry_has_schemas (registry)) &&
-      !notification_registry_validate (registry, type, user_info, error))
+      !center_validate (registry, type, user_info, error))
     return FALSE;
 
   /* Without the signal, @self is not touched once observers have run (one
    * of them may finalize it), so it need not be referenced. */
   if (notification_registry_has_any (registry))
-    referenced = notification_registry_dispatch (registry, self, emits_signal,
-                                                 type, sender, user_info);
+    {
+      NotificationDispatch result;
 
-  if (emits_signal && center_signal_wanted (self, type, &detail))
-    g_signal_emit (self, signals[NOTIFICATION], detail, type, sender, user_info);
+      result = notification_registry_dispatch (registry, self, emits_signal && !caller_holds,
+                                               check_sender, type, sender, user_info);
+      if (G_UNLIKELY (result == NOTIFICATION_DISPATCH_BAD_SENDER))
+        {
+          center_sender_valid (sender);
+          return TRUE;
+        }
+      referenced = result == NOTIFICATION_DISPATCH_HOLDING_CENTER;
+    }
+
+  if (emits_signal && center_signal_wanted (self, type, &detail) &&
+      (!check_sender || center_sender_valid (sender)))
+    g_signal_emit (self, signals[NOTIFICATION], detail, type, sender,
+                   notification_payload_resolve (user_info));
 
   if (referenced)
     g_object_unref (self);
 
   return TRUE;
+}
+
+/* notification-center-private.h: center_post() for a payload (see
+ * notification-user-info-private.h), @type and @sender checked, by a
+ * caller that holds a reference to @self. */
+gboolean
+notification_center_post_payload (NotificationCenter  *self,
+                                  const char          *type,
+                                  GObject             *sender,
+                                  GVariant            *payload,
+                                  GError             **error)
+{
+  return center_post (self, type, sender, payload, FALSE, TRUE, error);
 }
 
 /**
@@ -391,9 +460,11 @@ center_post (NotificationCenter  *self,
  * and nobody receives the notification. Use [method@Center.post_checked]
  * for data that comes from outside the program.
  *
- * A post nobody would receive returns after a few loads (and, when the
- * center emits the signal, one query to GLib): @sender is then not
- * checked.
+ * A post nobody would receive returns after a few loads and one lookup
+ * (and, when the center emits the signal, one query to GLib): @sender is
+ * then not checked, only hashed and compared. A @sender that is no
+ * `GObject` is a critical warning once some observer or handler wants the
+ * post, and nobody receives it.
  */
 void
 notification_center_post (NotificationCenter *self,
@@ -424,9 +495,9 @@ notification_center_post (NotificationCenter *self,
               return;
             }
         }
-      else if (G_LIKELY (sender == NULL || G_IS_OBJECT (sender)))
+      else
         {
-          if (!center_post (self, type, sender, NULL, &error))
+          if (!center_post (self, type, sender, NULL, TRUE, FALSE, &error))
             {
               g_critical ("%s", error->message);
               g_error_free (error);
@@ -449,7 +520,7 @@ notification_center_post (NotificationCenter *self,
                                 sender != NULL && !G_IS_OBJECT (sender) ? "sender == NULL || G_IS_OBJECT (sender)" :
                                 "user_info == NULL || g_variant_is_of_type (user_info, G_VARIANT_TYPE_VARDICT)");
     }
-  else if (!center_post (self, type, sender, user_info, &error))
+  else if (!center_post (self, type, sender, user_info, FALSE, FALSE, &error))
     {
       g_critical ("%s", error->message);
       g_error_free (error);
@@ -503,7 +574,7 @@ notification_center_post_checked (NotificationCenter  *self,
                  "Notification “%s”: user info must be of type “a{sv}”, not “%s”",
                  type, g_variant_get_type_string (user_info));
   else
-    delivered = center_post (self, type, sender, user_info, error);
+    delivered = center_post (self, type, sender, user_info, FALSE, FALSE, error);
 
   if (user_info != NULL)
     g_variant_unref (user_info);

@@ -50,6 +50,12 @@ typedef void (*NotificationCallback) (NotificationCenter *center,
  *   is still queued, a newer one replaces it (and takes its place at the
  *   end of the queue), so the observer gets the latest and the context
  *   does bounded work however fast the posts come
+ * @NOTIFICATION_OBSERVER_FORWARDER: the observer forwards what it gets
+ *   to somewhere else (a bridge's observer, which sends to other
+ *   processes): it receives posts as usual, but interest reports
+ *   ([method@Center.watch_interest], [method@Center.list_interests]) do
+ *   not count it, so that a bridge's own observers never make the center
+ *   look observed to another bridge. Since: 1.2
  *
  * Options of [method@Center.add_observer_with_flags].
  *
@@ -57,8 +63,9 @@ typedef void (*NotificationCallback) (NotificationCenter *center,
  */
 typedef enum /*< flags >*/
 {
-  NOTIFICATION_OBSERVER_DEFAULT  = 0,
-  NOTIFICATION_OBSERVER_COALESCE = 1 << 0,
+  NOTIFICATION_OBSERVER_DEFAULT   = 0,
+  NOTIFICATION_OBSERVER_COALESCE  = 1 << 0,
+  NOTIFICATION_OBSERVER_FORWARDER = 1 << 1,
 } NotificationObserverFlags;
 
 #define NOTIFICATION_TYPE_OBSERVER_FLAGS (notification_observer_flags_get_type ())

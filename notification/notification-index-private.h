@@ -31,6 +31,11 @@ struct _NotificationIndexEntry
 {
   NotificationEbrNode     ebr;
   guint                   hash;
+  /* Observers of this key that interest reports count (all but
+   * NOTIFICATION_OBSERVER_FORWARDER ones): the key is observed, for
+   * notification-interest-private.h, while this is not 0. Protected by
+   * the registry lock. */
+  guint                   n_reported;
   char                   *type;          /* (owned) (nullable): NULL is every type */
   gconstpointer           sender;        /* (nullable): NULL is every sender */
 

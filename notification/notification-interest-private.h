@@ -3,11 +3,13 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * A pair is the key of an index entry: (type or NULL, sender or NULL). It
- * is observed while its entry has an observer (entry->head != NULL; an
- * emptied entry of every sender may stay in the index, unobserved). The
- * registry calls notification_interest_changed_locked() under its lock
- * when an entry's list goes from empty to non-empty or back, so the
- * changes are recorded in the order of the lock.
+ * is observed while its entry has an observer that is not a forwarder
+ * (entry->n_reported != 0; an emptied entry of every sender may stay in
+ * the index, unobserved; an entry whose only observers are
+ * NOTIFICATION_OBSERVER_FORWARDER ones is unobserved). The registry calls
+ * notification_interest_changed_locked() under its lock when an entry's
+ * count of reported observers goes from 0 to 1 or back, so the changes
+ * are recorded in the order of the lock.
  *
  * Everything here is protected by the registry lock: the hub, each
  * watcher's queue of reports and its source pointer. A watcher's reports

@@ -232,8 +232,7 @@ notification_interest_foreach_observed_locked (NotificationRegistry          *re
     {
       NotificationIndexEntry *entry = __atomic_load_n (&table->slots[i].entry, __ATOMIC_RELAXED);
 
-      if (entry != NULL && entry != &_notification_index_tombstone &&
-          __atomic_load_n (&entry->head, __ATOMIC_RELAXED) != NULL)
+      if (entry != NULL && entry != &_notification_index_tombstone && entry->n_reported != 0)
         func (entry, data);
     }
 }

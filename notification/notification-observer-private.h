@@ -105,6 +105,15 @@ notification_observer_is_ext (NotificationObserver *self)
   return (__atomic_load_n (&self->state, __ATOMIC_RELAXED) & NOTIFICATION_OBSERVER_EXT) != 0;
 }
 
+/* Whether interest reports count the observer: all but forwarders
+ * (NOTIFICATION_OBSERVER_FORWARDER, which only an ext observer has). */
+static inline gboolean
+notification_observer_is_reported (NotificationObserver *self)
+{
+  return !notification_observer_is_ext (self) ||
+         (((NotificationObserverExt *) self)->flags & NOTIFICATION_OBSERVER_FORWARDER) == 0;
+}
+
 static inline gboolean
 notification_observer_is_removed (NotificationObserver *self)
 {

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "notification-observer-private.h"
+#include "notification-user-info-private.h"
 
 /* Seven words: a slab cell with no rounding (see the memory figures in
  * doc/performance.md). */
@@ -120,6 +121,13 @@ observer_end_call (NotificationObserver *self)
     observer_destroy (self);
 }
 
+static inline gboolean
+observer_takes_user_info (NotificationObserver *self)
+{
+  return notification_observer_is_ext (self) &&
+         (((NotificationObserverExt *) self)->flags & NOTIFICATION_OBSERVER_USER_INFO_PRIVATE) != 0;
+}
+
 /* Calls the observer, unless it was removed: right now, on this thread
  * (synchronous observers, and queued calls being dispatched). */
 void
@@ -132,7 +140,13 @@ notification_observer_call (NotificationObserver *self,
   if (!observer_begin_call (self))
     return;
 
-  self->callback (center, type, sender, user_info, self->user_data);
+  /* A lazy payload, or an observer that takes a NotificationUserInfo:
+   * out of line. */
+  if (G_UNLIKELY (notification_payload_is_lazy (user_info) || observer_takes_user_info (self)))
+    notification_user_info_call (self->callback, observer_takes_user_info (self),
+                                 center, type, sender, user_info, self->user_data);
+  else
+    self->callback (center, type, sender, user_info, self->user_data);
   observer_end_call (self);
 }
 

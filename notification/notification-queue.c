@@ -9,6 +9,7 @@
 
 #include "notification-observer-private.h"
 #include "notification-queue-private.h"
+#include "notification-user-info-private.h"
 
 /* Calls made per dispatch: a worker that posts faster than the main
  * thread can follow must not keep it busy. */
@@ -38,7 +39,7 @@ struct _NotificationQueueItem
   guint                    kind;
   gboolean                 queued;         /* in the queue's list; queue lock */
   GObject                 *sender;         /* (owned) (nullable) */
-  GVariant                *user_info;      /* (owned) (nullable) */
+  GVariant                *user_info;      /* (owned) (nullable) a payload */
   char                     type[];
 };
 
@@ -87,7 +88,7 @@ item_new_call (NotificationObserverExt *observer,
   item->kind = ITEM_CALL;
   item->queued = FALSE;
   item->sender = sender != NULL ? g_object_ref (sender) : NULL;
-  item->user_info = user_info != NULL ? g_variant_ref (user_info) : NULL;
+  item->user_info = notification_payload_ref (user_info);
   memcpy (item->type, type, type_size);
 
   return item;
@@ -110,7 +111,8 @@ static void
 item_free (NotificationQueueItem *item)
 {
   g_clear_object (&item->sender);
-  g_clear_pointer (&item->user_info, g_variant_unref);
+  notification_payload_unref (item->user_info);
+  item->user_info = NULL;
   if (item->observer != NULL)
     notification_observer_ext_unref (item->observer);
   g_free (item);

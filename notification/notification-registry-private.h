@@ -180,9 +180,18 @@ notification_registry_match (NotificationRegistry    *self,
   return n;
 }
 
+typedef enum
+{
+  NOTIFICATION_DISPATCH_DONE,           /* nothing to release */
+  NOTIFICATION_DISPATCH_HOLDING_CENTER, /* the caller unrefs @center */
+  NOTIFICATION_DISPATCH_BAD_SENDER,     /* @sender is no GObject: nobody was called */
+} NotificationDispatch;
+
 /*
  * notification_registry_dispatch:
  * @hold_center: whether the caller needs @center after the calls
+ * @check_sender: whether @sender must be checked (it has not been): it
+ *   is, only if some observer matches
  *
  * Calls the matching observers in the order they were added.
  *
@@ -193,13 +202,16 @@ notification_registry_match (NotificationRegistry    *self,
  * afterwards asks for a reference: that is an atomic write shared by all
  * the threads posting to the center, which the others avoid.
  *
- * Returns: `TRUE` if @center was referenced: the caller unrefs it when it
- *   is done with it
+ * Returns: %NOTIFICATION_DISPATCH_HOLDING_CENTER if @center was
+ *   referenced (the caller unrefs it when it is done with it),
+ *   %NOTIFICATION_DISPATCH_BAD_SENDER if @check_sender found @sender no
+ *   GObject (nobody was called)
  */
-static inline __attribute__((always_inline)) gboolean
+static inline __attribute__((always_inline)) NotificationDispatch
 notification_registry_dispatch (NotificationRegistry *self,
                                 NotificationCenter   *center,
                                 gboolean              hold_center,
+                                gboolean              check_sender,
                                 const char           *type,
                                 GObject              *sender,
                                 GVariant             *user_info)
@@ -216,7 +228,13 @@ notification_registry_dispatch (NotificationRegistry *self,
   if (G_LIKELY (n_matches == 0))
     {
       notification_ebr_leave ();
-      return FALSE;
+      return NOTIFICATION_DISPATCH_DONE;
+    }
+
+  if (check_sender && sender != NULL && !G_IS_OBJECT (sender))
+    {
+      notification_ebr_leave ();
+      return NOTIFICATION_DISPATCH_BAD_SENDER;
     }
 
   if (hold_center)
@@ -224,7 +242,7 @@ notification_registry_dispatch (NotificationRegistry *self,
   notification_registry_deliver (self, matches, n_matches, last_seq, center, type, sender, user_info);
   notification_ebr_leave ();
 
-  return hold_center;
+  return hold_center ? NOTIFICATION_DISPATCH_HOLDING_CENTER : NOTIFICATION_DISPATCH_DONE;
 }
 
 /* notification-registry.c: every observer of @callback (if @match_func)

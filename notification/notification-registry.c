@@ -208,6 +208,10 @@ registry_unlink_observer_locked (NotificationRegistry *self,
 
   entry = observer->entry;
   prev = observer->prev;
+
+  if (notification_observer_is_reported (observer) && --entry->n_reported == 0 &&
+      G_UNLIKELY (notification_interest_watched (self)))
+    notification_interest_changed_locked (self, entry, FALSE);
   next = __atomic_load_n (&observer->next, __ATOMIC_RELAXED);
 
   /* Readers standing on @observer keep following its next pointer, which
@@ -225,8 +229,6 @@ registry_unlink_observer_locked (NotificationRegistry *self,
    * type again (add, remove, add…) allocates and copies nothing. */
   if (__atomic_load_n (&entry->head, __ATOMIC_RELAXED) == NULL)
     {
-      if (G_UNLIKELY (notification_interest_watched (self)))
-        notification_interest_changed_locked (self, entry, FALSE);
       if (entry->sender == NULL && self->n_empty_entries < MAX_EMPTY_ENTRIES)
         self->n_empty_entries++;
       else
@@ -384,7 +386,8 @@ notification_registry_add (NotificationRegistry *self,
   else
     __atomic_store_n (&entry->head, observer, __ATOMIC_RELEASE);
   entry->tail = observer;
-  if (G_UNLIKELY (notification_interest_watched (self)) && observer->prev == NULL)
+  if (notification_observer_is_reported (observer) && entry->n_reported++ == 0 &&
+      G_UNLIKELY (notification_interest_watched (self)))
     notification_interest_changed_locked (self, entry, TRUE);
 
   if (owner != NULL)
@@ -476,8 +479,9 @@ registry_clear_locked (NotificationRegistry *self,
       NotificationIndexEntry *entry = g_ptr_array_index (entries, i);
       NotificationObserver *head = __atomic_load_n (&entry->head, __ATOMIC_RELAXED);
 
-      if (G_UNLIKELY (notification_interest_watched (self)) && head != NULL)
+      if (G_UNLIKELY (notification_interest_watched (self)) && entry->n_reported != 0)
         notification_interest_changed_locked (self, entry, FALSE);
+      entry->n_reported = 0;
       for (NotificationObserver *observer = head, *next; observer != NULL; observer = next)
         {
           next = __atomic_load_n (&observer->next, __ATOMIC_RELAXED);

@@ -14,4 +14,5 @@
 # include "notification-schema.h"
 # include "notification-interest.h"
 # include "notification-center.h"
+# include "notification-user-info.h"
 #undef NOTIFICATION_INSIDE

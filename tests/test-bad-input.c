@@ -21,6 +21,8 @@ typedef enum
   BAD_POST_AS_USER_INFO,
   BAD_POST_NULL_CENTER,
   BAD_POST_NOT_A_CENTER,
+  BAD_POST_NOT_AN_OBJECT_SENDER,
+  BAD_POST_NOT_AN_OBJECT_SENDER_WITH_INFO,
   BAD_POST_VALUES_NULL_TYPE,
   BAD_POST_VALUES_EMPTY_TYPE,
   BAD_POST_VALUES_NULL_CENTER,
@@ -58,6 +60,8 @@ static const BadInput bad_inputs[] = {
   { "/center/bad-input/post/as-user-info", BAD_POST_AS_USER_INFO },
   { "/center/bad-input/post/null-center", BAD_POST_NULL_CENTER },
   { "/center/bad-input/post/not-a-center", BAD_POST_NOT_A_CENTER },
+  { "/center/bad-input/post/not-an-object-sender", BAD_POST_NOT_AN_OBJECT_SENDER },
+  { "/center/bad-input/post/not-an-object-sender-with-info", BAD_POST_NOT_AN_OBJECT_SENDER_WITH_INFO },
   { "/center/bad-input/post-values/null-type", BAD_POST_VALUES_NULL_TYPE },
   { "/center/bad-input/post-values/empty-type", BAD_POST_VALUES_EMPTY_TYPE },
   { "/center/bad-input/post-values/null-center", BAD_POST_VALUES_NULL_CENTER },
@@ -110,6 +114,23 @@ run_bad_case (NotificationCenter *center,
       break;
     case BAD_POST_NOT_A_CENTER:
       notification_center_post ((NotificationCenter *) not_a_center, "t", NULL, NULL);
+      break;
+    /* A type instance that is no GObject (a param spec) */
+    case BAD_POST_NOT_AN_OBJECT_SENDER:
+      {
+        GParamSpec *pspec = g_param_spec_ref_sink (g_param_spec_int ("n", NULL, NULL, 0, 1, 0, 0));
+
+        notification_center_post (center, "t", pspec, NULL);
+        g_param_spec_unref (pspec);
+      }
+      break;
+    case BAD_POST_NOT_AN_OBJECT_SENDER_WITH_INFO:
+      {
+        GParamSpec *pspec = g_param_spec_ref_sink (g_param_spec_int ("n", NULL, NULL, 0, 1, 0, 0));
+
+        notification_center_post (center, "t", pspec, g_variant_new_parsed ("@a{sv} {}"));
+        g_param_spec_unref (pspec);
+      }
       break;
     case BAD_POST_VALUES_NULL_TYPE:
       notification_center_post_values (center, NULL, NULL, "k", "s", "v", NULL);
@@ -245,6 +266,47 @@ test_bad_input_fatal (void)
   g_test_trap_assert_stderr ("*Notification-CRITICAL*");
 }
 
+/* A sender that is no GObject is checked once someone wants the post:
+ * an observer of another type does not, the signal handler does. */
+static void
+test_bad_sender_signal_only (void)
+{
+  g_test_summary ("A post with a sender that is no GObject, which only a signal handler "
+                  "wants, prints a critical and reaches nobody; one that nobody wants "
+                  "returns quietly");
+
+  if (g_test_subprocess ())
+    {
+      Probe other;
+      g_autoptr(NotificationCenter) center = notification_center_new ();
+      g_autoptr(NotificationCenter) quiet = g_object_new (NOTIFICATION_TYPE_CENTER,
+                                                          "emits-signal", FALSE, NULL);
+      GParamSpec *pspec = g_param_spec_ref_sink (g_param_spec_int ("n", NULL, NULL, 0, 1, 0, 0));
+      int signal_calls = 0;
+
+      probe_init (&other, "other", NULL);
+      probe_add (center, "other", NULL, &other);
+      probe_add (quiet, "other", NULL, &other);
+      g_signal_connect (center, "notification", G_CALLBACK (count_cb), &signal_calls);
+      make_criticals_non_fatal ();
+
+      notification_center_post (quiet, "t", pspec, NULL);
+      g_printerr ("quiet-done\n");
+      notification_center_post (center, "t", pspec, NULL);
+      g_assert_cmpint (signal_calls, ==, 0);
+      g_assert_cmpint (probe_calls (&other), ==, 0);
+
+      g_param_spec_unref (pspec);
+      probe_clear (&other);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("quiet-done\n*Notification-CRITICAL*sender*");
+  g_test_trap_assert_stderr_unmatched ("*CRITICAL*quiet-done*");
+}
+
 /* Control: valid input prints no critical. */
 static void
 test_valid_input_control (void)
@@ -282,6 +344,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/center/bad-input/control/valid", test_valid_input_control);
   g_test_add_func ("/center/bad-input/fatal", test_bad_input_fatal);
+  g_test_add_func ("/center/bad-input/post/not-an-object-sender-signal-only", test_bad_sender_signal_only);
   for (i = 0; i < G_N_ELEMENTS (bad_inputs); i++)
     g_test_add_data_func (bad_inputs[i].path, &bad_inputs[i], test_bad_input);
 

@@ -13,11 +13,14 @@
 
 #include "tool-common.h"
 #include "tool-zmq.h"
+#include "tool-jupyter.h"
 
 static gboolean opt_json;
 static char **opt_types;
 static char *opt_address;
 static int opt_count;
+static char *opt_jupyter;
+static char *opt_execute;
 static int n_printed;
 static int exit_status = TOOL_EXIT_OK;
 static GMainLoop *loop;
@@ -102,6 +105,10 @@ main (int argc, char **argv)
       "Connect to the D-Bus bus or peer at ADDRESS (default: the session bus)", "ADDRESS" },
     { "count", 'n', 0, G_OPTION_ARG_INT, &opt_count,
       "Exit after N notifications (default: run until interrupted)", "N" },
+    { "jupyter", 0, 0, G_OPTION_ARG_FILENAME, &opt_jupyter,
+      "Print the notifications of the Jupyter kernel of CONNECTION_FILE (not D-Bus)", "CONNECTION_FILE" },
+    { "execute", 0, 0, G_OPTION_ARG_STRING, &opt_execute,
+      "With --jupyter: run CODE, exit when done (1 if it failed)", "CODE" },
     { NULL }
   };
   g_autoptr(GOptionContext) options = g_option_context_new ("- print the notifications other processes post");
@@ -115,7 +122,8 @@ main (int argc, char **argv)
   g_option_context_add_group (options, tool_zmq_option_group (FALSE));
   g_option_context_set_description (options,
     "Each line is: time, type, sender (unique bus name/sender id), user info.\n"
-    "Exit status: 0 interrupted or done, 1 connection failure, 2 bad arguments.");
+    "Exit status: 0 interrupted or done, 1 connection failure, 2 bad arguments;\n"
+    "with --execute: 0 if the code ran without error, 1 if not.");
   if (!g_option_context_parse (options, &argc, &argv, &error))
     {
       g_printerr ("notification-monitor: %s\n", error->message);
@@ -150,6 +158,25 @@ main (int argc, char **argv)
     }
 #endif
 
+  if (opt_execute != NULL && opt_jupyter == NULL)
+    {
+      g_printerr ("notification-monitor: --execute needs --jupyter\n");
+      return TOOL_EXIT_USAGE;
+    }
+  if (opt_jupyter != NULL && tool_zmq_requested ())
+    {
+      g_printerr ("notification-monitor: --jupyter and --zmq exclude each other\n");
+      return TOOL_EXIT_USAGE;
+    }
+  if (opt_jupyter != NULL)
+    {
+      loop = g_main_loop_new (NULL, FALSE);
+      g_unix_signal_add (SIGINT, on_signal, NULL);
+      g_unix_signal_add (SIGTERM, on_signal, NULL);
+      exit_status = tool_jupyter_run (opt_jupyter, opt_execute, opt_types, print_notification, loop);
+      g_main_loop_unref (loop);
+      return exit_status;
+    }
   if (tool_zmq_requested ())
     return tool_zmq_monitor (print_notification, opt_types, &loop);
 

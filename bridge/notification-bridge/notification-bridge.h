@@ -20,4 +20,7 @@
 #  include "notification-zmq-publisher.h"
 #  include "notification-zmq-subscriber.h"
 # endif
+# if defined(NOTIFICATION_BRIDGE_HAS_ZEROMQ) && defined(NOTIFICATION_BRIDGE_HAS_JSON)
+#  include "notification-jupyter-client.h"
+# endif
 #undef NOTIFICATION_BRIDGE_INSIDE

@@ -6,6 +6,17 @@
  *   bridge-helper receive TYPE           imports TYPE, prints the first
  *                                        one received ("TYPE SENDER-ID
  *                                        USER-INFO") and exits 0
+ *   bridge-helper mirror TYPE            imports every type, observes
+ *                                        nothing, prints "ready", then
+ *                                        obeys one command a line on stdin,
+ *                                        answering a line each:
+ *     post       posts TYPE {n: <int32 N>} and flushes: "posted"
+ *     observe    adds an observer of TYPE, which prints "got TYPE"
+ *                for each post: "observing"
+ *     unobserve  removes it: "unobserved"
+ *     exporting  waits until its bridge exports TYPE: "exporting"
+ *     idle       waits until its bridge exports nothing: "idle"
+ *     quit       exits 0
  *
  * on the session bus (the test's GTestDBus sets DBUS_SESSION_BUS_ADDRESS).
  *
@@ -13,6 +24,8 @@
  */
 
 #include <stdio.h>
+
+#include <gio/gunixinputstream.h>
 
 #include "bridge-test-util.h"
 
@@ -31,6 +44,82 @@ on_received (NotificationCenter *center,
           notification_remote_sender_get_sender_id (NOTIFICATION_REMOTE_SENDER (sender)), info);
   fflush (stdout);
   done = TRUE;
+}
+
+static void
+answer (const char *line)
+{
+  printf ("%s\n", line);
+  fflush (stdout);
+}
+
+static void
+on_got (NotificationCenter *center,
+        const char         *type,
+        GObject            *sender,
+        GVariant           *user_info,
+        gpointer            user_data)
+{
+  printf ("got %s\n", type);
+  fflush (stdout);
+}
+
+/* The mirror mode: what the test says on stdin, one line at a time. */
+static int
+mirror (NotificationCenter     *center,
+        NotificationDBusBridge *bridge,
+        const char             *type)
+{
+  g_autoptr(GInputStream) raw = g_unix_input_stream_new (0, FALSE);
+  g_autoptr(GDataInputStream) in = g_data_input_stream_new (raw);
+  gulong observer = 0;
+  int n = 0;
+
+  notification_dbus_bridge_subscribe (bridge, NULL);
+  answer ("ready");
+  for (;;)
+    {
+      g_autofree char *line = NULL;
+      GAsyncResult *result = NULL;
+
+      /* read asynchronously: the bridge's context keeps running */
+      g_data_input_stream_read_line_async (in, G_PRIORITY_DEFAULT, NULL, got_result, &result);
+      while (result == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      line = g_data_input_stream_read_line_finish (in, result, NULL, NULL);
+      g_object_unref (result);
+
+      if (line == NULL || g_str_equal (line, "quit"))
+        return 0;
+      if (g_str_equal (line, "post"))
+        {
+          notification_center_post_values (center, type, NULL, "n", "i", ++n, NULL);
+          bridge_flush (bridge);
+          answer ("posted");
+        }
+      else if (g_str_equal (line, "observe"))
+        {
+          observer = notification_center_add_observer (center, type, NULL, on_got, NULL, NULL);
+          answer ("observing");
+        }
+      else if (g_str_equal (line, "unobserve"))
+        {
+          notification_center_remove_observer (center, observer);
+          answer ("unobserved");
+        }
+      else if (g_str_equal (line, "exporting"))
+        {
+          spin_until (exports_type (NOTIFICATION_BRIDGE (bridge), type));
+          answer ("exporting");
+        }
+      else if (g_str_equal (line, "idle"))
+        {
+          spin_until (exports_type (NOTIFICATION_BRIDGE (bridge), NULL));
+          answer ("idle");
+        }
+      else
+        return 2;
+    }
 }
 
 int
@@ -68,5 +157,7 @@ main (int argc, char **argv)
         g_main_context_iteration (NULL, TRUE);
       return 0;
     }
+  if (g_str_equal (argv[1], "mirror") && argc == 3)
+    return mirror (center, bridge, argv[2]);
   return 2;
 }

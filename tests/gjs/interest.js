@@ -121,6 +121,32 @@ test('default main context', () => {
     center.unwatch_interest(id);
 });
 
+test('a FORWARDER observer is not reported', () => {
+    const center = Notification.Center.new();
+    const context = new GLib.MainContext();
+    const reports = [];
+    const got = [];
+    const id = center.watch_interest(context, (c, type, sender, observed) =>
+        reports.push([type, observed]));
+    const forwarder = center.add_observer_with_flags('t', null, null, null,
+        Notification.ObserverFlags.FORWARDER, (c, type) => got.push(type));
+    drain(context);
+    assertEqual(reports, []);
+    assertEqual(center.list_interests().length, 0, 'list_interests');
+    center.post('t', null, null);
+    assertEqual(got, ['t']);
+    const real = center.add_observer('t', null, noop);
+    drain(context);
+    assertEqual(reports, [['t', true]]);
+    center.remove_observer(real);
+    drain(context);
+    assertEqual(reports, [['t', true], ['t', false]]);
+    center.remove_observer(forwarder);
+    drain(context);
+    assertEqual(reports.length, 2);
+    center.unwatch_interest(id);
+});
+
 print(`1..${tests.length}`);
 let failed = 0;
 tests.forEach(([name, fn], i) => {

@@ -23,6 +23,10 @@ if _override_dir:
     # An installed Notification.py in PyGObject's own overrides directory
     # would otherwise shadow the one under test.
     gi.overrides.__path__.insert(0, os.path.join(_override_dir, 'gi', 'overrides'))
+_accel_dir = os.environ.get('NOTIFICATION_ACCEL_DIR')
+if _accel_dir:
+    # The accelerator gi.overrides._notification, in the build tree.
+    gi.overrides.__path__.insert(1, os.path.join(_accel_dir, 'gi', 'overrides'))
 
 gi.require_version('GLib', '2.0')
 gi.require_version('GObject', '2.0')

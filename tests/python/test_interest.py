@@ -207,6 +207,28 @@ class TestInterest(TestCase):
         self.assertEqual(self.view.pairs, state(self.center))
         self.assertEqual(len(self.view.pairs), 5)
 
+    def test_forwarder_is_not_reported(self):
+        got = []
+        handle = self.center.add_observer_with_flags(
+            't', None, None, None, Notification.ObserverFlags.FORWARDER,
+            lambda center, type, sender, info: got.append(type))
+        self.assertGreater(handle, 0)
+        drain(self.context)
+        self.assertEqual(self.view.reports, [])
+        self.assertEqual(state(self.center), set())
+        self.assertTrue(self.center.has_observers('t', None))
+        self.center.post('t')
+        self.assertEqual(got, ['t'])
+        real = self.center.add_observer(lambda t, s, **kw: None, 't')
+        drain(self.context)
+        self.assertEqual(self.view.reports, [('t', None, True)])
+        self.center.remove_observer(real)
+        drain(self.context)
+        self.assertEqual(self.view.reports[-1], ('t', None, False))
+        self.center.remove_observer(handle)
+        drain(self.context)
+        self.assertEqual(len(self.view.reports), 2)
+
 
 class TestInterestType(TestCase):
     def test_interest_accessors(self):

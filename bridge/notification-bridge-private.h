@@ -1,0 +1,47 @@
+/* notification-bridge-private.h: what the base bridge's files share
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * notification-bridge-base.c    the object: properties, counters
+ * notification-bridge-export.c  sender ids, the forwarding observers,
+ *                               the peers' interests
+ * notification-bridge-import.c  remote senders, received notifications,
+ *                               rejections
+ * notification-bridge-json.c    the JSON form
+ */
+
+#pragma once
+
+#include "notification-bridge/notification-bridge-base.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  NotificationCenter *center;
+  GMainContext *context;
+  guint queue_limit;
+  guint64 max_message_size;
+  guint max_senders;
+  gboolean export_all;
+  gboolean disposed;            /* no observer is added any more */
+
+  /* Counted on the bridge's context, read from any thread: atomic. */
+  guint64 n_rejected[NOTIFICATION_BRIDGE_N_REJECTIONS];
+  guint64 n_received;
+  guint64 n_sent;
+  guint logged;                 /* the kinds logged already; the context's */
+
+  GHashTable *peer_interests;   /* peer → set of types ("" every type) */
+  GHashTable *interest_count;   /* type → count of peers */
+  GHashTable *observers;        /* type ("" every type) → observer id */
+  GHashTable *peers;            /* peer → (sender id → RemoteSender) */
+} NotificationBridgePrivate;
+
+G_GNUC_INTERNAL NotificationBridgePrivate *notification_bridge_get_priv             (NotificationBridge *self);
+
+/* notification-bridge-export.c */
+G_GNUC_INTERNAL void                       notification_bridge_update_observers     (NotificationBridge *self);
+G_GNUC_INTERNAL void                       notification_bridge_remove_all_observers (NotificationBridge *self);
+
+G_END_DECLS
