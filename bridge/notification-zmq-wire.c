@@ -22,6 +22,7 @@
 
 #include <string.h>
 
+#include "notification-zmq-normal-private.h"
 #include "notification-zmq-wire-private.h"
 
 /*
@@ -183,6 +184,7 @@ notification_zmq_wire_decode (const guint8               *topic,
   g_autoptr(GVariant) info = NULL;
   const guint8 *tuple;
   gsize string_size, info_start, info_size;
+  NotificationZmqNormal normal;
   guint64 le_sequence;
 
   memset (message, 0, sizeof *message);
@@ -204,7 +206,14 @@ notification_zmq_wire_decode (const guint8               *topic,
                    &string_size, &info_start, &info_size))
     return NOTIFICATION_ZMQ_WIRE_BAD_ENCODING;
 
-  /* copied: aligned, and independent of the caller's buffer */
+  /* The common user info (values of basic types) is judged from its
+   * bytes; anything else by GLib (notification-zmq-normal.c). */
+  normal = notification_zmq_vardict_is_normal (tuple + info_start, info_size);
+  if (normal == NOTIFICATION_ZMQ_NORMAL_NO)
+    return NOTIFICATION_ZMQ_WIRE_BAD_ENCODING;
+
+  /* copied: aligned, and independent of the caller's buffer; untrusted
+   * either way, so that GLib still checks what it reads */
   bytes = g_bytes_new (tuple + info_start, info_size);
   info = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, bytes, FALSE));
 #if G_BYTE_ORDER == G_BIG_ENDIAN
@@ -215,7 +224,7 @@ notification_zmq_wire_decode (const guint8               *topic,
     info = swapped;
   }
 #endif
-  if (!g_variant_is_normal_form (info))
+  if (normal == NOTIFICATION_ZMQ_NORMAL_UNSURE && !g_variant_is_normal_form (info))
     return NOTIFICATION_ZMQ_WIRE_BAD_ENCODING;
 
   message->type = g_strndup ((const char *) topic, topic_size - 1);

@@ -13,6 +13,7 @@
  */
 
 #include "fuzz.h"
+#include "../../bridge/notification-zmq-normal-private.h"
 #include "../../bridge/notification-zmq-wire-private.h"
 
 int
@@ -33,6 +34,19 @@ LLVMFuzzerTestOneInput (const unsigned char *data,
       g_assert_true (*type == '\0' || g_utf8_validate (type, -1, NULL));
     }
   g_free (type);
+
+  /* The bytes reader of a{sv} agrees with GLib whenever it answers. */
+  {
+    NotificationZmqNormal normal = notification_zmq_vardict_is_normal (data, size);
+
+    if (normal != NOTIFICATION_ZMQ_NORMAL_UNSURE)
+      {
+        g_autoptr(GBytes) bytes = g_bytes_new (data, size);
+        g_autoptr(GVariant) dict = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, bytes, FALSE));
+
+        g_assert_cmpint (normal == NOTIFICATION_ZMQ_NORMAL_YES, ==, g_variant_is_normal_form (dict));
+      }
+  }
 
   if (size < 1)
     return 0;
