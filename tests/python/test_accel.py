@@ -108,6 +108,28 @@ class TestConversion(TestCase):
         with self.assertRaises(TypeError):
             self.convert({1: 'x'})
 
+    def test_self_referencing_containers_raise(self):
+        # Used to recurse in C until the stack overflowed (SIGSEGV).
+        got = []
+        self.center.add_observer(lambda t, s, **kw: got.append(kw), 't')
+        looped = []
+        looped.append(looped)
+        with self.assertRaises(RecursionError):
+            self.center.post('t', None, l=[looped])
+        loop_dict = {}
+        loop_dict['d'] = loop_dict
+        with self.assertRaises(RecursionError):
+            self.center.post('t', None, d=loop_dict)
+        with self.assertRaises(RecursionError):
+            self.convert(looped)
+        self.assertEqual(got, [])
+        # Deep but finite nesting still converts.
+        deep = 1
+        for _ in range(100):
+            deep = [deep]
+        self.center.post('t', None, x=deep)
+        self.assertEqual(got, [{'x': deep}])
+
 
 class TestWithoutAccelerator(unittest.TestCase):
     def test_override_fails_loudly(self):
