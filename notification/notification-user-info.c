@@ -336,8 +336,12 @@ notification_center_post_user_info (NotificationCenter    *self,
     {
       GVariant *variant = __atomic_load_n (&user_info->variant, __ATOMIC_ACQUIRE);
 
-      /* Built or given already: a plain post. */
-      payload = variant != NULL ? variant : notification_payload_from_user_info (user_info);
+      /* A dictionary with no native form: a plain post. With a native
+       * form, lazy even once built (by an earlier post), so that
+       * observers of the native form still get it; resolving it then
+       * builds nothing. */
+      payload = variant != NULL && user_info->kind == NULL ?
+                variant : notification_payload_from_user_info (user_info);
     }
 
   return notification_center_post_payload (self, type, sender, payload, error);

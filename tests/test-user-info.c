@@ -179,7 +179,9 @@ test_mixed (void)
   g_assert_true (notification_center_post_user_info (center, "t", NULL, info, NULL));
   g_assert_cmpint (n_builds, ==, 1);
   g_assert_cmpint (native_seen.n_calls, ==, 2);
+  g_assert_cmpint (native_seen.n_native, ==, 2);
   g_assert_cmpint (plain_seen.n_calls, ==, 2);
+  g_assert_true (plain_seen.last_variant == notification_user_info_get_variant (info));
 
   notification_user_info_unref (info);
   g_assert_cmpint (n_destroys, ==, 1);
