@@ -7,6 +7,8 @@
 #define NO_IMPORT_PYGOBJECT
 #include "notification-py.h"
 
+#include <string.h>
+
 /* post() and has_observers() ------------------------------------------- */
 
 
@@ -130,6 +132,32 @@ name_key_in_error (const char *type,
     PyErr_Restore (ptype, pvalue, ptb);
 }
 
+/* Whether every key is a GVariant string (UTF-8, no NUL), as the a{sv}
+ * needs: else ValueError naming it. */
+static gboolean
+keys_valid (const char *type,
+            PyObject   *kwnames,
+            Py_ssize_t  n)
+{
+  for (Py_ssize_t i = 0; i < n; i++)
+    {
+      PyObject *key = PyTuple_GET_ITEM (kwnames, i);
+      Py_ssize_t size;
+      const char *utf8 = PyUnicode_AsUTF8AndSize (key, &size);
+
+      if (utf8 == NULL || (Py_ssize_t) strlen (utf8) != size)
+        {
+          PyErr_Clear ();
+          PyErr_Format (PyExc_ValueError,
+                        "%s: user info key %R is not a GVariant string (UTF-8 without NUL)",
+                        type, key);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
 static gboolean
 post_values (NotificationCenter *center,
              PyObject           *type_obj,
@@ -145,6 +173,11 @@ post_values (NotificationCenter *center,
   GError *error = NULL;
   gboolean ok;
 
+  if (!keys_valid (type, kwnames, n))
+    {
+      g_clear_object (&schema);
+      return FALSE;
+    }
   if (schema != NULL)
     {
       GVariant *variant = schema_user_info (schema, type, kwnames, values, n, &error);

@@ -56,6 +56,28 @@ class TestNativeUserInfo(TestCase):
         self.assertIsNot(got[0], got[1])
         self.assertIsNot(got[0], posted)
 
+    def test_keys_that_are_no_gvariant_string_raise(self):
+        # A NUL was cut off in the a{sv} ('a\0b' reached C as 'a'), a
+        # lone surrogate made the build pass NULL to g_variant_new_string().
+        raw, py = [], []
+        self.center.add_observer(lambda t, s, **kw: py.append(kw), 't')
+        self.center.add_observer_with_flags(
+            't', None, None, None, Notification.ObserverFlags.DEFAULT,
+            lambda c, t, s, info: raw.append(info.unpack()))
+        for key in ('a\0b', '\udc80'):
+            with self.assertRaises(ValueError) as caught:
+                self.center.post('t', None, {key: 1})
+            self.assertIn(repr(key), str(caught.exception))
+            with self.assertRaises(ValueError):
+                self.center.post('t', None, **{key: 1})
+        self.center.register_schema('s', a=('x', False))
+        self.center.add_observer(lambda t, s, **kw: py.append(kw), 's')
+        with self.assertRaises(ValueError):
+            self.center.post('s', None, {'a\0': 1})
+        self.assertEqual((raw, py), ([], []))
+        self.center.post('t', None, {'': 1, 'é': 2})
+        self.assertEqual(raw, [{'': 1, 'é': 2}])
+
     def test_unconvertible_raises_even_without_c_receivers(self):
         self.center.add_observer(lambda t, s, **kw: None, 't')
         with self.assertRaisesRegex(TypeError, "'bad'"):
