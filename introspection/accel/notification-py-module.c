@@ -28,6 +28,7 @@
 #include "notification-py.h"
 
 #include <structmember.h>
+#include <string.h>
 
 /* The kind of the native form of a Python post. */
 const int notification_py_kind;
@@ -384,6 +385,7 @@ const char *
 notification_py_type_of (PyObject *type)
 {
   const char *utf8;
+  Py_ssize_t size;
 
   if (!PyUnicode_Check (type))
     {
@@ -391,11 +393,17 @@ notification_py_type_of (PyObject *type)
                     type == Py_None ? "None" : Py_TYPE (type)->tp_name);
       return NULL;
     }
-  if ((utf8 = PyUnicode_AsUTF8 (type)) == NULL)
+  if ((utf8 = PyUnicode_AsUTF8AndSize (type, &size)) == NULL)
     return NULL;
   if (*utf8 == '\0')
     {
       PyErr_SetString (PyExc_ValueError, "the notification type must be a non-empty str");
+      return NULL;
+    }
+  /* Else the core would see it cut short at the NUL. */
+  if ((Py_ssize_t) strlen (utf8) != size)
+    {
+      PyErr_Format (PyExc_ValueError, "the notification type %R contains a NUL character", type);
       return NULL;
     }
 

@@ -78,6 +78,19 @@ class TestNativeUserInfo(TestCase):
         self.center.post('t', None, {'': 1, 'é': 2})
         self.assertEqual(raw, [{'': 1, 'é': 2}])
 
+    def test_type_with_nul_raises(self):
+        # 'a\0b' reached the core as 'a': it was delivered to observers
+        # of 'a' (with type 'a\0b'), and observing it observed 'a'.
+        got = []
+        self.center.add_observer(lambda t, s, **kw: got.append(t), 'a')
+        with self.assertRaises(ValueError):
+            self.center.post('a\0b')
+        with self.assertRaises(ValueError):
+            self.center.add_observer(lambda t, s, **kw: None, 'a\0b')
+        with self.assertRaises(ValueError):
+            self.center.has_observers('a\0b')
+        self.assertEqual(got, [])
+
     def test_unconvertible_raises_even_without_c_receivers(self):
         self.center.add_observer(lambda t, s, **kw: None, 't')
         with self.assertRaisesRegex(TypeError, "'bad'"):
