@@ -16,7 +16,7 @@
  *
  * Senders: a GObject is itself; None is no sender; any other object
  * stands for itself through a proxy GObject that the core matches: by
- * value for str, int, bytes and tuples (kept for the life of the module),
+ * value for str, int, bytes and tuples (kept while observers name it),
  * by identity for anything else (held weakly: the proxy is disposed, and
  * its observers removed, when the object is collected).
  *
@@ -44,6 +44,7 @@ typedef struct
   PyObject *map;         /* (owned) (nullable) its center's map, once added */
   PyObject *handle;      /* (owned) (nullable) its id, once added */
   gboolean  released;    /* the core let it go; GIL */
+  PyObject *value_key;   /* (owned) (nullable) its sender's, if matched by value */
 } Observer;
 
 /* Per center (qdata, created by the first add): observer id -> Observer,
@@ -183,6 +184,8 @@ observer_release (gpointer data)
 
   self->released = TRUE;
   observer_forget (self);
+  if (self->value_key != NULL)
+    notification_py_sender_unhold (g_steal_pointer (&self->value_key));
   Py_DECREF (self);
   PyGILState_Release (gil);
 }
@@ -259,6 +262,7 @@ Observer_clear (Observer *self)
   Py_CLEAR (self->method_ref);
   Py_CLEAR (self->map);
   Py_CLEAR (self->handle);
+  Py_CLEAR (self->value_key);
   return 0;
 }
 
@@ -444,7 +448,7 @@ module_add (PyObject        *module,
   GMainContext *context = NULL;
   NotificationObserverFlags flags = NOTIFICATION_OBSERVER_DEFAULT;
   Observer *observer;
-  PyObject *map, *handle;
+  PyObject *map, *handle, *value_key;
   gulong id;
 
   if (nargs != 7)
@@ -488,12 +492,26 @@ module_add (PyObject        *module,
     }
 
   Py_INCREF (observer);
+  /* A value's proxy lives while observers name it: counted now, and
+   * referenced for the call, as another thread may release the last
+   * other observer of the value while this one is being added. */
+  value_key = notification_py_sender_hold (args[2]);
+  if (sender != NULL)
+    g_object_ref (sender);
   /* The registry lock is taken without the GIL: a thread holding it may
    * need the GIL (a toggle reference), and one delivering needs it. */
   Py_BEGIN_ALLOW_THREADS
   id = notification_center_add_user_info_observer (center, type, sender, owner, context, flags,
                                                    observer_call, observer, observer_release);
+  if (sender != NULL)
+    g_object_unref (sender);
   Py_END_ALLOW_THREADS
+
+  /* Released already: it let go of nothing, so the count goes here. */
+  if (value_key != NULL && observer->released)
+    notification_py_sender_unhold (value_key);
+  else
+    observer->value_key = value_key;
 
   handle = PyLong_FromUnsignedLong (id);
   if (handle == NULL)
