@@ -302,14 +302,20 @@ GVariant *
 notification_py_native_build (gpointer data)
 {
   PyNative *native = data;
-  PyGILState_STATE gil = PyGILState_Ensure ();
+  PyGILState_STATE gil;
   GVariantBuilder builder;
 
   if (native->built != NULL)
-    {
-      PyGILState_Release (gil);
-      return g_variant_ref (native->built);
-    }
+    return g_variant_ref (native->built);
+
+  /* A call queued for a C observer and run once the interpreter is gone
+   * (a C thread's context, or the embedder's after Py_FinalizeEx()):
+   * the values went with it, and taking the GIL would end this thread.
+   * The dictionary is empty. */
+  if (G_UNLIKELY (!Py_IsInitialized ()))
+    return g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0);
+
+  gil = PyGILState_Ensure ();
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
   for (Py_ssize_t i = 0; i < native->n; i++)
