@@ -455,6 +455,7 @@ module_add (PyObject        *module,
   NotificationObserverFlags flags = NOTIFICATION_OBSERVER_DEFAULT;
   Observer *observer;
   PyObject *map, *handle, *value_key;
+  gboolean proxied;
   gulong id;
 
   if (nargs != 7)
@@ -502,14 +503,17 @@ module_add (PyObject        *module,
    * referenced for the call, as another thread may release the last
    * other observer of the value while this one is being added. */
   value_key = notification_py_sender_hold (args[2]);
-  if (sender != NULL)
+  /* A GObject sender is held by the caller (and referencing one held by
+   * a toggle reference would cost two toggle notifies). */
+  proxied = sender != NULL && !PyObject_TypeCheck (args[2], &PyGObject_Type);
+  if (proxied)
     g_object_ref (sender);
   /* The registry lock is taken without the GIL: a thread holding it may
    * need the GIL (a toggle reference), and one delivering needs it. */
   Py_BEGIN_ALLOW_THREADS
   id = notification_center_add_user_info_observer (center, type, sender, owner, context, flags,
                                                    observer_call, observer, observer_release);
-  if (sender != NULL)
+  if (proxied)
     g_object_unref (sender);
   Py_END_ALLOW_THREADS
 
