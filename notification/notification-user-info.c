@@ -210,11 +210,12 @@ notification_user_info_get_variant (NotificationUserInfo *self)
       g_critical ("NotificationUserInfoBuildFunc %p did not make an a{sv} dictionary",
                   self->build);
       if (variant != NULL)
-        g_variant_unref (g_variant_ref_sink (variant));
+        g_variant_unref (g_variant_take_ref (variant));
       variant = g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0);
     }
-  /* Sunk before it is published, so that readers never see it floating. */
-  g_variant_ref_sink (variant);
+  /* Sunk before it is published, so that readers never see it floating;
+   * a full reference that is not floating is taken over as it is. */
+  g_variant_take_ref (variant);
 
   if (!__atomic_compare_exchange_n (&self->variant, &expected, variant, FALSE,
                                     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
@@ -336,8 +337,12 @@ notification_center_post_user_info (NotificationCenter    *self,
     {
       GVariant *variant = __atomic_load_n (&user_info->variant, __ATOMIC_ACQUIRE);
 
-      /* Built or given already: a plain post. */
-      payload = variant != NULL ? variant : notification_payload_from_user_info (user_info);
+      /* A dictionary with no native form: a plain post. With a native
+       * form, lazy even once built (by an earlier post), so that
+       * observers of the native form still get it; resolving it then
+       * builds nothing. */
+      payload = variant != NULL && user_info->kind == NULL ?
+                variant : notification_payload_from_user_info (user_info);
     }
 
   return notification_center_post_payload (self, type, sender, payload, error);

@@ -24,13 +24,14 @@ typedef struct _NotificationUserInfo NotificationUserInfo;
  * NotificationUserInfoBuildFunc:
  * @native: the native form given to notification_user_info_new_native()
  *
- * Makes the `a{sv}` dictionary of a native form. It is called at most
- * once per [struct@UserInfo], on whichever thread first needs the
- * dictionary, possibly while other threads read @native: it must not
- * change @native.
+ * Makes the `a{sv}` dictionary of a native form, on whichever thread
+ * first needs it, possibly while other threads read @native: it must not
+ * change @native. Threads that need the dictionary at the same moment
+ * may each call it; one result is kept and given to all of them, the
+ * others are dropped. Once a dictionary is kept it is not called again.
  *
  * Returns: (transfer full): an `a{sv}` dictionary (a floating reference
- *   is sunk)
+ *   is sunk; a full reference that is not floating is taken over)
  *
  * Since: 1.2
  */

@@ -179,7 +179,9 @@ test_mixed (void)
   g_assert_true (notification_center_post_user_info (center, "t", NULL, info, NULL));
   g_assert_cmpint (n_builds, ==, 1);
   g_assert_cmpint (native_seen.n_calls, ==, 2);
+  g_assert_cmpint (native_seen.n_native, ==, 2);
   g_assert_cmpint (plain_seen.n_calls, ==, 2);
+  g_assert_true (plain_seen.last_variant == notification_user_info_get_variant (info));
 
   notification_user_info_unref (info);
   g_assert_cmpint (n_destroys, ==, 1);
@@ -299,6 +301,51 @@ test_schema (void)
   g_assert_cmpint (seen.n_calls, ==, 1);
   notification_user_info_unref (info);
   g_assert_cmpint (n_destroys, ==, 2);
+}
+
+/* A build function may return a full reference that is not floating
+ * (as the Python accelerator's does, for a dictionary it keeps): the
+ * user info takes it over and its last reference frees it. */
+typedef struct
+{
+  gpointer data;
+  int      n_freed;
+} Counted;
+
+static void
+counted_free (gpointer user_data)
+{
+  Counted *counted = user_data;
+
+  g_free (counted->data);
+  counted->n_freed++;
+}
+
+static GVariant *
+sunk_build (gpointer user_data)
+{
+  Counted *counted = user_data;
+  g_autoptr(GVariant) model = g_variant_ref_sink (g_variant_new_parsed ("{'value': <int64 5>}"));
+  gsize size = g_variant_get_size (model);
+
+  /* Its data is freed, and counted, only when the variant is. */
+  counted->data = g_memdup2 (g_variant_get_data (model), size);
+
+  return g_variant_ref_sink (g_variant_new_from_data (G_VARIANT_TYPE_VARDICT, counted->data, size,
+                                                      TRUE, counted_free, counted));
+}
+
+static void
+test_build_not_floating (void)
+{
+  Counted counted = { NULL, 0 };
+  NotificationUserInfo *info;
+
+  info = notification_user_info_new_native (&native_kind, &counted, sunk_build, NULL);
+  g_assert_cmpint (variant_value (notification_user_info_get_variant (info)), ==, 5);
+  g_assert_cmpint (counted.n_freed, ==, 0);
+  notification_user_info_unref (info);
+  g_assert_cmpint (counted.n_freed, ==, 1);
 }
 
 /* Several threads need the dictionary of one user info at once: it is
@@ -476,6 +523,7 @@ main (int   argc,
   g_test_add_func ("/user-info/main-context", test_main_context);
   g_test_add_func ("/user-info/schema", test_schema);
   g_test_add_func ("/user-info/build-race", test_build_race);
+  g_test_add_func ("/user-info/build-not-floating", test_build_not_floating);
   g_test_add_func ("/user-info/threads", test_threads);
   g_test_add_func ("/user-info/remove-by-data", test_remove_by_func);
 

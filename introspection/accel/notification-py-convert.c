@@ -177,8 +177,8 @@ fail:
  * int64), float "d", bytes and bytearray "ay", list and tuple "aT" (one
  * element type) or "av", dict "a{sv}", GLib.Variant as is.
  *
- * Returns: (transfer full) (nullable): the value, or NULL with TypeError
- *   or ValueError set
+ * Returns: (transfer full) (nullable): the value, or NULL with TypeError,
+ *   ValueError or RecursionError set
  */
 GVariant *
 notification_py_natural (PyObject *value)
@@ -196,10 +196,18 @@ notification_py_natural (PyObject *value)
     return sunk (g_variant_new_double (PyFloat_AS_DOUBLE (value)));
   if (PyBytes_Check (value) || PyByteArray_Check (value))
     return natural_bytes (value);
-  if (PyList_Check (value) || PyTuple_Check (value))
-    return natural_sequence (value);
-  if (PyDict_Check (value))
-    return natural_dict (value);
+  if (PyList_Check (value) || PyTuple_Check (value) || PyDict_Check (value))
+    {
+      GVariant *result;
+
+      /* A list that contains itself, or one nested too deeply, is a
+       * RecursionError, not a C stack overflow. */
+      if (Py_EnterRecursiveCall (" while converting a value to a GVariant"))
+        return NULL;
+      result = PyDict_Check (value) ? natural_dict (value) : natural_sequence (value);
+      Py_LeaveRecursiveCall ();
+      return result;
+    }
   if (is_variant (value))
     return g_variant_ref (variant_of (value));
 

@@ -16,7 +16,7 @@
  *
  * Senders: a GObject is itself; None is no sender; any other object
  * stands for itself through a proxy GObject that the core matches: by
- * value for str, int, bytes and tuples (kept for the life of the module),
+ * value for str, int, bytes and tuples (kept while observers name it),
  * by identity for anything else (held weakly: the proxy is disposed, and
  * its observers removed, when the object is collected).
  *
@@ -28,6 +28,7 @@
 #include "notification-py.h"
 
 #include <structmember.h>
+#include <string.h>
 
 /* The kind of the native form of a Python post. */
 const int notification_py_kind;
@@ -43,6 +44,7 @@ typedef struct
   PyObject *map;         /* (owned) (nullable) its center's map, once added */
   PyObject *handle;      /* (owned) (nullable) its id, once added */
   gboolean  released;    /* the core let it go; GIL */
+  PyObject *value_key;   /* (owned) (nullable) its sender's, if matched by value */
 } Observer;
 
 /* Per center (qdata, created by the first add): observer id -> Observer,
@@ -182,6 +184,8 @@ observer_release (gpointer data)
 
   self->released = TRUE;
   observer_forget (self);
+  if (self->value_key != NULL)
+    notification_py_sender_unhold (g_steal_pointer (&self->value_key));
   Py_DECREF (self);
   PyGILState_Release (gil);
 }
@@ -258,6 +262,7 @@ Observer_clear (Observer *self)
   Py_CLEAR (self->method_ref);
   Py_CLEAR (self->map);
   Py_CLEAR (self->handle);
+  Py_CLEAR (self->value_key);
   return 0;
 }
 
@@ -297,14 +302,20 @@ GVariant *
 notification_py_native_build (gpointer data)
 {
   PyNative *native = data;
-  PyGILState_STATE gil = PyGILState_Ensure ();
+  PyGILState_STATE gil;
   GVariantBuilder builder;
 
   if (native->built != NULL)
-    {
-      PyGILState_Release (gil);
-      return g_variant_ref (native->built);
-    }
+    return g_variant_ref (native->built);
+
+  /* A call queued for a C observer and run once the interpreter is gone
+   * (a C thread's context, or the embedder's after Py_FinalizeEx()):
+   * the values went with it, and taking the GIL would end this thread.
+   * The dictionary is empty. */
+  if (G_UNLIKELY (!Py_IsInitialized ()))
+    return g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0);
+
+  gil = PyGILState_Ensure ();
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
   for (Py_ssize_t i = 0; i < native->n; i++)
@@ -384,6 +395,7 @@ const char *
 notification_py_type_of (PyObject *type)
 {
   const char *utf8;
+  Py_ssize_t size;
 
   if (!PyUnicode_Check (type))
     {
@@ -391,11 +403,17 @@ notification_py_type_of (PyObject *type)
                     type == Py_None ? "None" : Py_TYPE (type)->tp_name);
       return NULL;
     }
-  if ((utf8 = PyUnicode_AsUTF8 (type)) == NULL)
+  if ((utf8 = PyUnicode_AsUTF8AndSize (type, &size)) == NULL)
     return NULL;
   if (*utf8 == '\0')
     {
       PyErr_SetString (PyExc_ValueError, "the notification type must be a non-empty str");
+      return NULL;
+    }
+  /* Else the core would see it cut short at the NUL. */
+  if ((Py_ssize_t) strlen (utf8) != size)
+    {
+      PyErr_Format (PyExc_ValueError, "the notification type %R contains a NUL character", type);
       return NULL;
     }
 
@@ -436,7 +454,8 @@ module_add (PyObject        *module,
   GMainContext *context = NULL;
   NotificationObserverFlags flags = NOTIFICATION_OBSERVER_DEFAULT;
   Observer *observer;
-  PyObject *map, *handle;
+  PyObject *map, *handle, *value_key;
+  gboolean proxied;
   gulong id;
 
   if (nargs != 7)
@@ -480,12 +499,29 @@ module_add (PyObject        *module,
     }
 
   Py_INCREF (observer);
+  /* A value's proxy lives while observers name it: counted now, and
+   * referenced for the call, as another thread may release the last
+   * other observer of the value while this one is being added. */
+  value_key = notification_py_sender_hold (args[2]);
+  /* A GObject sender is held by the caller (and referencing one held by
+   * a toggle reference would cost two toggle notifies). */
+  proxied = sender != NULL && !PyObject_TypeCheck (args[2], &PyGObject_Type);
+  if (proxied)
+    g_object_ref (sender);
   /* The registry lock is taken without the GIL: a thread holding it may
    * need the GIL (a toggle reference), and one delivering needs it. */
   Py_BEGIN_ALLOW_THREADS
   id = notification_center_add_user_info_observer (center, type, sender, owner, context, flags,
                                                    observer_call, observer, observer_release);
+  if (proxied)
+    g_object_unref (sender);
   Py_END_ALLOW_THREADS
+
+  /* Released already: it let go of nothing, so the count goes here. */
+  if (value_key != NULL && observer->released)
+    notification_py_sender_unhold (value_key);
+  else
+    observer->value_key = value_key;
 
   handle = PyLong_FromUnsignedLong (id);
   if (handle == NULL)

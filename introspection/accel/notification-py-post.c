@@ -7,6 +7,8 @@
 #define NO_IMPORT_PYGOBJECT
 #include "notification-py.h"
 
+#include <string.h>
+
 /* post() and has_observers() ------------------------------------------- */
 
 
@@ -130,6 +132,32 @@ name_key_in_error (const char *type,
     PyErr_Restore (ptype, pvalue, ptb);
 }
 
+/* Whether every key is a GVariant string (UTF-8, no NUL), as the a{sv}
+ * needs: else ValueError naming it. */
+static gboolean
+keys_valid (const char *type,
+            PyObject   *kwnames,
+            Py_ssize_t  n)
+{
+  for (Py_ssize_t i = 0; i < n; i++)
+    {
+      PyObject *key = PyTuple_GET_ITEM (kwnames, i);
+      Py_ssize_t size;
+      const char *utf8 = PyUnicode_AsUTF8AndSize (key, &size);
+
+      if (utf8 == NULL || (Py_ssize_t) strlen (utf8) != size)
+        {
+          PyErr_Clear ();
+          PyErr_Format (PyExc_ValueError,
+                        "%s: user info key %R is not a GVariant string (UTF-8 without NUL)",
+                        type, key);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
 static gboolean
 post_values (NotificationCenter *center,
              PyObject           *type_obj,
@@ -145,6 +173,11 @@ post_values (NotificationCenter *center,
   GError *error = NULL;
   gboolean ok;
 
+  if (!keys_valid (type, kwnames, n))
+    {
+      g_clear_object (&schema);
+      return FALSE;
+    }
   if (schema != NULL)
     {
       GVariant *variant = schema_user_info (schema, type, kwnames, values, n, &error);
@@ -214,6 +247,7 @@ center_post (PyObject        *self,
   Py_ssize_t n = kwnames != NULL ? PyTuple_GET_SIZE (kwnames) : 0;
   GObject *core_sender;
   const char *type;
+  gboolean proxied;
   gboolean ok;
 
   if (center == NULL)
@@ -240,6 +274,12 @@ center_post (PyObject        *self,
       g_object_unref (schema);
     }
 
+  /* A value's proxy may lose its last observer, and the map its
+   * reference, while Python observers run: referenced for the post. */
+  proxied = core_sender != NULL && !PyObject_TypeCheck (sender, &PyGObject_Type);
+  if (proxied)
+    g_object_ref (core_sender);
+
   if (user_info == Py_None)
     ok = post_values (center, args[0], type, sender, core_sender, kwnames, args + nargs, n);
   else if (PyObject_TypeCheck (user_info, (PyTypeObject *) notification_py_variant_class))
@@ -250,15 +290,16 @@ center_post (PyObject        *self,
       if (n > 0)
         {
           PyErr_SetString (PyExc_TypeError, "post() takes user info either as a GLib.Variant or as keywords, not both");
-          return NULL;
+          ok = FALSE;
         }
-      if (!g_variant_is_of_type (variant, G_VARIANT_TYPE_VARDICT))
+      else if (!g_variant_is_of_type (variant, G_VARIANT_TYPE_VARDICT))
         {
           PyErr_Format (PyExc_TypeError, "%s: user info must be an 'a{sv}' variant, not '%s'",
                         type, g_variant_get_type_string (variant));
-          return NULL;
+          ok = FALSE;
         }
-      ok = notification_center_post_checked (center, type, core_sender, variant, &error) || !raise_error (error);
+      else
+        ok = notification_center_post_checked (center, type, core_sender, variant, &error) || !raise_error (error);
     }
   else if (PyDict_Check (user_info))
     {
@@ -269,7 +310,7 @@ center_post (PyObject        *self,
 
       ok = FALSE;
       if (merged == NULL)
-        return NULL;
+        goto out;
       for (Py_ssize_t k = 0; k < n; k++)
         if (PyDict_SetItem (merged, PyTuple_GET_ITEM (kwnames, k), args[nargs + k]) < 0)
           goto merged_out;
@@ -298,9 +339,12 @@ merged_out:
     {
       PyErr_Format (PyExc_TypeError, "%s: user info must be a dict or a GLib.Variant, not %s",
                     type, Py_TYPE (user_info)->tp_name);
-      return NULL;
+      ok = FALSE;
     }
 
+out:
+  if (proxied)
+    notification_py_sender_release_core (core_sender);
   if (!ok)
     return NULL;
   Py_RETURN_NONE;

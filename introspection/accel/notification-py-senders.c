@@ -4,10 +4,10 @@
  *
  * The core matches GObject senders by pointer. A Python sender that is
  * not a GObject stands for itself through a proxy GObject: one per value
- * for str, int, bytes and tuple senders (kept for the life of the
- * module), one per object for any other (held weakly: when the object is
- * collected the proxy is disposed, which removes its observers, as the
- * core does for a disposed sender). A proxy is made when an observer
+ * for str, int, bytes and tuple senders (kept while observers that name
+ * the value exist), one per object for any other (held weakly: when the
+ * object is collected the proxy is disposed, which removes its
+ * observers, as the core does for a disposed sender). A proxy is made when an observer
  * names the sender; a post or has_observers() with a sender that has
  * none passes no sender, which only observers of every sender match, as
  * they should. The proxy's qdata is the Python sender (a weak reference
@@ -213,6 +213,87 @@ notification_py_sender_to_core (PyObject  *sender,
   *out = proxy;
 
   return TRUE;
+}
+
+/* Value proxies are counted: the capsule's context is the number of
+ * observers added that name the value (notification_py_sender_hold()),
+ * and the proxy goes when the last of them is released, so that senders
+ * such as request ids do not pile up. */
+
+/* GIL held. After @sender's proxy was made (or found) for an observer:
+ * one more observer names it. Returns the key to give
+ * notification_py_sender_unhold() when the observer is released, or
+ * NULL (no error) for a sender that is not matched by value. */
+PyObject *
+notification_py_sender_hold (PyObject *sender)
+{
+  PyObject *key, *capsule;
+
+  if (sender == Py_None || PyObject_TypeCheck (sender, &PyGObject_Type) || !matched_by_value (sender))
+    return NULL;
+  if ((key = sender_key (sender)) == NULL)
+    {
+      PyErr_Clear ();
+      return NULL;
+    }
+  capsule = PyDict_GetItemWithError (sender_proxies, key);
+  if (capsule == NULL)
+    {
+      PyErr_Clear ();
+      Py_DECREF (key);
+      return NULL;
+    }
+  PyCapsule_SetContext (capsule, (void *) ((guintptr) PyCapsule_GetContext (capsule) + 1));
+
+  return key;
+}
+
+/* GIL held. An observer that named the value of @key (from
+ * notification_py_sender_hold()) was released: the last one takes the
+ * proxy out of the map. Steals @key. */
+void
+notification_py_sender_unhold (PyObject *key)
+{
+  PyObject *capsule = PyDict_GetItemWithError (sender_proxies, key);
+  guintptr count;
+
+  if (capsule == NULL)
+    {
+      PyErr_Clear ();
+      Py_DECREF (key);
+      return;
+    }
+  count = (guintptr) PyCapsule_GetContext (capsule);
+  if (count > 1)
+    PyCapsule_SetContext (capsule, (void *) (count - 1));
+  else
+    {
+      GObject *proxy = g_object_ref (PyCapsule_GetPointer (capsule, NULL));
+
+      if (PyDict_DelItem (sender_proxies, key) < 0)
+        PyErr_Clear ();
+      /* Maybe the last reference: the core forgets the sender under its
+       * lock, which is never taken with the GIL held. */
+      Py_BEGIN_ALLOW_THREADS
+      g_object_unref (proxy);
+      Py_END_ALLOW_THREADS
+    }
+  Py_DECREF (key);
+}
+
+/* A reference to @proxy, the core sender of a post, is dropped: without
+ * the GIL if it may be the last one (see above). */
+void
+notification_py_sender_release_core (GObject *proxy)
+{
+  if (__atomic_load_n (&proxy->ref_count, __ATOMIC_ACQUIRE) == 1)
+    {
+      Py_BEGIN_ALLOW_THREADS
+      g_object_unref (proxy);
+      Py_END_ALLOW_THREADS
+    }
+  else
+    g_object_unref (proxy);
 }
 
 void

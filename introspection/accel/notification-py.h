@@ -47,6 +47,9 @@ void                notification_py_native_free   (gpointer          native);
 /* notification-py-senders.c: the core's stand-in for a Python sender. */
 PyObject           *notification_py_sender_to_python (GObject       *sender);
 void                notification_py_senders_set_keyed_ref (PyObject *type);
+PyObject           *notification_py_sender_hold   (PyObject         *sender);
+void                notification_py_sender_unhold (PyObject         *key);
+void                notification_py_sender_release_core (GObject    *proxy);
 int                 notification_py_senders_init  (PyObject         *module);
 
 /* notification-py-post.c: Center.post() and Center.has_observers(). */

@@ -56,6 +56,41 @@ class TestNativeUserInfo(TestCase):
         self.assertIsNot(got[0], got[1])
         self.assertIsNot(got[0], posted)
 
+    def test_keys_that_are_no_gvariant_string_raise(self):
+        # A NUL was cut off in the a{sv} ('a\0b' reached C as 'a'), a
+        # lone surrogate made the build pass NULL to g_variant_new_string().
+        raw, py = [], []
+        self.center.add_observer(lambda t, s, **kw: py.append(kw), 't')
+        self.center.add_observer_with_flags(
+            't', None, None, None, Notification.ObserverFlags.DEFAULT,
+            lambda c, t, s, info: raw.append(info.unpack()))
+        for key in ('a\0b', '\udc80'):
+            with self.assertRaises(ValueError) as caught:
+                self.center.post('t', None, {key: 1})
+            self.assertIn(repr(key), str(caught.exception))
+            with self.assertRaises(ValueError):
+                self.center.post('t', None, **{key: 1})
+        self.center.register_schema('s', a=('x', False))
+        self.center.add_observer(lambda t, s, **kw: py.append(kw), 's')
+        with self.assertRaises(ValueError):
+            self.center.post('s', None, {'a\0': 1})
+        self.assertEqual((raw, py), ([], []))
+        self.center.post('t', None, {'': 1, 'é': 2})
+        self.assertEqual(raw, [{'': 1, 'é': 2}])
+
+    def test_type_with_nul_raises(self):
+        # 'a\0b' reached the core as 'a': it was delivered to observers
+        # of 'a' (with type 'a\0b'), and observing it observed 'a'.
+        got = []
+        self.center.add_observer(lambda t, s, **kw: got.append(t), 'a')
+        with self.assertRaises(ValueError):
+            self.center.post('a\0b')
+        with self.assertRaises(ValueError):
+            self.center.add_observer(lambda t, s, **kw: None, 'a\0b')
+        with self.assertRaises(ValueError):
+            self.center.has_observers('a\0b')
+        self.assertEqual(got, [])
+
     def test_unconvertible_raises_even_without_c_receivers(self):
         self.center.add_observer(lambda t, s, **kw: None, 't')
         with self.assertRaisesRegex(TypeError, "'bad'"):
@@ -107,6 +142,28 @@ class TestConversion(TestCase):
                          '(1, 2)')
         with self.assertRaises(TypeError):
             self.convert({1: 'x'})
+
+    def test_self_referencing_containers_raise(self):
+        # Used to recurse in C until the stack overflowed (SIGSEGV).
+        got = []
+        self.center.add_observer(lambda t, s, **kw: got.append(kw), 't')
+        looped = []
+        looped.append(looped)
+        with self.assertRaises(RecursionError):
+            self.center.post('t', None, l=[looped])
+        loop_dict = {}
+        loop_dict['d'] = loop_dict
+        with self.assertRaises(RecursionError):
+            self.center.post('t', None, d=loop_dict)
+        with self.assertRaises(RecursionError):
+            self.convert(looped)
+        self.assertEqual(got, [])
+        # Deep but finite nesting still converts.
+        deep = 1
+        for _ in range(100):
+            deep = [deep]
+        self.center.post('t', None, x=deep)
+        self.assertEqual(got, [{'x': deep}])
 
 
 class TestWithoutAccelerator(unittest.TestCase):

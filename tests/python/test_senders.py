@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Any object as a sender: GObjects, values, objects held weakly."""
 
-from common import GObject, Recorder, TestCase, collect, main
+from common import GObject, Notification, Recorder, TestCase, collect, main
+
+import gi.overrides._notification as _notification
 
 
 class Interpreter:
@@ -14,6 +16,43 @@ class Slotted:
 
 
 class TestSenders(TestCase):
+    def test_value_proxies_go_with_their_observers(self):
+        # Each value a sender observer named kept its proxy GObject for
+        # the life of the process: request ids as senders grew memory
+        # without bound.
+        before = len(_notification.sender_proxies)
+        handles = [self.center.add_observer(lambda t, s, **kw: None, 't', i)
+                   for i in range(1000, 1500)]
+        self.assertEqual(len(_notification.sender_proxies), before + 500)
+        twice = self.center.add_observer(lambda t, s, **kw: None, 't', 1000)
+        for handle in handles:
+            self.center.remove_observer(handle)
+        # 1000 is still named by one observer.
+        self.assertEqual(len(_notification.sender_proxies), before + 1)
+        self.assertTrue(self.center.has_observers('t', 1000))
+        self.assertFalse(self.center.has_observers('t', 1001))
+        self.center.remove_observer(twice)
+        self.assertEqual(len(_notification.sender_proxies), before)
+        self.assertFalse(self.center.has_observers('t', 1000))
+
+        # Matching by value still works with a new proxy, and an observer
+        # that removes the last observer of its sender during a post
+        # leaves the post's sender valid for those called after it.
+        got, raw = [], []
+
+        def once(t, s, **kw):
+            got.append(s)
+            self.center.remove_observer(once_id)
+        once_id = self.center.add_observer(once, 'u', ('k', 1))
+        self.center.add_observer_with_flags(
+            'u', None, None, None, Notification.ObserverFlags.DEFAULT,
+            lambda c, t, s, info: raw.append(_notification.python_sender(s)))
+        self.center.post('u', ('k', 1), a=1)
+        self.center.post('u', ('k', 1), a=2)
+        self.assertEqual(got, [('k', 1)])
+        self.assertEqual(raw, [('k', 1), None])
+        self.assertEqual(len(_notification.sender_proxies), before)
+
     def test_plain_object_matched_by_identity(self):
         a, b = Interpreter(), Interpreter()
         rec_a, rec_any = Recorder(), Recorder()

@@ -62,8 +62,9 @@ observers of every sender.  Observers get the very sender object; C
 observers and signal handlers see a stand-in ``GObject.Object`` (or
 ``None`` when nobody observes that sender specifically), and, for such a
 post without keywords, an empty ``a{sv}`` rather than no user info (the
-post carries its Python sender in its user info).  Value senders' stand-ins
-are kept for the life of the process (one per distinct value observed).
+post carries its Python sender in its user info).  A value sender's
+stand-in lives while observers name that value; it goes with the last of
+them.
 
 The C accelerator
 -----------------
