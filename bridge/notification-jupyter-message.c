@@ -375,8 +375,17 @@ notification_jupyter_json_to_variant (JsonNode  *node,
         json_object_iter_init (&iter, json_node_get_object (node));
         while (json_object_iter_next (&iter, &name, &member))
           {
-            GVariant *value = notification_jupyter_json_to_variant (member, error);
+            GVariant *value;
 
+            /* json-glib decodes `\ud800` in a name to bytes that are
+             * not UTF-8 (it checks values, not names) */
+            if (!g_utf8_validate (name, -1, NULL))
+              {
+                g_variant_builder_clear (&builder);
+                g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "a JSON member name is not UTF-8");
+                return NULL;
+              }
+            value = notification_jupyter_json_to_variant (member, error);
             if (value == NULL)
               {
                 g_variant_builder_clear (&builder);
@@ -516,6 +525,12 @@ notification_jupyter_message_to_user_info (NotificationJupyterMessage  *message,
           if (strcmp (name, "msg_id") == 0 || strcmp (name, "parent_msg_id") == 0 ||
               strcmp (name, "date") == 0)
             continue;
+          if (!g_utf8_validate (name, -1, NULL))
+            {
+              g_variant_builder_clear (&builder);
+              g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "a JSON member name is not UTF-8");
+              return NULL;
+            }
           value = notification_jupyter_json_to_variant (member, error);
           if (value == NULL)
             {

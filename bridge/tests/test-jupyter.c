@@ -176,6 +176,60 @@ test_connection_file_errors (void)
   g_rmdir (dir);
 }
 
+/* Frames of one message, signed with @key, from its four JSON parts. */
+static GPtrArray *
+message_frames (const char *key,
+                const char *header,
+                const char *parent,
+                const char *content)
+{
+  GPtrArray *frames = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  GBytes *h = g_bytes_new (header, strlen (header));
+  GBytes *p = g_bytes_new (parent, strlen (parent));
+  GBytes *m = g_bytes_new ("{}", 2);
+  GBytes *c = g_bytes_new (content, strlen (content));
+  char *sig = notification_jupyter_sign (key, h, p, m, c);
+
+  g_ptr_array_add (frames, g_bytes_new ("topic", 5));
+  g_ptr_array_add (frames, g_bytes_new ("<IDS|MSG>", 9));
+  g_ptr_array_add (frames, g_bytes_new_take (sig, strlen (sig)));
+  g_ptr_array_add (frames, h);
+  g_ptr_array_add (frames, p);
+  g_ptr_array_add (frames, m);
+  g_ptr_array_add (frames, c);
+  return frames;
+}
+
+/* A JSON escape of a lone surrogate (`\ud800`) in a member name: the
+ * text is valid UTF-8, json-glib's name is not. The message is rejected
+ * (no GVariant with a non-UTF-8 key, no critical). */
+static void
+test_message_bad_names (void)
+{
+  const char *header = "{\"msg_id\": \"m1\", \"msg_type\": \"display_data\"}";
+  const char *contents[] = {
+    "{\"data\": {\"text/plain\": \"x\"}, \"a\\ud800b\": 1}",          /* a top-level member */
+    "{\"data\": {\"text/plain\": \"x\", \"a\\ud800b\": \"y\"}}",      /* a nested one */
+    "{\"data\": {\"text/plain\": \"x\"}, \"l\": [1, {\"a\\ud800b\": 1}]}", /* in an array */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (contents); i++)
+    {
+      g_autoptr(GPtrArray) frames = message_frames ("key", header, "{}", contents[i]);
+      g_autoptr(NotificationJupyterMessage) message = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GVariant) user_info = NULL;
+      NotificationJupyterDrop drop;
+
+      message = notification_jupyter_message_parse (frames, "key", &drop, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (message);
+      user_info = notification_jupyter_message_to_user_info (message, &error);
+      g_assert_null (user_info);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+    }
+}
+
 static void
 test_stream_live (void)
 {
@@ -708,6 +762,7 @@ main (int argc, char **argv)
     g_test_message ("ipykernel is not installed (Debian python3-ipykernel): the real-kernel tests skip");
 
   g_test_add_func ("/jupyter/connection-file/errors", test_connection_file_errors);
+  g_test_add_func ("/jupyter/message/bad-names", test_message_bad_names);
   g_test_add_func ("/jupyter/fake/forged", test_forged);
   g_test_add_func ("/jupyter/fake/unsigned", test_unsigned);
   g_test_add_func ("/jupyter/connect/cancelled", test_connect_cancelled);
