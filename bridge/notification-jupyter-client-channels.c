@@ -84,6 +84,8 @@ post_message (NotificationJupyterClient  *self,
 
 static gboolean on_hb_tick (gpointer user_data);
 
+static void close_channels (NotificationJupyterClient *self);
+
 static void
 complete_connect (NotificationJupyterClient *self,
                   GError                    *error)
@@ -91,11 +93,21 @@ complete_connect (NotificationJupyterClient *self,
   g_autoptr(GTask) task = g_steal_pointer (&self->connect_task);
 
   notification_jupyter_client_destroy_source (&self->handshake_timer);
+  notification_jupyter_client_destroy_source (&self->connect_cancelled);
   g_hash_table_remove_all (self->handshake_ids);
   if (task == NULL)
-    return;
+    {
+      g_clear_error (&error);
+      return;
+    }
+  /* an answer in the iteration that cancelled is a cancellation too:
+   * the caller must not be told "cancelled" of a connected client */
+  if (error == NULL)
+    g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error);
   if (error != NULL)
     {
+      /* nothing stays connected: a later connect starts afresh */
+      close_channels (self);
       g_task_return_error (task, error);
       return;
     }
@@ -299,6 +311,46 @@ on_hb_tick (gpointer user_data)
 
 /* Connecting */
 
+static void
+close_channels (NotificationJupyterClient *self)
+{
+  notification_jupyter_client_destroy_source (&self->iopub_source);
+  notification_jupyter_client_destroy_source (&self->shell_source);
+  notification_jupyter_client_destroy_source (&self->control_source);
+  notification_jupyter_client_destroy_source (&self->hb_source);
+  notification_jupyter_client_destroy_source (&self->handshake_timer);
+  notification_jupyter_client_destroy_source (&self->hb_timer);
+  notification_jupyter_client_close_socket (&self->iopub);
+  notification_jupyter_client_close_socket (&self->shell);
+  notification_jupyter_client_close_socket (&self->control);
+  notification_jupyter_client_close_socket (&self->hb);
+  self->hb_waiting = FALSE;
+  self->hb_sent = 0;
+}
+
+/* Closes every channel; a pending connect fails with @error. */
+void
+notification_jupyter_client_disconnect (NotificationJupyterClient *self,
+                                        const GError              *error)
+{
+  if (self->connect_task != NULL)
+    complete_connect (self, g_error_copy (error));
+  notification_jupyter_client_destroy_source (&self->connect_cancelled);
+  close_channels (self);
+}
+
+static gboolean
+on_connect_cancelled (GCancellable *cancellable,
+                      gpointer      user_data)
+{
+  NotificationJupyterClient *self = user_data;
+  GError *error = NULL;
+
+  g_cancellable_set_error_if_cancelled (cancellable, &error);
+  complete_connect (self, error);
+  return G_SOURCE_REMOVE;
+}
+
 static void *
 open_socket (NotificationJupyterClient  *self,
              int                         type,
@@ -356,6 +408,8 @@ on_handshake_tick (gpointer user_data)
       complete_connect (self, g_steal_pointer (&error));
       return G_SOURCE_REMOVE;
     }
+  if (self->shell == NULL)
+    return G_SOURCE_REMOVE;
   if (g_get_monotonic_time () > self->connect_deadline)
     {
       complete_connect (self, g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
@@ -422,6 +476,15 @@ notification_jupyter_client_connect_async (NotificationJupyterClient *self,
   self->hb_source = attach_source (self, self->hb, on_hb);
 
   self->connect_task = g_steal_pointer (&task);
+  if (cancellable != NULL)
+    {
+      /* on the client's context, whichever thread cancels */
+      self->connect_cancelled = g_cancellable_source_new (cancellable);
+      g_source_set_callback (self->connect_cancelled, (GSourceFunc) (void (*) (void)) on_connect_cancelled,
+                             self, NULL);
+      g_source_set_static_name (self->connect_cancelled, "[libnotification-bridge] Jupyter connect cancelled");
+      g_source_attach (self->connect_cancelled, self->context);
+    }
   self->connect_deadline = g_get_monotonic_time () + CONNECT_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
 
   self->handshake_timer = g_timeout_source_new (HANDSHAKE_INTERVAL_MS);

@@ -688,6 +688,137 @@ test_unsigned (void)
   g_rmdir (dir);
 }
 
+/* Cancelling execute_async ends the wait at once, although the kernel
+ * (the fake never answers an execute_request) is still running it; and
+ * the execution never completes a second time. */
+static void
+test_execute_cancelled (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(NotificationJupyterClient) client = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *dir = g_dir_make_tmp ("jupyter-fake-XXXXXX", NULL);
+  g_autofree char *path = NULL;
+  FakeKernel fake = { 0 };
+  Run run = { 0 };
+  guint n_done = 0;
+
+  path = fake_kernel_start (&fake, dir, "key");
+  client = client_connect (center, path);
+  run.msg_id = notification_jupyter_client_execute_async (client, "import time; time.sleep(60)",
+                                                          cancellable, run_done, &run);
+  wait_until (fake.n_requests >= 2, 10);  /* the fake has it */
+  g_cancellable_cancel (cancellable);
+  wait_until (run.done, 10);
+  g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (run.status);
+  n_done++;
+
+  /* the kernel's late reply and idle complete nothing */
+  {
+    g_autofree char *parent = g_strdup_printf ("{\"msg_id\": \"%s\"}", run.msg_id);
+
+    run.done = FALSE;
+    fake_publish (&fake, NULL, "status", parent, "{\"execution_state\": \"idle\"}");
+    fake_publish (&fake, NULL, "stream", "{}", "{\"name\": \"stdout\", \"text\": \"after\"}");
+  }
+  {
+    g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func ((GDestroyNotify) seen_free);
+
+    notification_center_add_observer (center, "stdout", client, record, seen, NULL);
+    wait_until (seen->len == 1, 10);
+  }
+  g_assert_false (run.done);
+  g_assert_cmpuint (n_done, ==, 1);
+  run_clear (&run);
+
+  g_clear_object (&client);
+  fake_kernel_stop (&fake);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* A cancelled connect leaves nothing connected: a second connect works. */
+static void
+test_connect_again (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(NotificationJupyterClient) client = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *dir = g_dir_make_tmp ("jupyter-fake-XXXXXX", NULL);
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
+  FakeKernel fake = { 0 };
+
+  path = fake_kernel_start (&fake, dir, "key");
+  client = notification_jupyter_client_new_for_connection_file (center, path, &error);
+  g_assert_no_error (error);
+  g_cancellable_cancel (cancellable);
+  notification_jupyter_client_connect_async (client, cancellable, got_async_result, &result);
+  wait_until (result != NULL, 10);
+  g_assert_false (notification_jupyter_client_connect_finish (client, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (notification_jupyter_client_get_connected (client));
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  notification_jupyter_client_connect_async (client, NULL, got_async_result, &result);
+  wait_until (result != NULL, 10);
+  g_assert_true (notification_jupyter_client_connect_finish (client, result, &error));
+  g_assert_no_error (error);
+  g_assert_true (notification_jupyter_client_get_connected (client));
+  g_clear_object (&result);
+
+  g_clear_object (&client);
+  fake_kernel_stop (&fake);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Disposing the client (g_object_run_dispose(), as bindings do) fails
+ * what is pending: each callback is called, once. */
+static void
+test_dispose_pending (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(NotificationJupyterClient) client = NULL;
+  g_autoptr(NotificationJupyterClient) connecting = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jupyter-fake-XXXXXX", NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *none = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
+  FakeKernel fake = { 0 };
+  Run run = { 0 };
+
+  path = fake_kernel_start (&fake, dir, "key");
+  client = client_connect (center, path);
+  run.msg_id = notification_jupyter_client_execute_async (client, "pass", NULL, run_done, &run);
+  g_object_run_dispose (G_OBJECT (client));
+  wait_until (run.done, 10);
+  g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  run_clear (&run);
+
+  /* nothing answers there: the connect is still waiting */
+  none = write_connection_file (dir, "none.json", "k", free_port (), free_port (), free_port (), free_port ());
+  connecting = notification_jupyter_client_new_for_connection_file (center, none, &error);
+  g_assert_no_error (error);
+  notification_jupyter_client_connect_async (connecting, NULL, got_async_result, &result);
+  g_object_run_dispose (G_OBJECT (connecting));
+  wait_until (result != NULL, 10);
+  g_assert_false (notification_jupyter_client_connect_finish (connecting, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_clear_object (&result);
+
+  g_clear_object (&client);
+  g_clear_object (&connecting);
+  fake_kernel_stop (&fake);
+  g_unlink (path);
+  g_unlink (none);
+  g_rmdir (dir);
+}
+
 /* Nothing answers: connect times out? Too slow (30 s); a cancellable ends it. */
 static void
 test_connect_cancelled (void)
@@ -766,6 +897,9 @@ main (int argc, char **argv)
   g_test_add_func ("/jupyter/fake/forged", test_forged);
   g_test_add_func ("/jupyter/fake/unsigned", test_unsigned);
   g_test_add_func ("/jupyter/connect/cancelled", test_connect_cancelled);
+  g_test_add_func ("/jupyter/connect/again", test_connect_again);
+  g_test_add_func ("/jupyter/fake/execute-cancelled", test_execute_cancelled);
+  g_test_add_func ("/jupyter/fake/dispose-pending", test_dispose_pending);
   g_test_add_func ("/jupyter/kernel/stream-live", test_stream_live);
   g_test_add_func ("/jupyter/kernel/outputs", test_outputs);
   g_test_add_func ("/jupyter/kernel/first-output", test_first_output);
