@@ -121,7 +121,7 @@ main (int argc, char **argv)
   g_option_context_set_description (options,
     "Each line is: time, type, sender (unique bus name/sender id), user info.\n"
     "Exit status: 0 interrupted or done, 1 connection failure, 2 bad arguments;\n"
-    "with --execute: 0 if the code ran without error, 1 if not.");
+    "with --execute: 0 if the code ran without error, 1 if not (or if interrupted first).");
   if (!g_option_context_parse (options, &argc, &argv, &error))
     {
       g_printerr ("notification-monitor: %s\n", error->message);

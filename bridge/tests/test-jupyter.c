@@ -468,6 +468,7 @@ typedef struct
   GSource *hb_source;
   char *key;
   guint n_requests;
+  gboolean silent;   /* answers nothing on shell (a kernel still starting) */
 } FakeKernel;
 
 static int
@@ -542,7 +543,7 @@ fake_on_shell (void                   *socket,
   message = notification_jupyter_message_parse (raw->frames, fake->key, &drop, &error);
   g_assert_no_error (error);
   fake->n_requests++;
-  if (strcmp (message->msg_type, "kernel_info_request") != 0)
+  if (fake->silent || strcmp (message->msg_type, "kernel_info_request") != 0)
     return G_SOURCE_CONTINUE;
   while (strncmp (g_bytes_get_data (raw->frames->pdata[delim], NULL), "<IDS|MSG>", 9) != 0)
     delim++;
@@ -879,6 +880,57 @@ test_monitor (void)
   run_monitor ("1/0", 1, "jupyter.error");
 }
 
+static void
+process_exited (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* SIGTERM while the monitor waits for a kernel that does not answer yet
+ * (the connect gives up after 30 s): it exits at once, 0 when it only
+ * monitors, 1 with --execute (the code did not run). */
+static void
+test_monitor_interrupted (void)
+{
+  const char *monitor = g_getenv ("NOTIFICATION_MONITOR");
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  FakeKernel fake = { 0 };
+
+  if (monitor == NULL)
+    {
+      g_test_skip ("NOTIFICATION_MONITOR is not set");
+      return;
+    }
+  dir = g_dir_make_tmp ("jupyter-fake-XXXXXX", NULL);
+  path = fake_kernel_start (&fake, dir, "key");
+  fake.silent = TRUE;
+  for (guint with_code = 0; with_code < 2; with_code++)
+    {
+      g_autoptr(GSubprocess) process = NULL;
+      g_autoptr(GError) error = NULL;
+      guint before = fake.n_requests;
+      gboolean exited = FALSE;
+
+      process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, monitor, "--jupyter", path,
+                                  with_code ? "--execute" : NULL, "print(1)", NULL);
+      g_assert_no_error (error);
+      /* its first kernel_info_request: it is connecting, its handlers are in */
+      wait_until (fake.n_requests > before, 10);
+      g_subprocess_send_signal (process, SIGTERM);
+      g_subprocess_wait_async (process, NULL, process_exited, &exited);
+      wait_until (exited, 10);
+      g_assert_true (g_subprocess_get_if_exited (process));
+      g_assert_cmpint (g_subprocess_get_exit_status (process), ==, with_code ? 1 : 0);
+    }
+  fake_kernel_stop (&fake);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -905,6 +957,7 @@ main (int argc, char **argv)
   g_test_add_func ("/jupyter/kernel/first-output", test_first_output);
   g_test_add_func ("/jupyter/kernel/interrupt", test_interrupt);
   g_test_add_func ("/jupyter/kernel/monitor", test_monitor);
+  g_test_add_func ("/jupyter/fake/monitor-interrupted", test_monitor_interrupted);
   g_test_add_func ("/jupyter/kernel/died", test_kernel_died);
 
   status = g_test_run ();
