@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # python-jupyter.py: a real Jupyter kernel's output, live, as notifications
 #   /usr/bin/python3 examples/python-jupyter.py CONNECTION_FILE [CODE]
-# (start a kernel with: /usr/bin/python3 -m ipykernel_launcher -f kernel.json)
+# (start a kernel with: /usr/bin/python3 -m ipykernel_launcher -f kernel.json;
+# from a build tree, see doc/jupyter.md "Try it": GI_TYPELIB_PATH etc.)
 # SPDX-License-Identifier: LGPL-2.1-or-later
 import sys
 import gi
