@@ -28,9 +28,11 @@ endpoint (NotificationJupyterClient *self,
   return g_strdup_printf ("tcp://%s:%d", self->ip, port);
 }
 
+/* With @quiet, not being connected yet (EAGAIN) is no warning. */
 static gboolean
 send_frames (void      *socket,
-             GPtrArray *frames)
+             GPtrArray *frames,
+             gboolean   quiet)
 {
   for (guint i = 0; i < frames->len; i++)
     {
@@ -39,7 +41,8 @@ send_frames (void      *socket,
 
       if (zmq_send (socket, data, len, ZMQ_DONTWAIT | (i + 1 < frames->len ? ZMQ_SNDMORE : 0)) < 0)
         {
-          g_warning ("NotificationJupyterClient: cannot send: %s", zmq_strerror (errno));
+          if (!quiet || errno != EAGAIN)
+            g_warning ("NotificationJupyterClient: cannot send: %s", zmq_strerror (errno));
           return FALSE;
         }
     }
@@ -57,7 +60,7 @@ notification_jupyter_client_send_request (NotificationJupyterClient *self,
   char *msg_id = NULL;
 
   frames = notification_jupyter_message_build (self->key, self->session, msg_type, content, &msg_id);
-  send_frames (socket, frames);
+  send_frames (socket, frames, FALSE);
 
   return msg_id;
 }
@@ -367,6 +370,15 @@ open_socket (NotificationJupyterClient  *self,
       return NULL;
     }
   zmq_setsockopt (socket, ZMQ_LINGER, &linger, sizeof linger);
+  if (type == ZMQ_DEALER)
+    {
+      /* queue only to a kernel that is there: the handshake's requests
+       * must not pile up while the kernel starts (one per 100 ms, each
+       * answered with busy and idle once it is up) */
+      int immediate = 1;
+
+      zmq_setsockopt (socket, ZMQ_IMMEDIATE, &immediate, sizeof immediate);
+    }
   if (type == ZMQ_SUB)
     zmq_setsockopt (socket, ZMQ_SUBSCRIBE, "", 0);  /* before connect */
   if (zmq_connect (socket, address) != 0)
@@ -398,7 +410,8 @@ on_handshake_tick (gpointer user_data)
   NotificationJupyterClient *self = user_data;
   GCancellable *cancellable;
   g_autoptr(GError) error = NULL;
-  char *msg_id;
+  g_autoptr(GPtrArray) frames = NULL;
+  g_autofree char *msg_id = NULL;
 
   if (self->connect_task == NULL)
     return G_SOURCE_REMOVE;
@@ -418,8 +431,10 @@ on_handshake_tick (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
 
-  msg_id = notification_jupyter_client_send_request (self, self->shell, "kernel_info_request", NULL);
-  g_hash_table_add (self->handshake_ids, msg_id);
+  /* not sent while the shell is not connected yet: the next tick tries */
+  frames = notification_jupyter_message_build (self->key, self->session, "kernel_info_request", NULL, &msg_id);
+  if (send_frames (self->shell, frames, TRUE))
+    g_hash_table_add (self->handshake_ids, g_steal_pointer (&msg_id));
 
   return G_SOURCE_CONTINUE;
 }

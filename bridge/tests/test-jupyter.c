@@ -468,20 +468,30 @@ typedef struct
   GSource *hb_source;
   char *key;
   guint n_requests;
+  guint n_kernel_info;
   gboolean silent;   /* answers nothing on shell (a kernel still starting) */
 } FakeKernel;
 
 static int
-bind_any (void *socket)
+bind_port (void *socket,
+           int   port)
 {
   char endpoint[256];
   size_t len = sizeof endpoint;
   int linger = 0;
+  g_autofree char *address = port != 0 ? g_strdup_printf ("tcp://127.0.0.1:%d", port)
+                                       : g_strdup ("tcp://127.0.0.1:*");
 
   zmq_setsockopt (socket, ZMQ_LINGER, &linger, sizeof linger);
-  g_assert_cmpint (zmq_bind (socket, "tcp://127.0.0.1:*"), ==, 0);
+  g_assert_cmpint (zmq_bind (socket, address), ==, 0);
   g_assert_cmpint (zmq_getsockopt (socket, ZMQ_LAST_ENDPOINT, endpoint, &len), ==, 0);
   return atoi (strrchr (endpoint, ':') + 1);
+}
+
+static int
+bind_any (void *socket)
+{
+  return bind_port (socket, 0);
 }
 
 static void
@@ -543,6 +553,7 @@ fake_on_shell (void                   *socket,
   message = notification_jupyter_message_parse (raw->frames, fake->key, &drop, &error);
   g_assert_no_error (error);
   fake->n_requests++;
+  fake->n_kernel_info += strcmp (message->msg_type, "kernel_info_request") == 0;
   if (fake->silent || strcmp (message->msg_type, "kernel_info_request") != 0)
     return G_SOURCE_CONTINUE;
   while (strncmp (g_bytes_get_data (raw->frames->pdata[delim], NULL), "<IDS|MSG>", 9) != 0)
@@ -585,6 +596,33 @@ fake_kernel_start (FakeKernel *fake,
   g_source_attach (fake->hb_source, NULL);
 
   return write_connection_file (dir, "fake.json", key, shell, iopub, control, hb);
+}
+
+/* The fake on the ports of an existing connection file (a kernel that
+ * starts after its client). */
+static void
+fake_kernel_start_at (FakeKernel *fake,
+                      const char *key,
+                      int         shell,
+                      int         iopub,
+                      int         control,
+                      int         hb)
+{
+  void *context = notification_zmq_context_get ();
+
+  fake->key = g_strdup (key);
+  fake->pub = zmq_socket (context, ZMQ_PUB);
+  fake->router = zmq_socket (context, ZMQ_ROUTER);
+  fake->control = zmq_socket (context, ZMQ_ROUTER);
+  fake->hb = zmq_socket (context, ZMQ_REP);
+  bind_port (fake->pub, iopub);
+  bind_port (fake->router, shell);
+  bind_port (fake->control, control);
+  bind_port (fake->hb, hb);
+  fake->source = notification_zmq_source_new (fake->router, 64, fake_on_shell, fake, NULL);
+  g_source_attach (fake->source, NULL);
+  fake->hb_source = notification_zmq_source_new (fake->hb, 64, fake_on_hb, fake, NULL);
+  g_source_attach (fake->hb_source, NULL);
 }
 
 static void
@@ -820,6 +858,49 @@ test_dispose_pending (void)
   g_rmdir (dir);
 }
 
+/* A kernel that starts a second after its client began to connect gets
+ * a kernel_info_request or two, not one per 100 ms tick queued since
+ * (each answered with busy and idle, posted as jupyter.status). */
+static void
+test_kernel_starts_later (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(NotificationJupyterClient) client = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jupyter-fake-XXXXXX", NULL);
+  int shell = free_port (), iopub = free_port (), control = free_port (), hb = free_port ();
+  g_autofree char *path = write_connection_file (dir, "later.json", "key", shell, iopub, control, hb);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *msg_id = NULL;
+  GAsyncResult *result = NULL;
+  gboolean started = FALSE;
+  FakeKernel fake = { 0 };
+
+  client = notification_jupyter_client_new_for_connection_file (center, path, &error);
+  g_assert_no_error (error);
+  notification_jupyter_client_connect_async (client, NULL, got_async_result, &result);
+  /* the scenario, not a synchronisation: the kernel is a second late */
+  g_timeout_add_seconds (1, test_timed_out, &started);
+  wait_until (started, 10);
+  g_assert_null (result);
+  fake_kernel_start_at (&fake, "key", shell, iopub, control, hb);
+  wait_until (result != NULL, 10);
+  g_assert_true (notification_jupyter_client_connect_finish (client, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  /* the shell is ordered: once the execute is in, so is every request before it */
+  msg_id = notification_jupyter_client_execute (client, "pass");
+  wait_until (fake.n_requests == fake.n_kernel_info + 1, 10);
+  g_test_message ("%u kernel_info_request", fake.n_kernel_info);
+  g_assert_cmpuint (fake.n_kernel_info, >=, 1);
+  g_assert_cmpuint (fake.n_kernel_info, <=, 3);
+
+  g_clear_object (&client);
+  fake_kernel_stop (&fake);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* Nothing answers: connect times out? Too slow (30 s); a cancellable ends it. */
 static void
 test_connect_cancelled (void)
@@ -950,6 +1031,7 @@ main (int argc, char **argv)
   g_test_add_func ("/jupyter/fake/unsigned", test_unsigned);
   g_test_add_func ("/jupyter/connect/cancelled", test_connect_cancelled);
   g_test_add_func ("/jupyter/connect/again", test_connect_again);
+  g_test_add_func ("/jupyter/connect/kernel-starts-later", test_kernel_starts_later);
   g_test_add_func ("/jupyter/fake/execute-cancelled", test_execute_cancelled);
   g_test_add_func ("/jupyter/fake/dispose-pending", test_dispose_pending);
   g_test_add_func ("/jupyter/kernel/stream-live", test_stream_live);
