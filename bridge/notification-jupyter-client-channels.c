@@ -224,10 +224,13 @@ on_shell (void                   *socket,
 
   if (strcmp (message->msg_type, "execute_reply") == 0)
     {
-      NotificationJupyterExecution *execution = g_hash_table_lookup (self->executions, message->parent_msg_id);
+      NotificationJupyterExecution *execution;
       JsonNode *status = json_object_get_member (json_node_get_object (message->content), "status");
 
       post_message (self, message, channel);
+      /* looked up after the observers ran: one may have disposed the
+       * client, failing (and freeing) its executions */
+      execution = g_hash_table_lookup (self->executions, message->parent_msg_id);
       if (execution != NULL)
         {
           execution->replied = TRUE;

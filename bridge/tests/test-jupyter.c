@@ -469,7 +469,9 @@ typedef struct
   char *key;
   guint n_requests;
   guint n_kernel_info;
-  gboolean silent;   /* answers nothing on shell (a kernel still starting) */
+  gboolean silent;
+  gboolean keep_last;      /* keeps the routing id of the last execute_request */
+  GBytes *last_identity;   /* answers nothing on shell (a kernel still starting) */
 } FakeKernel;
 
 static int
@@ -554,6 +556,11 @@ fake_on_shell (void                   *socket,
   g_assert_no_error (error);
   fake->n_requests++;
   fake->n_kernel_info += strcmp (message->msg_type, "kernel_info_request") == 0;
+  if (fake->keep_last && strcmp (message->msg_type, "execute_request") == 0)
+    {
+      g_clear_pointer (&fake->last_identity, g_bytes_unref);
+      fake->last_identity = g_bytes_ref (raw->frames->pdata[0]);
+    }
   if (fake->silent || strcmp (message->msg_type, "kernel_info_request") != 0)
     return G_SOURCE_CONTINUE;
   while (strncmp (g_bytes_get_data (raw->frames->pdata[delim], NULL), "<IDS|MSG>", 9) != 0)
@@ -636,6 +643,7 @@ fake_kernel_stop (FakeKernel *fake)
   zmq_close (fake->router);
   zmq_close (fake->control);
   zmq_close (fake->hb);
+  g_clear_pointer (&fake->last_identity, g_bytes_unref);
   g_free (fake->key);
 }
 
@@ -901,6 +909,74 @@ test_kernel_starts_later (void)
   g_rmdir (dir);
 }
 
+static void
+dispose_sender (NotificationCenter *center,
+                const char         *type,
+                GObject            *sender,
+                GVariant           *user_info,
+                gpointer            user_data)
+{
+  (*(guint *) user_data)++;
+  g_object_run_dispose (sender);
+}
+
+/* An observer of jupyter.execute_reply that disposes the client (a
+ * frontend closing its session): the execution it completes fails once
+ * with G_IO_ERROR_CLOSED, and nothing touches it afterwards (valgrind and
+ * ASan saw the freed execution written to). */
+static void
+test_dispose_in_reply_observer (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(NotificationJupyterClient) client = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jupyter-fake-XXXXXX", NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *parent = NULL;
+  g_autofree char *header = NULL;
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *sig = NULL;
+  const char *content = "{\"status\": \"ok\", \"execution_count\": 1}";
+  FakeKernel fake = { 0 };
+  Run run = { 0 };
+  guint n_observed = 0;
+  GBytes *h, *p, *m, *c;
+  void *routing = NULL;
+  gsize routing_len = 0;
+
+  path = fake_kernel_start (&fake, dir, "key");
+  client = client_connect (center, path);
+  notification_center_add_observer (center, "jupyter.execute_reply", client, dispose_sender, &n_observed, NULL);
+  fake.keep_last = TRUE;
+  run.msg_id = notification_jupyter_client_execute_async (client, "pass", NULL, run_done, &run);
+  wait_until (fake.last_identity != NULL, 10);
+  routing = g_bytes_unref_to_data (g_steal_pointer (&fake.last_identity), &routing_len);
+
+  /* the reply, on the shell, to the client's DEALER */
+  parent = g_strdup_printf ("{\"msg_id\": \"%s\"}", run.msg_id);
+  header = g_strdup_printf ("{\"msg_id\": \"%s\", \"msg_type\": \"execute_reply\"}", id);
+  h = g_bytes_new_static (header, strlen (header));
+  p = g_bytes_new_static (parent, strlen (parent));
+  m = g_bytes_new_static ("{}", 2);
+  c = g_bytes_new_static (content, strlen (content));
+  sig = notification_jupyter_sign ("key", h, p, m, c);
+  zmq_send (fake.router, routing, routing_len, ZMQ_SNDMORE);
+  send_raw (fake.router, "<IDS|MSG>", sig, header, parent, "{}", content, NULL);
+  wait_until (run.done, 10);
+  g_assert_cmpuint (n_observed, ==, 1);
+  g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  run_clear (&run);
+  g_bytes_unref (h);
+  g_bytes_unref (p);
+  g_bytes_unref (m);
+  g_bytes_unref (c);
+  g_free (routing);
+
+  g_clear_object (&client);
+  fake_kernel_stop (&fake);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* Nothing answers: connect times out? Too slow (30 s); a cancellable ends it. */
 static void
 test_connect_cancelled (void)
@@ -1034,6 +1110,7 @@ main (int argc, char **argv)
   g_test_add_func ("/jupyter/connect/kernel-starts-later", test_kernel_starts_later);
   g_test_add_func ("/jupyter/fake/execute-cancelled", test_execute_cancelled);
   g_test_add_func ("/jupyter/fake/dispose-pending", test_dispose_pending);
+  g_test_add_func ("/jupyter/fake/dispose-in-reply-observer", test_dispose_in_reply_observer);
   g_test_add_func ("/jupyter/kernel/stream-live", test_stream_live);
   g_test_add_func ("/jupyter/kernel/outputs", test_outputs);
   g_test_add_func ("/jupyter/kernel/first-output", test_first_output);
