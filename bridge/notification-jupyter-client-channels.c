@@ -71,9 +71,14 @@ post_message (NotificationJupyterClient  *self,
               const char                 *channel)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *type = notification_jupyter_message_notification_type (message);
-  GVariant *user_info = notification_jupyter_message_to_user_info (message, &error);
+  g_autofree char *type = NULL;
+  GVariant *user_info;
 
+  /* disposed by a callback of this dispatch (connect's, an observer's) */
+  if (self->center == NULL)
+    return;
+  type = notification_jupyter_message_notification_type (message);
+  user_info = notification_jupyter_message_to_user_info (message, &error);
   if (user_info == NULL)
     {
       notification_jupyter_client_count_drop (self, NOTIFICATION_JUPYTER_DROP_JSON, channel, error);

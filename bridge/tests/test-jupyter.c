@@ -977,6 +977,46 @@ test_dispose_in_reply_observer (void)
   g_rmdir (dir);
 }
 
+static void
+dispose_on_connected (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  *(gboolean *) user_data = notification_jupyter_client_connect_finish (NOTIFICATION_JUPYTER_CLIENT (source),
+                                                                        result, &error);
+  g_assert_no_error (error);
+  g_object_run_dispose (source);
+}
+
+/* A connect callback that disposes the client: the IOPub message that
+ * completed the connect is not posted into the center the client let go
+ * (a critical before). */
+static void
+test_dispose_in_connect_callback (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(NotificationJupyterClient) client = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jupyter-fake-XXXXXX", NULL);
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean connected = FALSE;
+  FakeKernel fake = { 0 };
+
+  path = fake_kernel_start (&fake, dir, "key");
+  client = notification_jupyter_client_new_for_connection_file (center, path, &error);
+  g_assert_no_error (error);
+  notification_jupyter_client_connect_async (client, NULL, dispose_on_connected, &connected);
+  wait_until (connected, 10);
+  g_assert_null (notification_jupyter_client_get_center (client));
+
+  g_clear_object (&client);
+  fake_kernel_stop (&fake);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* Nothing answers: connect times out? Too slow (30 s); a cancellable ends it. */
 static void
 test_connect_cancelled (void)
@@ -1110,6 +1150,7 @@ main (int argc, char **argv)
   g_test_add_func ("/jupyter/connect/kernel-starts-later", test_kernel_starts_later);
   g_test_add_func ("/jupyter/fake/execute-cancelled", test_execute_cancelled);
   g_test_add_func ("/jupyter/fake/dispose-pending", test_dispose_pending);
+  g_test_add_func ("/jupyter/fake/dispose-in-connect-callback", test_dispose_in_connect_callback);
   g_test_add_func ("/jupyter/fake/dispose-in-reply-observer", test_dispose_in_reply_observer);
   g_test_add_func ("/jupyter/kernel/stream-live", test_stream_live);
   g_test_add_func ("/jupyter/kernel/outputs", test_outputs);
