@@ -258,6 +258,7 @@ static void
 kernel_died (NotificationJupyterClient *self)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) info = NULL;
   GVariantBuilder builder;
 
   notification_jupyter_client_destroy_source (&self->hb_timer);
@@ -271,8 +272,10 @@ kernel_died (NotificationJupyterClient *self)
                          g_variant_new_string (g_utf8_validate (self->connection_file, -1, NULL)
                                                ? self->connection_file : ""));
   g_variant_builder_add (&builder, "{sv}", "last_seen", g_variant_new_int64 (self->last_seen));
-  if (!notification_center_post_checked (self->center, "jupyter.kernel-died", self,
-                                         g_variant_builder_end (&builder), &error))
+  info = g_variant_ref_sink (g_variant_builder_end (&builder));
+  /* ... or dispose the client */
+  if (self->center != NULL &&
+      !notification_center_post_checked (self->center, "jupyter.kernel-died", self, info, &error))
     g_warning ("NotificationJupyterClient: cannot post jupyter.kernel-died: %s", error->message);
 
   g_clear_error (&error);
@@ -304,7 +307,10 @@ on_hb_tick (gpointer user_data)
     {
       if (now - self->hb_sent > (gint64) self->heartbeat_timeout * 1000)
         {
+          /* a notify::kernel-alive handler may drop the last reference */
+          g_object_ref (self);
           kernel_died (self);
+          g_object_unref (self);
           return G_SOURCE_REMOVE;
         }
     }

@@ -471,6 +471,7 @@ typedef struct
   guint n_kernel_info;
   gboolean silent;
   gboolean keep_last;      /* keeps the routing id of the last execute_request */
+  gboolean hb_silent;      /* the heartbeat stops answering (a hung kernel) */
   GBytes *last_identity;   /* answers nothing on shell (a kernel still starting) */
 } FakeKernel;
 
@@ -576,6 +577,10 @@ fake_on_hb (void                   *socket,
             NotificationZmqMessage *raw,
             gpointer                user_data)
 {
+  FakeKernel *fake = user_data;
+
+  if (fake->hb_silent)
+    return G_SOURCE_CONTINUE;
   zmq_send (socket, "ping", 4, 0);
   return G_SOURCE_CONTINUE;
 }
@@ -1017,6 +1022,46 @@ test_dispose_in_connect_callback (void)
   g_rmdir (dir);
 }
 
+static void
+drop_client_when_dead (GObject    *client,
+                       GParamSpec *pspec,
+                       gpointer    user_data)
+{
+  if (notification_jupyter_client_get_kernel_alive (NOTIFICATION_JUPYTER_CLIENT (client)))
+    return;
+  (*(guint *) user_data)++;
+  g_object_unref (client);  /* the last reference: a frontend lets it go */
+}
+
+/* A frontend that drops the client when the kernel is declared dead
+ * (notify::kernel-alive) drops its last reference inside the heartbeat's
+ * callback, which must not touch the client afterwards. */
+static void
+test_drop_client_when_dead (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func ((GDestroyNotify) seen_free);
+  g_autofree char *dir = g_dir_make_tmp ("jupyter-fake-XXXXXX", NULL);
+  g_autofree char *path = NULL;
+  NotificationJupyterClient *client;
+  FakeKernel fake = { 0 };
+  guint n_dead = 0;
+
+  path = fake_kernel_start (&fake, dir, "key");
+  client = client_connect (center, path);
+  notification_jupyter_client_set_heartbeat_timeout (client, 200);
+  notification_center_add_observer (center, "jupyter.kernel-died", NULL, record, seen, NULL);
+  g_signal_connect (client, "notify::kernel-alive", G_CALLBACK (drop_client_when_dead), &n_dead);
+  fake.hb_silent = TRUE;
+  wait_until (n_dead == 1, 10);
+  /* the notification still went out, from the client being let go */
+  g_assert_cmpuint (seen->len, ==, 1);
+
+  fake_kernel_stop (&fake);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* Nothing answers: connect times out? Too slow (30 s); a cancellable ends it. */
 static void
 test_connect_cancelled (void)
@@ -1150,6 +1195,7 @@ main (int argc, char **argv)
   g_test_add_func ("/jupyter/connect/kernel-starts-later", test_kernel_starts_later);
   g_test_add_func ("/jupyter/fake/execute-cancelled", test_execute_cancelled);
   g_test_add_func ("/jupyter/fake/dispose-pending", test_dispose_pending);
+  g_test_add_func ("/jupyter/fake/drop-client-when-dead", test_drop_client_when_dead);
   g_test_add_func ("/jupyter/fake/dispose-in-connect-callback", test_dispose_in_connect_callback);
   g_test_add_func ("/jupyter/fake/dispose-in-reply-observer", test_dispose_in_reply_observer);
   g_test_add_func ("/jupyter/kernel/stream-live", test_stream_live);
