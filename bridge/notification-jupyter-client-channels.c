@@ -384,11 +384,13 @@ open_socket (NotificationJupyterClient  *self,
       return NULL;
     }
   zmq_setsockopt (socket, ZMQ_LINGER, &linger, sizeof linger);
-  if (type == ZMQ_DEALER)
+  if (port == self->shell_port && type == ZMQ_DEALER)
     {
       /* queue only to a kernel that is there: the handshake's requests
        * must not pile up while the kernel starts (one per 100 ms, each
-       * answered with busy and idle once it is up) */
+       * answered with busy and idle once it is up). The handshake's
+       * answer proves the shell connected; control keeps queueing, so
+       * that an interrupt sent at once is not lost. */
       int immediate = 1;
 
       zmq_setsockopt (socket, ZMQ_IMMEDIATE, &immediate, sizeof immediate);
