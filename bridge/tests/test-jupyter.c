@@ -230,6 +230,39 @@ test_message_bad_names (void)
     }
 }
 
+/* notification-monitor --json: large doubles print with an exponent and
+ * no point (%.17g); json-glib 1.6 then appends ".0", `1e+308.0`, which
+ * is not JSON (a kernel's display of 1e308 gave one). Every line must
+ * parse, to the same values. */
+static void
+test_json_doubles (void)
+{
+  const double values[] = { 1e20, -1e17, 1e308, 2e30, 100.0, 1.5e300, 5e-324, 0.1, -0.0 };
+  GVariantBuilder builder;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  JsonArray *list;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("av"));
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    g_variant_builder_add (&builder, "v", g_variant_new_double (values[i]));
+  json = notification_bridge_to_json ("x", NULL,
+                                      g_variant_new_parsed ("{'list': <%v>, 'key e+1.0': <'1e+20.0'>}",
+                                                            g_variant_builder_end (&builder)),
+                                      0);
+  g_test_message ("%s", json);
+  g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
+  g_assert_no_error (error);
+  list = json_object_get_array_member (json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                                                      "user_info"), "list");
+  g_assert_cmpuint (json_array_get_length (list), ==, G_N_ELEMENTS (values));
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    g_assert_cmpfloat (json_array_get_double_element (list, i), ==, values[i]);
+  /* strings are left alone */
+  g_assert_nonnull (strstr (json, "\"key e+1.0\":\"1e+20.0\""));
+}
+
 static void
 test_stream_live (void)
 {
@@ -1188,6 +1221,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/jupyter/connection-file/errors", test_connection_file_errors);
   g_test_add_func ("/jupyter/message/bad-names", test_message_bad_names);
+  g_test_add_func ("/jupyter/monitor/json-doubles", test_json_doubles);
   g_test_add_func ("/jupyter/fake/forged", test_forged);
   g_test_add_func ("/jupyter/fake/unsigned", test_unsigned);
   g_test_add_func ("/jupyter/connect/cancelled", test_connect_cancelled);
