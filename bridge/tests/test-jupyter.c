@@ -263,6 +263,52 @@ test_json_doubles (void)
   g_assert_nonnull (strstr (json, "\"key e+1.0\":\"1e+20.0\""));
 }
 
+/* json-glib 1.6 wraps integers beyond int64 (2**64 read as -1): such an
+ * integer is the nearest double instead; those that fit stay `x`. */
+static void
+test_message_big_integers (void)
+{
+  const char *header = "{\"msg_id\": \"m1\", \"msg_type\": \"display_data\"}";
+  const char *content = "{\"data\": {\"text/plain\": \"x\", \"application/json\":"
+                        " {\"big\": 18446744073709551616, \"neg\": -9223372036854775809,"
+                        " \"max\": 9223372036854775807, \"min\": -9223372036854775808,"
+                        " \"s\": \"12345678901234567890123\", \"list\": [99999999999999999999, 1]}}}";
+  g_autoptr(GPtrArray) frames = message_frames ("key", header, "{}", content);
+  g_autoptr(NotificationJupyterMessage) message = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) user_info = NULL;
+  g_autoptr(GVariant) data = NULL;
+  g_autoptr(GVariant) json = NULL;
+  g_autoptr(GVariant) list = NULL;
+  g_autoptr(GVariant) first = NULL;
+  g_autoptr(GVariant) inner = NULL;
+  NotificationJupyterDrop drop;
+  gint64 i64;
+  double d;
+  const char *str;
+
+  message = notification_jupyter_message_parse (frames, "key", &drop, &error);
+  g_assert_no_error (error);
+  user_info = g_variant_ref_sink (notification_jupyter_message_to_user_info (message, &error));
+  g_assert_no_error (error);
+  data = g_variant_lookup_value (user_info, "data", G_VARIANT_TYPE_VARDICT);
+  json = g_variant_lookup_value (data, "application/json", G_VARIANT_TYPE_VARDICT);
+  g_assert_true (g_variant_lookup (json, "big", "d", &d));
+  g_assert_cmpfloat (d, ==, 18446744073709551616.0);
+  g_assert_true (g_variant_lookup (json, "neg", "d", &d));
+  g_assert_cmpfloat (d, ==, -9223372036854775809.0);
+  g_assert_true (g_variant_lookup (json, "max", "x", &i64));
+  g_assert_cmpint (i64, ==, G_MAXINT64);
+  g_assert_true (g_variant_lookup (json, "min", "x", &i64));
+  g_assert_cmpint (i64, ==, G_MININT64);
+  g_assert_true (g_variant_lookup (json, "s", "&s", &str));
+  g_assert_cmpstr (str, ==, "12345678901234567890123");
+  list = g_variant_lookup_value (json, "list", G_VARIANT_TYPE ("av"));
+  first = g_variant_get_child_value (list, 0);
+  inner = g_variant_get_variant (first);
+  g_assert_cmpstr (g_variant_get_type_string (inner), ==, "d");
+}
+
 static void
 test_stream_live (void)
 {
@@ -1221,6 +1267,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/jupyter/connection-file/errors", test_connection_file_errors);
   g_test_add_func ("/jupyter/message/bad-names", test_message_bad_names);
+  g_test_add_func ("/jupyter/message/big-integers", test_message_big_integers);
   g_test_add_func ("/jupyter/monitor/json-doubles", test_json_doubles);
   g_test_add_func ("/jupyter/fake/forged", test_forged);
   g_test_add_func ("/jupyter/fake/unsigned", test_unsigned);
