@@ -35,6 +35,11 @@ print_notification (NotificationCenter *center,
   g_autofree char *line = NULL;
   gint64 now = g_get_real_time ();
 
+  /* the loop ends after the current dispatch, which may bring more (the
+   * Jupyter client reads up to 64 messages at a time) */
+  if (opt_count > 0 && n_printed >= opt_count)
+    return;
+
   if (notification_remote_sender_is_remote (sender))
     {
       NotificationRemoteSender *remote = NOTIFICATION_REMOTE_SENDER (sender);

@@ -551,6 +551,7 @@ typedef struct
   gboolean silent;
   gboolean keep_last;      /* keeps the routing id of the last execute_request */
   gboolean hb_silent;      /* the heartbeat stops answering (a hung kernel) */
+  guint n_burst;           /* stream messages published right after each kernel_info status */
   GBytes *last_identity;   /* answers nothing on shell (a kernel still starting) */
 } FakeKernel;
 
@@ -648,6 +649,8 @@ fake_on_shell (void                   *socket,
   parent = g_strndup (g_bytes_get_data (raw->frames->pdata[delim + 2], NULL),
                       g_bytes_get_size (raw->frames->pdata[delim + 2]));
   fake_publish (fake, NULL, "status", parent, "{\"execution_state\": \"busy\"}");
+  for (guint i = 0; i < fake->n_burst; i++)
+    fake_publish (fake, NULL, "stream", "{}", "{\"name\": \"stdout\", \"text\": \"burst\"}");
   return G_SOURCE_CONTINUE;
 }
 
@@ -1252,6 +1255,50 @@ test_monitor_interrupted (void)
   g_rmdir (dir);
 }
 
+/* --count N prints N lines, also when more arrive in one read of the
+ * socket (the fake publishes 20 right after answering the handshake). */
+static void
+test_monitor_count (void)
+{
+  const char *monitor = g_getenv ("NOTIFICATION_MONITOR");
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  GAsyncResult *result = NULL;
+  g_autofree char *out = NULL;
+  FakeKernel fake = { 0 };
+
+  if (monitor == NULL)
+    {
+      g_test_skip ("NOTIFICATION_MONITOR is not set");
+      return;
+    }
+  dir = g_dir_make_tmp ("jupyter-fake-XXXXXX", NULL);
+  path = fake_kernel_start (&fake, dir, "key");
+  fake.n_burst = 20;
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, monitor, "--jupyter", path,
+                              "--type", "stdout", "--count", "2", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, got_async_result, &result);
+  wait_until (result != NULL, 10);
+  g_assert_true (g_subprocess_communicate_utf8_finish (process, result, &out, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_subprocess_wait (process, NULL, NULL);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  g_test_message ("%s", out);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);  /* two, then "" */
+  g_assert_cmpstr (lines[2], ==, "");
+
+  fake_kernel_stop (&fake);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1285,6 +1332,7 @@ main (int argc, char **argv)
   g_test_add_func ("/jupyter/kernel/interrupt", test_interrupt);
   g_test_add_func ("/jupyter/kernel/monitor", test_monitor);
   g_test_add_func ("/jupyter/fake/monitor-interrupted", test_monitor_interrupted);
+  g_test_add_func ("/jupyter/fake/monitor-count", test_monitor_count);
   g_test_add_func ("/jupyter/kernel/died", test_kernel_died);
 
   status = g_test_run ();
