@@ -305,8 +305,12 @@ on_hb_tick (gpointer user_data)
 
   if (self->hb_waiting)
     {
-      if (now - self->hb_sent > (gint64) self->heartbeat_timeout * 1000)
+      if (now - self->hb_sent > (gint64) self->heartbeat_timeout * 1000 &&
+          !notification_zmq_socket_readable (self->hb))
         {
+          /* (readable: the answer came while this iteration dispatched
+           * something slow, after the context looked at the heartbeat
+           * socket; its source reads it next) */
           /* a notify::kernel-alive handler may drop the last reference */
           g_object_ref (self);
           kernel_died (self);

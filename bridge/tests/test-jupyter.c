@@ -13,6 +13,7 @@
 #include <zmq.h>
 
 #include "jupyter-test-util.h"
+#include "notification-jupyter-client-private.h"
 #include "notification-jupyter-message-private.h"
 #include "notification-zmq-context-private.h"
 #include "notification-zmq-source-private.h"
@@ -552,6 +553,8 @@ typedef struct
   gboolean keep_last;      /* keeps the routing id of the last execute_request */
   gboolean hb_silent;      /* the heartbeat stops answering (a hung kernel) */
   guint n_burst;           /* stream messages published right after each kernel_info status */
+  gboolean hb_manual;      /* pings wait in ping_pending for the test to answer */
+  gboolean ping_pending;
   GBytes *last_identity;   /* answers nothing on shell (a kernel still starting) */
 } FakeKernel;
 
@@ -663,6 +666,11 @@ fake_on_hb (void                   *socket,
 
   if (fake->hb_silent)
     return G_SOURCE_CONTINUE;
+  if (fake->hb_manual)
+    {
+      fake->ping_pending = TRUE;
+      return G_SOURCE_CONTINUE;
+    }
   zmq_send (socket, "ping", 4, 0);
   return G_SOURCE_CONTINUE;
 }
@@ -1144,6 +1152,80 @@ test_drop_client_when_dead (void)
   g_rmdir (dir);
 }
 
+typedef struct
+{
+  FakeKernel                *fake;
+  NotificationJupyterClient *client;
+  guint                      n_calls;
+} SlowObserver;
+
+/* A frontend's observer that takes longer than the heartbeat timeout
+ * (a text view appending a large chunk); the kernel answers the ping
+ * meanwhile. */
+static void
+slow_observer (NotificationCenter *center,
+               const char         *type,
+               GObject            *sender,
+               GVariant           *user_info,
+               gpointer            user_data)
+{
+  SlowObserver *slow = user_data;
+  zmq_pollitem_t item = { slow->client->hb, 0, ZMQ_POLLIN, 0 };
+
+  slow->n_calls++;
+  g_assert_true (slow->fake->ping_pending);
+  zmq_send (slow->fake->hb, "ping", 4, 0);
+  slow->fake->ping_pending = FALSE;
+  /* the answer is in the client's socket (nothing read: only polled) */
+  g_assert_cmpint (zmq_poll (&item, 1, 10000), ==, 1);
+  g_usleep (300 * 1000);  /* the slow part, past the 200 ms timeout */
+}
+
+/* The heartbeat tick runs in the iteration of a slow observer: the
+ * kernel's answer came during the observer, before the tick, but its
+ * socket's source has not run yet. The kernel is alive. */
+static void
+test_heartbeat_slow_observer (void)
+{
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(NotificationJupyterClient) client = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jupyter-fake-XXXXXX", NULL);
+  g_autofree char *path = NULL;
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func ((GDestroyNotify) seen_free);
+  FakeKernel fake = { 0 };
+  SlowObserver slow = { &fake, NULL, 0 };
+
+  path = fake_kernel_start (&fake, dir, "key");
+  client = client_connect (center, path);
+  slow.client = client;
+  notification_jupyter_client_set_heartbeat_timeout (client, 200);
+  notification_center_add_observer (center, "stdout", client, slow_observer, &slow, NULL);
+  notification_center_add_observer (center, "stdout", client, record, seen, NULL);
+  fake.hb_manual = TRUE;
+  wait_until (fake.ping_pending, 10);  /* the client waits for an answer */
+
+  fake_publish (&fake, NULL, "stream", "{}", "{\"name\": \"stdout\", \"text\": \"big chunk\"}");
+  /* the program is busy 150 ms first: the tick is due when the loop next
+   * looks, with the chunk (the scenario, not a synchronisation) */
+  g_usleep (150 * 1000);
+  wait_until (seen->len == 1, 10);
+  fake.hb_manual = FALSE;
+  /* a few more ticks */
+  {
+    gboolean later = FALSE;
+
+    g_timeout_add (500, test_timed_out, &later);
+    wait_until (later, 10);
+  }
+  g_assert_cmpuint (slow.n_calls, ==, 1);
+  g_assert_true (notification_jupyter_client_get_kernel_alive (client));
+
+  g_clear_object (&client);
+  fake_kernel_stop (&fake);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* Nothing answers: connect times out? Too slow (30 s); a cancellable ends it. */
 static void
 test_connect_cancelled (void)
@@ -1324,6 +1406,7 @@ main (int argc, char **argv)
   g_test_add_func ("/jupyter/fake/execute-cancelled", test_execute_cancelled);
   g_test_add_func ("/jupyter/fake/dispose-pending", test_dispose_pending);
   g_test_add_func ("/jupyter/fake/drop-client-when-dead", test_drop_client_when_dead);
+  g_test_add_func ("/jupyter/fake/heartbeat-slow-observer", test_heartbeat_slow_observer);
   g_test_add_func ("/jupyter/fake/dispose-in-connect-callback", test_dispose_in_connect_callback);
   g_test_add_func ("/jupyter/fake/dispose-in-reply-observer", test_dispose_in_reply_observer);
   g_test_add_func ("/jupyter/kernel/stream-live", test_stream_live);
