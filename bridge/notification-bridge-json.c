@@ -54,6 +54,48 @@ null_non_finite (JsonNode *node)
     }
 }
 
+/* json-glib 1.6 writes a double with "%.17g" and appends ".0" when there
+ * is no point, also after an exponent: 1e20 becomes `1e+20.0`, which is
+ * not JSON. Drops that ".0" (outside strings), in place. */
+static void
+drop_point_after_exponent (char *json)
+{
+  const char *r = json;
+  char *w = json;
+  gboolean in_string = FALSE;
+
+  while (*r != '\0')
+    {
+      char c = *r;
+
+      if (in_string)
+        {
+          *w++ = *r++;
+          if (c == '\\' && *r != '\0')
+            *w++ = *r++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (c == '"')
+        in_string = TRUE;
+      else if ((c == 'e' || c == 'E') && w > json && g_ascii_isdigit (w[-1]))
+        {
+          /* a number's exponent ("true" and "false" have no digit before) */
+          *w++ = *r++;
+          if (*r == '+' || *r == '-')
+            *w++ = *r++;
+          while (g_ascii_isdigit (*r))
+            *w++ = *r++;
+          if (r[0] == '.' && r[1] == '0' && !g_ascii_isdigit (r[2]))
+            r += 2;
+          continue;
+        }
+      *w++ = *r++;
+    }
+  *w = '\0';
+}
+
 /**
  * notification_bridge_to_json:
  * @type: a notification type
@@ -81,6 +123,7 @@ notification_bridge_to_json (const char *type,
   g_autoptr(GDateTime) base = g_date_time_new_from_unix_utc (time_usec / G_USEC_PER_SEC);
   g_autoptr(GDateTime) when = g_date_time_add (base, time_usec % G_USEC_PER_SEC);
   g_autofree char *time_str = g_date_time_format_iso8601 (when);
+  char *line;
   g_autoptr(GVariant) info = user_info != NULL
     ? g_variant_ref_sink (user_info)
     : g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0));
@@ -104,7 +147,9 @@ notification_bridge_to_json (const char *type,
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  line = json_to_string (root, FALSE);
+  drop_point_after_exponent (line);
+  return line;
 }
 #endif
 

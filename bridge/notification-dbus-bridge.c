@@ -68,6 +68,38 @@ center1_interface_info (void)
 
 /* Export */
 
+/* GDBus refuses to parse a message whose values nest more than 64
+ * containers deep (arrays, structures, dictionary entries and variants
+ * together; the D-Bus specification's limit), and closes the connection
+ * that brought it. The signal's own structure is one of them. */
+#define DBUS_MAX_DEPTH 64
+
+/* Whether @value nests at most @limit containers deep. */
+static gboolean
+fits_depth (GVariant *value,
+            guint     limit)
+{
+  const GVariantType *type = g_variant_get_type (value);
+  gsize n;
+
+  if (!g_variant_type_is_container (type))
+    return TRUE;
+  if (limit == 0)
+    return FALSE;
+  /* an array of basic values (a string list, bytes) is one level */
+  if (g_variant_type_is_array (type) && g_variant_type_is_basic (g_variant_type_element (type)))
+    return TRUE;
+  n = g_variant_n_children (value);
+  for (gsize i = 0; i < n; i++)
+    {
+      g_autoptr(GVariant) child = g_variant_get_child_value (value, i);
+
+      if (!fits_depth (child, limit - 1))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 notification_dbus_bridge_send (NotificationBridge *bridge,
                                const char         *type,
@@ -79,6 +111,13 @@ notification_dbus_bridge_send (NotificationBridge *bridge,
 
   if (self->connection == NULL || g_dbus_connection_is_closed (self->connection))
     return;
+  /* a Jupyter display of JSON 21 levels deep is already too deep: it is
+   * not sent, rather than making the peer close the connection */
+  if (user_info != NULL && !fits_depth (user_info, DBUS_MAX_DEPTH - 1))
+    {
+      g_debug ("Posted %s: the user info nests deeper than D-Bus allows; not sent", type);
+      return;
+    }
   if (!g_dbus_connection_emit_signal (self->connection, NULL,
                                       NOTIFICATION_DBUS_BRIDGE_OBJECT_PATH,
                                       NOTIFICATION_DBUS_BRIDGE_INTERFACE, "Posted",

@@ -28,9 +28,11 @@ endpoint (NotificationJupyterClient *self,
   return g_strdup_printf ("tcp://%s:%d", self->ip, port);
 }
 
+/* With @quiet, not being connected yet (EAGAIN) is no warning. */
 static gboolean
 send_frames (void      *socket,
-             GPtrArray *frames)
+             GPtrArray *frames,
+             gboolean   quiet)
 {
   for (guint i = 0; i < frames->len; i++)
     {
@@ -39,7 +41,8 @@ send_frames (void      *socket,
 
       if (zmq_send (socket, data, len, ZMQ_DONTWAIT | (i + 1 < frames->len ? ZMQ_SNDMORE : 0)) < 0)
         {
-          g_warning ("NotificationJupyterClient: cannot send: %s", zmq_strerror (errno));
+          if (!quiet || errno != EAGAIN)
+            g_warning ("NotificationJupyterClient: cannot send: %s", zmq_strerror (errno));
           return FALSE;
         }
     }
@@ -57,7 +60,7 @@ notification_jupyter_client_send_request (NotificationJupyterClient *self,
   char *msg_id = NULL;
 
   frames = notification_jupyter_message_build (self->key, self->session, msg_type, content, &msg_id);
-  send_frames (socket, frames);
+  send_frames (socket, frames, FALSE);
 
   return msg_id;
 }
@@ -68,9 +71,14 @@ post_message (NotificationJupyterClient  *self,
               const char                 *channel)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *type = notification_jupyter_message_notification_type (message);
-  GVariant *user_info = notification_jupyter_message_to_user_info (message, &error);
+  g_autofree char *type = NULL;
+  GVariant *user_info;
 
+  /* disposed by a callback of this dispatch (connect's, an observer's) */
+  if (self->center == NULL)
+    return;
+  type = notification_jupyter_message_notification_type (message);
+  user_info = notification_jupyter_message_to_user_info (message, &error);
   if (user_info == NULL)
     {
       notification_jupyter_client_count_drop (self, NOTIFICATION_JUPYTER_DROP_JSON, channel, error);
@@ -84,6 +92,8 @@ post_message (NotificationJupyterClient  *self,
 
 static gboolean on_hb_tick (gpointer user_data);
 
+static void close_channels (NotificationJupyterClient *self);
+
 static void
 complete_connect (NotificationJupyterClient *self,
                   GError                    *error)
@@ -91,11 +101,21 @@ complete_connect (NotificationJupyterClient *self,
   g_autoptr(GTask) task = g_steal_pointer (&self->connect_task);
 
   notification_jupyter_client_destroy_source (&self->handshake_timer);
+  notification_jupyter_client_destroy_source (&self->connect_cancelled);
   g_hash_table_remove_all (self->handshake_ids);
   if (task == NULL)
-    return;
+    {
+      g_clear_error (&error);
+      return;
+    }
+  /* an answer in the iteration that cancelled is a cancellation too:
+   * the caller must not be told "cancelled" of a connected client */
+  if (error == NULL)
+    g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error);
   if (error != NULL)
     {
+      /* nothing stays connected: a later connect starts afresh */
+      close_channels (self);
       g_task_return_error (task, error);
       return;
     }
@@ -209,10 +229,13 @@ on_shell (void                   *socket,
 
   if (strcmp (message->msg_type, "execute_reply") == 0)
     {
-      NotificationJupyterExecution *execution = g_hash_table_lookup (self->executions, message->parent_msg_id);
+      NotificationJupyterExecution *execution;
       JsonNode *status = json_object_get_member (json_node_get_object (message->content), "status");
 
       post_message (self, message, channel);
+      /* looked up after the observers ran: one may have disposed the
+       * client, failing (and freeing) its executions */
+      execution = g_hash_table_lookup (self->executions, message->parent_msg_id);
       if (execution != NULL)
         {
           execution->replied = TRUE;
@@ -235,6 +258,7 @@ static void
 kernel_died (NotificationJupyterClient *self)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) info = NULL;
   GVariantBuilder builder;
 
   notification_jupyter_client_destroy_source (&self->hb_timer);
@@ -248,8 +272,10 @@ kernel_died (NotificationJupyterClient *self)
                          g_variant_new_string (g_utf8_validate (self->connection_file, -1, NULL)
                                                ? self->connection_file : ""));
   g_variant_builder_add (&builder, "{sv}", "last_seen", g_variant_new_int64 (self->last_seen));
-  if (!notification_center_post_checked (self->center, "jupyter.kernel-died", self,
-                                         g_variant_builder_end (&builder), &error))
+  info = g_variant_ref_sink (g_variant_builder_end (&builder));
+  /* ... or dispose the client */
+  if (self->center != NULL &&
+      !notification_center_post_checked (self->center, "jupyter.kernel-died", self, info, &error))
     g_warning ("NotificationJupyterClient: cannot post jupyter.kernel-died: %s", error->message);
 
   g_clear_error (&error);
@@ -279,9 +305,16 @@ on_hb_tick (gpointer user_data)
 
   if (self->hb_waiting)
     {
-      if (now - self->hb_sent > (gint64) self->heartbeat_timeout * 1000)
+      if (now - self->hb_sent > (gint64) self->heartbeat_timeout * 1000 &&
+          !notification_zmq_socket_readable (self->hb))
         {
+          /* (readable: the answer came while this iteration dispatched
+           * something slow, after the context looked at the heartbeat
+           * socket; its source reads it next) */
+          /* a notify::kernel-alive handler may drop the last reference */
+          g_object_ref (self);
           kernel_died (self);
+          g_object_unref (self);
           return G_SOURCE_REMOVE;
         }
     }
@@ -299,6 +332,46 @@ on_hb_tick (gpointer user_data)
 
 /* Connecting */
 
+static void
+close_channels (NotificationJupyterClient *self)
+{
+  notification_jupyter_client_destroy_source (&self->iopub_source);
+  notification_jupyter_client_destroy_source (&self->shell_source);
+  notification_jupyter_client_destroy_source (&self->control_source);
+  notification_jupyter_client_destroy_source (&self->hb_source);
+  notification_jupyter_client_destroy_source (&self->handshake_timer);
+  notification_jupyter_client_destroy_source (&self->hb_timer);
+  notification_jupyter_client_close_socket (&self->iopub);
+  notification_jupyter_client_close_socket (&self->shell);
+  notification_jupyter_client_close_socket (&self->control);
+  notification_jupyter_client_close_socket (&self->hb);
+  self->hb_waiting = FALSE;
+  self->hb_sent = 0;
+}
+
+/* Closes every channel; a pending connect fails with @error. */
+void
+notification_jupyter_client_disconnect (NotificationJupyterClient *self,
+                                        const GError              *error)
+{
+  if (self->connect_task != NULL)
+    complete_connect (self, g_error_copy (error));
+  notification_jupyter_client_destroy_source (&self->connect_cancelled);
+  close_channels (self);
+}
+
+static gboolean
+on_connect_cancelled (GCancellable *cancellable,
+                      gpointer      user_data)
+{
+  NotificationJupyterClient *self = user_data;
+  GError *error = NULL;
+
+  g_cancellable_set_error_if_cancelled (cancellable, &error);
+  complete_connect (self, error);
+  return G_SOURCE_REMOVE;
+}
+
 static void *
 open_socket (NotificationJupyterClient  *self,
              int                         type,
@@ -313,6 +386,17 @@ open_socket (NotificationJupyterClient  *self,
   if (socket == NULL)
     return NULL;
   zmq_setsockopt (socket, ZMQ_LINGER, &linger, sizeof linger);
+  if (port == self->shell_port && type == ZMQ_DEALER)
+    {
+      /* queue only to a kernel that is there: the handshake's requests
+       * must not pile up while the kernel starts (one per 100 ms, each
+       * answered with busy and idle once it is up). The handshake's
+       * answer proves the shell connected; control keeps queueing, so
+       * that an interrupt sent at once is not lost. */
+      int immediate = 1;
+
+      zmq_setsockopt (socket, ZMQ_IMMEDIATE, &immediate, sizeof immediate);
+    }
   if (type == ZMQ_SUB)
     zmq_setsockopt (socket, ZMQ_SUBSCRIBE, "", 0);  /* before connect */
   if (zmq_connect (socket, address) != 0)
@@ -344,7 +428,8 @@ on_handshake_tick (gpointer user_data)
   NotificationJupyterClient *self = user_data;
   GCancellable *cancellable;
   g_autoptr(GError) error = NULL;
-  char *msg_id;
+  g_autoptr(GPtrArray) frames = NULL;
+  g_autofree char *msg_id = NULL;
 
   if (self->connect_task == NULL)
     return G_SOURCE_REMOVE;
@@ -354,6 +439,8 @@ on_handshake_tick (gpointer user_data)
       complete_connect (self, g_steal_pointer (&error));
       return G_SOURCE_REMOVE;
     }
+  if (self->shell == NULL)
+    return G_SOURCE_REMOVE;
   if (g_get_monotonic_time () > self->connect_deadline)
     {
       complete_connect (self, g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
@@ -362,8 +449,10 @@ on_handshake_tick (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
 
-  msg_id = notification_jupyter_client_send_request (self, self->shell, "kernel_info_request", NULL);
-  g_hash_table_add (self->handshake_ids, msg_id);
+  /* not sent while the shell is not connected yet: the next tick tries */
+  frames = notification_jupyter_message_build (self->key, self->session, "kernel_info_request", NULL, &msg_id);
+  if (send_frames (self->shell, frames, TRUE))
+    g_hash_table_add (self->handshake_ids, g_steal_pointer (&msg_id));
 
   return G_SOURCE_CONTINUE;
 }
@@ -420,6 +509,15 @@ notification_jupyter_client_connect_async (NotificationJupyterClient *self,
   self->hb_source = attach_source (self, self->hb, on_hb);
 
   self->connect_task = g_steal_pointer (&task);
+  if (cancellable != NULL)
+    {
+      /* on the client's context, whichever thread cancels */
+      self->connect_cancelled = g_cancellable_source_new (cancellable);
+      g_source_set_callback (self->connect_cancelled, (GSourceFunc) (void (*) (void)) on_connect_cancelled,
+                             self, NULL);
+      g_source_set_static_name (self->connect_cancelled, "[libnotification-bridge] Jupyter connect cancelled");
+      g_source_attach (self->connect_cancelled, self->context);
+    }
   self->connect_deadline = g_get_monotonic_time () + CONNECT_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
 
   self->handshake_timer = g_timeout_source_new (HANDSHAKE_INTERVAL_MS);

@@ -63,6 +63,44 @@ notification_jupyter_client_execute (NotificationJupyterClient *self,
   return notification_jupyter_client_send_request (self, self->shell, "execute_request", content);
 }
 
+typedef struct
+{
+  NotificationJupyterClient *client;  /* (unowned): the source goes first */
+  char                      *msg_id;
+} Cancelled;
+
+static void
+cancelled_free (gpointer data)
+{
+  Cancelled *cancelled = data;
+
+  g_free (cancelled->msg_id);
+  g_free (cancelled);
+}
+
+/* On the client's context: the wait ends, the execution is forgotten
+ * (a late reply or idle completes nothing). */
+static gboolean
+on_execute_cancelled (GCancellable *cancellable,
+                      gpointer      user_data)
+{
+  Cancelled *cancelled = user_data;
+  NotificationJupyterClient *self = cancelled->client;
+  NotificationJupyterExecution *execution = g_hash_table_lookup (self->executions, cancelled->msg_id);
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+
+  if (execution == NULL)
+    return G_SOURCE_REMOVE;
+  task = g_steal_pointer (&execution->task);
+  /* the source is this one: its callback data must outlive the call */
+  g_clear_pointer (&execution->cancelled, g_source_unref);
+  g_hash_table_remove (self->executions, cancelled->msg_id);
+  g_cancellable_set_error_if_cancelled (cancellable, &error);
+  g_task_return_error (task, error);
+  return G_SOURCE_REMOVE;
+}
+
 /**
  * notification_jupyter_client_execute_async:
  * @self: a connected client
@@ -109,6 +147,18 @@ notification_jupyter_client_execute_async (NotificationJupyterClient *self,
     }
 
   msg_id = notification_jupyter_client_execute (self, code);
+  if (cancellable != NULL)
+    {
+      Cancelled *cancelled = g_new0 (Cancelled, 1);
+
+      cancelled->client = self;
+      cancelled->msg_id = g_strdup (msg_id);
+      execution->cancelled = g_cancellable_source_new (cancellable);
+      g_source_set_callback (execution->cancelled, (GSourceFunc) (void (*) (void)) on_execute_cancelled,
+                             cancelled, cancelled_free);
+      g_source_set_static_name (execution->cancelled, "[libnotification-bridge] Jupyter execute cancelled");
+      g_source_attach (execution->cancelled, self->context);
+    }
   g_hash_table_insert (self->executions, g_strdup (msg_id), execution);
 
   return msg_id;

@@ -26,7 +26,8 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  GTask    *task;     /* (owned) (nullable): execute_async's */
+  GTask    *task;        /* (owned) (nullable): execute_async's */
+  GSource  *cancelled;   /* (owned) (nullable): on the client's context */
   gboolean  replied;
   gboolean  idle;
   char     *status;
@@ -58,6 +59,7 @@ struct _NotificationJupyterClient
   GSource            *hb_source;
 
   GTask              *connect_task;     /* (owned) (nullable) */
+  GSource            *connect_cancelled; /* (owned) (nullable) */
   GHashTable         *handshake_ids;    /* (element-type utf8) */
   GSource            *handshake_timer;
   gint64              connect_deadline;
@@ -102,6 +104,8 @@ void  notification_jupyter_client_close_socket  (void                         **
 void  notification_jupyter_client_execution_free (NotificationJupyterExecution *execution);
 void  notification_jupyter_client_fail_executions (NotificationJupyterClient   *self,
                                                    const GError                *error);
+void  notification_jupyter_client_disconnect    (NotificationJupyterClient     *self,
+                                                 const GError                  *error);
 void  notification_jupyter_client_complete_execution (NotificationJupyterClient *self,
                                                       const char                *msg_id);
 char *notification_jupyter_client_send_request  (NotificationJupyterClient     *self,

@@ -50,6 +50,7 @@ static const int drop_props[NOTIFICATION_JUPYTER_N_DROPS] = {
 void
 notification_jupyter_client_execution_free (NotificationJupyterExecution *execution)
 {
+  notification_jupyter_client_destroy_source (&execution->cancelled);
   g_clear_object (&execution->task);
   g_free (execution->status);
   g_free (execution);
@@ -128,17 +129,14 @@ static void
 notification_jupyter_client_dispose (GObject *object)
 {
   NotificationJupyterClient *self = NOTIFICATION_JUPYTER_CLIENT (object);
+  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CLOSED,
+                                                 "the Jupyter client was disposed");
 
-  notification_jupyter_client_destroy_source (&self->iopub_source);
-  notification_jupyter_client_destroy_source (&self->shell_source);
-  notification_jupyter_client_destroy_source (&self->control_source);
-  notification_jupyter_client_destroy_source (&self->hb_source);
-  notification_jupyter_client_destroy_source (&self->handshake_timer);
-  notification_jupyter_client_destroy_source (&self->hb_timer);
-  notification_jupyter_client_close_socket (&self->iopub);
-  notification_jupyter_client_close_socket (&self->shell);
-  notification_jupyter_client_close_socket (&self->control);
-  notification_jupyter_client_close_socket (&self->hb);
+  /* What is pending holds a reference: only g_object_run_dispose() gets
+   * here with a connect or an execution pending. Each fails, once. */
+  notification_jupyter_client_disconnect (self, error);
+  if (self->executions != NULL)
+    notification_jupyter_client_fail_executions (self, error);
   g_clear_object (&self->center);
 
   G_OBJECT_CLASS (notification_jupyter_client_parent_class)->dispose (object);

@@ -79,21 +79,32 @@ equal_constant_time (const guchar *a,
  * root value followed by a second one: `{}[1]`.) */
 static const char *
 shape_problem (const char *data,
-               gsize       len)
+               gsize       len,
+               gboolean   *long_numbers)
 {
   int depth = 0;
   gboolean in_string = FALSE;
   gsize i = 0;
+  guint digits = 0;  /* in a row, outside strings */
 
   while (i < len && g_ascii_isspace (data[i]))
     i++;
   if (i == len || data[i] != '{')
     return "a JSON frame is not an object";
 
+  *long_numbers = FALSE;
   for (; i < len; i++)
     {
       char c = data[i];
 
+      if (!in_string && g_ascii_isdigit (c))
+        {
+          /* 19 digits may not fit in an int64 (see widen_integers()) */
+          if (++digits >= 19)
+            *long_numbers = TRUE;
+          continue;
+        }
+      digits = 0;
       if (in_string)
         {
           if (c == '\\')
@@ -125,6 +136,61 @@ shape_problem (const char *data,
   return NULL;  /* unterminated: json-glib says where */
 }
 
+/* json-glib 1.6 reads an integer beyond int64 wrapped (2**64 gives -1,
+ * -2**63 - 1 gives 2**63 - 1). Returns a copy of the text in which each
+ * such integer is written as a real (a ".0" appended), read then as the
+ * nearest double, or NULL if none is there. (The signature was checked
+ * over the frame as received; this text only feeds the parser.) */
+static GString *
+widen_integers (const char *data,
+                gsize       len)
+{
+  GString *text = NULL;
+  gboolean in_string = FALSE;
+  gsize copied = 0;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = data[i];
+      gsize end;
+      g_autofree char *token = NULL;
+      gint64 value;
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (c == '"')
+        {
+          in_string = TRUE;
+          continue;
+        }
+      if (c != '-' && !g_ascii_isdigit (c))
+        continue;
+      for (end = i + 1; end < len && (g_ascii_isdigit (data[end]) || strchr ("+-.eE", data[end]) != NULL); end++)
+        ;
+      token = g_strndup (data + i, end - i);
+      if (strpbrk (token, ".eE") == NULL &&
+          !g_ascii_string_to_signed (token, 10, G_MININT64, G_MAXINT64, &value, NULL))
+        {
+          if (text == NULL)
+            text = g_string_sized_new (len + 8);
+          g_string_append_len (text, data + copied, end - copied);
+          g_string_append (text, ".0");
+          copied = end;
+        }
+      i = end - 1;
+    }
+  if (text != NULL)
+    g_string_append_len (text, data + copied, len - copied);
+
+  return text;
+}
+
 static JsonNode *
 parse_object (GBytes  *frame,
               GError **error)
@@ -132,6 +198,8 @@ parse_object (GBytes  *frame,
   gsize len;
   const char *data = g_bytes_get_data (frame, &len);
   g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GString) widened = NULL;
+  gboolean long_numbers;
   const char *problem;
   JsonNode *root;
 
@@ -145,10 +213,15 @@ parse_object (GBytes  *frame,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "a JSON frame is not UTF-8");
       return NULL;
     }
-  if ((problem = shape_problem (data, len)) != NULL)
+  if ((problem = shape_problem (data, len, &long_numbers)) != NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, problem);
       return NULL;
+    }
+  if (long_numbers && (widened = widen_integers (data, len)) != NULL)
+    {
+      data = widened->str;
+      len = widened->len;
     }
 
   parser = json_parser_new_immutable ();
@@ -375,8 +448,17 @@ notification_jupyter_json_to_variant (JsonNode  *node,
         json_object_iter_init (&iter, json_node_get_object (node));
         while (json_object_iter_next (&iter, &name, &member))
           {
-            GVariant *value = notification_jupyter_json_to_variant (member, error);
+            GVariant *value;
 
+            /* json-glib decodes `\ud800` in a name to bytes that are
+             * not UTF-8 (it checks values, not names) */
+            if (!g_utf8_validate (name, -1, NULL))
+              {
+                g_variant_builder_clear (&builder);
+                g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "a JSON member name is not UTF-8");
+                return NULL;
+              }
+            value = notification_jupyter_json_to_variant (member, error);
             if (value == NULL)
               {
                 g_variant_builder_clear (&builder);
@@ -516,6 +598,12 @@ notification_jupyter_message_to_user_info (NotificationJupyterMessage  *message,
           if (strcmp (name, "msg_id") == 0 || strcmp (name, "parent_msg_id") == 0 ||
               strcmp (name, "date") == 0)
             continue;
+          if (!g_utf8_validate (name, -1, NULL))
+            {
+              g_variant_builder_clear (&builder);
+              g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "a JSON member name is not UTF-8");
+              return NULL;
+            }
           value = notification_jupyter_json_to_variant (member, error);
           if (value == NULL)
             {

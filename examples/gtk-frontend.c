@@ -64,6 +64,8 @@ typedef struct
   char               *connection_file;
   gboolean            start_kernel;
   GSubprocess        *kernel;
+  GCancellable       *kernel_wait;  /* cancelled when we stop the kernel */
+  gboolean            kernel_connected;
   char               *kernel_dir;
   GObject            *client;       /* a NotificationJupyterClient */
   gboolean            running;
@@ -328,6 +330,7 @@ on_kernel_connected (GObject      *source,
       g_application_quit (G_APPLICATION (self->app));
       return;
     }
+  self->kernel_connected = TRUE;
   gtk_label_set_text (self->status, "Connected to the kernel: press “Run block”.");
   gtk_widget_set_sensitive (GTK_WIDGET (self->run_button), TRUE);
   if (self->self_test)
@@ -362,6 +365,30 @@ kernel_try_connect (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* A kernel that exits before it answered (ipykernel broken or missing)
+ * would leave the window "Connecting…" for ever. */
+static void
+on_kernel_exited (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Frontend *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_subprocess_wait_finish (G_SUBPROCESS (source), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;  /* kernel_stop(): @self may be gone */
+  if (self->kernel_connected)
+    return;  /* the heartbeat reports a kernel that dies later */
+  g_printerr ("gtk-frontend: the kernel exited before it answered (%s %d)\n",
+              g_subprocess_get_if_signaled (G_SUBPROCESS (source)) ? "signal" : "status",
+              g_subprocess_get_if_signaled (G_SUBPROCESS (source))
+              ? g_subprocess_get_term_sig (G_SUBPROCESS (source))
+              : g_subprocess_get_exit_status (G_SUBPROCESS (source)));
+  self->status_code = 1;
+  g_application_quit (G_APPLICATION (self->app));
+}
+
 static gboolean
 kernel_start (Frontend  *self,
               GError   **error)
@@ -377,6 +404,8 @@ kernel_start (Frontend  *self,
                                        "-f", self->connection_file, NULL);
       if (self->kernel == NULL)
         return FALSE;
+      self->kernel_wait = g_cancellable_new ();
+      g_subprocess_wait_async (self->kernel, self->kernel_wait, on_kernel_exited, self);
     }
   if (kernel_try_connect (self))
     g_timeout_add (50, kernel_try_connect, self);
@@ -387,6 +416,9 @@ static void
 kernel_stop (Frontend *self)
 {
   g_clear_object (&self->client);
+  if (self->kernel_wait != NULL)
+    g_cancellable_cancel (self->kernel_wait);
+  g_clear_object (&self->kernel_wait);
   if (self->kernel != NULL)
     {
       g_subprocess_send_signal (self->kernel, SIGTERM);

@@ -36,6 +36,11 @@ print_notification (NotificationCenter *center,
   g_autofree char *line = NULL;
   gint64 now = g_get_real_time ();
 
+  /* the loop ends after the current dispatch, which may bring more (the
+   * Jupyter client reads up to 64 messages at a time) */
+  if (opt_count > 0 && n_printed >= opt_count)
+    return;
+
   if (notification_remote_sender_is_remote (sender))
     {
       NotificationRemoteSender *remote = NOTIFICATION_REMOTE_SENDER (sender);
@@ -123,7 +128,7 @@ main (int argc, char **argv)
   g_option_context_set_description (options,
     "Each line is: time, type, sender (unique bus name/sender id), user info.\n"
     "Exit status: 0 interrupted or done, 1 connection failure, 2 bad arguments;\n"
-    "with --execute: 0 if the code ran without error, 1 if not.");
+    "with --execute: 0 if the code ran without error, 1 if not (or if interrupted first).");
   if (!g_option_context_parse (options, &argc, &argv, &error))
     {
       g_printerr ("notification-monitor: %s\n", error->message);

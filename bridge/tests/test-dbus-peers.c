@@ -413,6 +413,80 @@ only_anonymous (GDBusAuthObserver *observer,
   return g_strcmp0 (mechanism, "ANONYMOUS") == 0;
 }
 
+/* A user info nested deeper than D-Bus carries (64 containers in all:
+ * 21 a{sv} levels, as a Jupyter display of nested JSON gives) is not
+ * sent: a receiving GDBus fails to parse such a message and closes the
+ * connection (a bus daemon would drop the sender). What comes after it
+ * still arrives. */
+static void
+test_peer_to_peer_deep (void)
+{
+  g_autoptr(NotificationCenter) center_s = notification_center_new ();
+  g_autoptr(NotificationCenter) center_c = notification_center_new ();
+  g_autofree char *dir = g_dir_make_tmp ("bridge-p2p-XXXXXX", NULL);
+  g_autofree char *address = g_strdup_printf ("unix:dir=%s", dir);
+  g_autoptr(GDBusServer) server = NULL;
+  g_autoptr(GDBusConnection) conn_c = NULL;
+  GAsyncResult *result = NULL;
+  GError *error = NULL;
+  NotificationDBusBridge *bridge_c;
+  Recorder r = { 0 };
+  GVariant *deep = g_variant_new_int64 (1);
+  GVariant *shallow = g_variant_new_int64 (1);
+
+  for (guint i = 0; i < 30; i++)
+    {
+      GVariantBuilder b;
+
+      g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+      g_variant_builder_add (&b, "{sv}", "k", deep);
+      deep = g_variant_builder_end (&b);
+      if (i < 15)
+        {
+          g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+          g_variant_builder_add (&b, "{sv}", "k", shallow);
+          shallow = g_variant_builder_end (&b);
+        }
+    }
+
+  server = notification_dbus_server_new (center_s, address, &error);
+  g_assert_no_error (error);
+  g_dbus_connection_new_for_address (g_dbus_server_get_client_address (server),
+                                     G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT,
+                                     NULL, NULL, got_result, &result);
+  spin_until (result != NULL);
+  conn_c = g_dbus_connection_new_for_address_finish (result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_dbus_connection_set_exit_on_close (conn_c, FALSE);
+
+  bridge_c = bridge_new (center_c, conn_c);
+  notification_dbus_bridge_subscribe (bridge_c, "stdout");
+  notification_center_add_observer (center_c, NULL, NULL, recorder_cb, &r, NULL);
+  spin_until (notification_center_has_observers (center_s, "stdout", NULL));
+
+  notification_center_post_values (center_s, "stdout", NULL, "out_string", "s", "deep",
+                                   "data", "v", deep, NULL);
+  notification_center_post_values (center_s, "stdout", NULL, "out_string", "s", "after",
+                                   "data", "v", shallow, NULL);
+  spin_until (r.n == 1 || g_dbus_connection_is_closed (conn_c));
+  g_assert_false (g_dbus_connection_is_closed (conn_c));
+  g_assert_cmpint (r.n, ==, 1);
+  {
+    const char *text = NULL;
+
+    g_assert_true (g_variant_lookup (r.last_info, "out_string", "&s", &text));
+    g_assert_cmpstr (text, ==, "after");
+  }
+
+  g_object_unref (bridge_c);
+  bus_close (conn_c);
+  g_dbus_server_stop (server);
+  drain ();
+  g_rmdir (dir);
+  recorder_clear (&r);
+}
+
 static void
 test_peer_to_peer (void)
 {
@@ -560,6 +634,7 @@ main (int argc, char **argv)
   g_test_add_func ("/bridge/bad-input", test_bad_input);
   g_test_add_func ("/bridge/gdbus-emit", test_gdbus_emit);
   g_test_add_func ("/bridge/peer-to-peer", test_peer_to_peer);
+  g_test_add_func ("/bridge/peer-to-peer/deep", test_peer_to_peer_deep);
   g_test_add_func ("/bridge/two-processes", test_two_processes);
 
   ret = g_test_run ();

@@ -136,6 +136,21 @@ class JupyterClientTest(unittest.TestCase):
         out = subprocess.run([sys.executable, example, self.path, '1/0'], capture_output=True, text=True, timeout=60)
         self.assertEqual(out.returncode, 1, out.stderr)
 
+    def test_example_kernel_dies(self):
+        # a cell that kills its kernel: execute_finish() raises (the
+        # heartbeat, ~3 s); the example must still end its loop and exit 1
+        example = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'examples', 'python-jupyter.py')
+        with tempfile.TemporaryDirectory() as directory:
+            kernel, path = start_kernel(directory)
+            try:
+                out = subprocess.run([sys.executable, example, path, 'import os; os.kill(os.getpid(), 9)'],
+                                     capture_output=True, text=True, timeout=30)
+            finally:
+                kernel.kill()
+                kernel.wait(10)
+        self.assertEqual(out.returncode, 1, out.stderr)
+        self.assertIn('stopped answering', out.stderr)
+
     def test_bad_file(self):
         center = Notification.Center.new()
         bad = os.path.join(self.dir.name, 'bad.json')
