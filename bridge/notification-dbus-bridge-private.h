@@ -44,6 +44,9 @@ struct _NotificationDBusBridge
 
   GTask *init_task;
   guint pending;
+
+  guint64 n_not_sent;       /* (atomic) exports D-Bus could not carry */
+  guint logged_not_sent;    /* bits: the kinds already logged (the bridge's context only) */
 };
 
 static inline const char *

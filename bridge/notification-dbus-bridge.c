@@ -46,7 +46,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (NotificationDBusBridge, notification_dbus_bridge,
                                G_IMPLEMENT_INTERFACE (G_TYPE_ASYNC_INITABLE,
                                                       notification_dbus_bridge_async_initable_iface_init))
 
-enum { PROP_0, PROP_CONNECTION, N_PROPS };
+enum { PROP_0, PROP_CONNECTION, PROP_N_NOT_SENT, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 static GDBusInterfaceInfo *
@@ -100,6 +100,24 @@ fits_depth (GVariant *value,
   return TRUE;
 }
 
+/* Counts an export D-Bus cannot carry, logged once per kind. */
+enum { NOT_SENT_TOO_DEEP = 1 << 0, NOT_SENT_REFUSED = 1 << 1 };
+
+static void
+not_sent (NotificationDBusBridge *self,
+          guint                   kind,
+          const char             *type,
+          const char             *why)
+{
+  __atomic_fetch_add (&self->n_not_sent, 1, __ATOMIC_RELAXED);
+  if (self->logged_not_sent & kind)
+    return;
+  self->logged_not_sent |= kind;
+  g_message ("Bridge %s: a %s notification was not exported (%s); "
+             "counted in n-not-sent, further ones of this kind are not logged",
+             G_OBJECT_TYPE_NAME (self), type, why);
+}
+
 static void
 notification_dbus_bridge_send (NotificationBridge *bridge,
                                const char         *type,
@@ -115,15 +133,20 @@ notification_dbus_bridge_send (NotificationBridge *bridge,
    * not sent, rather than making the peer close the connection */
   if (user_info != NULL && !fits_depth (user_info, DBUS_MAX_DEPTH - 1))
     {
-      g_debug ("Posted %s: the user info nests deeper than D-Bus allows; not sent", type);
+      not_sent (self, NOT_SENT_TOO_DEEP, type, "its user info nests deeper than D-Bus allows");
       return;
     }
+  /* GDBus refuses what D-Bus has no type for (a maybe) */
   if (!g_dbus_connection_emit_signal (self->connection, NULL,
                                       NOTIFICATION_DBUS_BRIDGE_OBJECT_PATH,
                                       NOTIFICATION_DBUS_BRIDGE_INTERFACE, "Posted",
                                       g_variant_new ("(ss@a{sv})", type, sender_id, user_info),
                                       &error))
-    g_debug ("Posted %s: %s", type, error->message);
+    {
+      g_autofree char *why = g_strdup_printf ("GDBus refused it: %s", error->message);
+
+      not_sent (self, NOT_SENT_REFUSED, type, why);
+    }
 }
 
 /* The object */
@@ -321,6 +344,7 @@ notification_dbus_bridge_get_property (GObject *object, guint prop_id, GValue *v
   switch (prop_id)
     {
     case PROP_CONNECTION: g_value_set_object (value, self->connection); break;
+    case PROP_N_NOT_SENT: g_value_set_uint64 (value, notification_dbus_bridge_get_n_not_sent (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -359,6 +383,22 @@ notification_dbus_bridge_class_init (NotificationDBusBridgeClass *klass)
   properties[PROP_CONNECTION] =
     g_param_spec_object ("connection", NULL, NULL, G_TYPE_DBUS_CONNECTION,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * NotificationDBusBridge:n-not-sent: (getter get_n_not_sent)
+   *
+   * How many local notifications that some peer wanted were not
+   * exported because D-Bus cannot carry their user info: a maybe value
+   * (D-Bus has no type for it; a Jupyter client's JSON `null` is one),
+   * or values nested more than 64 containers deep in all. The first of
+   * each kind is logged (`g_message()`). Read from any thread; not
+   * notified.
+   *
+   * Since: 1.2
+   */
+  properties[PROP_N_NOT_SENT] =
+    g_param_spec_uint64 ("n-not-sent", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -441,5 +481,23 @@ notification_dbus_bridge_get_connection (NotificationDBusBridge *self)
 {
   g_return_val_if_fail (NOTIFICATION_IS_DBUS_BRIDGE (self), NULL);
   return self->connection;
+}
+
+/**
+ * notification_dbus_bridge_get_n_not_sent: (get-property n-not-sent)
+ * @self: a D-Bus bridge
+ *
+ * Gets how many notifications were not exported because D-Bus cannot
+ * carry their user info.
+ *
+ * Returns: [property@NotificationBridge.DBusBridge:n-not-sent]
+ *
+ * Since: 1.2
+ */
+guint64
+notification_dbus_bridge_get_n_not_sent (NotificationDBusBridge *self)
+{
+  g_return_val_if_fail (NOTIFICATION_IS_DBUS_BRIDGE (self), 0);
+  return __atomic_load_n (&self->n_not_sent, __ATOMIC_RELAXED);
 }
 

@@ -63,6 +63,8 @@ NotificationDBusBridge *notification_dbus_bridge_new_finish    (GAsyncResult    
 NOTIFICATION_BRIDGE_AVAILABLE_IN_1_2
 GDBusConnection        *notification_dbus_bridge_get_connection (NotificationDBusBridge *self);
 NOTIFICATION_BRIDGE_AVAILABLE_IN_1_2
+guint64                 notification_dbus_bridge_get_n_not_sent (NotificationDBusBridge *self);
+NOTIFICATION_BRIDGE_AVAILABLE_IN_1_2
 void                    notification_dbus_bridge_subscribe     (NotificationDBusBridge *self,
                                                                 const char             *type);
 NOTIFICATION_BRIDGE_AVAILABLE_IN_1_2

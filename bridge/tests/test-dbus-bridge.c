@@ -68,6 +68,70 @@ test_export_import (void)
   recorder_clear (&r);
 }
 
+/* What D-Bus cannot carry (a maybe; 64 nested containers) is not sent,
+ * counted in n-not-sent and logged once per kind; what follows still
+ * arrives. */
+static void
+test_not_sent (void)
+{
+  g_autoptr(NotificationCenter) center_a = notification_center_new ();
+  g_autoptr(NotificationCenter) center_b = notification_center_new ();
+  g_autoptr(GDBusConnection) conn_a = bus_connect ();
+  g_autoptr(GDBusConnection) conn_b = bus_connect ();
+  NotificationDBusBridge *bridge_a, *bridge_b;
+  Recorder r = { 0 };
+  GVariant *deep = g_variant_new_int64 (1);
+  const char *text;
+
+  g_test_summary ("A user info D-Bus cannot carry is not exported, counted in n-not-sent "
+                  "and logged once per kind");
+
+  for (guint i = 0; i < 30; i++)
+    {
+      GVariantBuilder b;
+
+      g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+      g_variant_builder_add (&b, "{sv}", "k", deep);
+      deep = g_variant_builder_end (&b);
+    }
+  g_variant_ref_sink (deep);
+
+  bridge_b = bridge_new (center_b, conn_b);
+  notification_dbus_bridge_subscribe (bridge_b, "stdout");
+  notification_center_add_observer (center_b, NULL, NULL, recorder_cb, &r, NULL);
+  bridge_a = bridge_new (center_a, conn_a);
+  g_assert_true (exports_type (NOTIFICATION_BRIDGE (bridge_a), "stdout"));
+
+  g_test_expect_message ("NotificationBridge", G_LOG_LEVEL_MESSAGE, "*not exported*GDBus refused it*");
+  notification_center_post_values (center_a, "stdout", NULL, "null", "v",
+                                   g_variant_new_maybe (G_VARIANT_TYPE_VARIANT, NULL), NULL);
+  notification_center_post_values (center_a, "stdout", NULL, "null", "v",
+                                   g_variant_new_maybe (G_VARIANT_TYPE_VARIANT, NULL), NULL);
+  g_test_expect_message ("NotificationBridge", G_LOG_LEVEL_MESSAGE, "*not exported*deeper*");
+  notification_center_post_values (center_a, "stdout", NULL, "data", "@a{sv}", deep, NULL);
+  notification_center_post_values (center_a, "stdout", NULL, "out_string", "s", "after", NULL);
+
+  spin_until (r.n == 1);
+  g_test_assert_expected_messages ();
+  g_assert_true (g_variant_lookup (r.last_info, "out_string", "&s", &text));
+  g_assert_cmpstr (text, ==, "after");
+  g_assert_cmpuint (notification_dbus_bridge_get_n_not_sent (bridge_a), ==, 3);
+  {
+    guint64 n = 0;
+
+    g_object_get (bridge_a, "n-not-sent", &n, NULL);
+    g_assert_cmpuint (n, ==, 3);
+  }
+
+  g_variant_unref (deep);
+  g_object_unref (bridge_a);
+  g_object_unref (bridge_b);
+  bus_close (conn_a);
+  bus_close (conn_b);
+  drain ();
+  recorder_clear (&r);
+}
+
 /* An importer that comes later, or changes its mind, is followed. */
 static void
 test_interest_changes (void)
@@ -421,6 +485,7 @@ main (int argc, char **argv)
   g_test_dbus_up (test_bus);
 
   g_test_add_func ("/bridge/export-import", test_export_import);
+  g_test_add_func ("/bridge/not-sent", test_not_sent);
   g_test_add_func ("/bridge/interest-changes", test_interest_changes);
   g_test_add_func ("/bridge/arg0", test_arg0);
   g_test_add_func ("/bridge/demand-driven", test_demand_driven);
