@@ -211,3 +211,36 @@ seen_string (Seen       *seen,
     return NULL;
   return value;
 }
+
+/* An execution with execute_async, its notifications recorded. */
+typedef struct
+{
+  GPtrArray *seen;
+  char      *msg_id;
+  char      *status;
+  GError    *error;
+  gboolean   done;
+  gint64     done_at;
+} Run;
+
+static inline void
+run_done (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Run *run = user_data;
+
+  run->status = notification_jupyter_client_execute_finish (NOTIFICATION_JUPYTER_CLIENT (source),
+                                                            result, &run->error);
+  run->done = TRUE;
+  run->done_at = g_get_monotonic_time ();
+}
+
+static inline void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->seen, g_ptr_array_unref);
+  g_free (run->msg_id);
+  g_free (run->status);
+  g_clear_error (&run->error);
+}
