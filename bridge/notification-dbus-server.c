@@ -192,8 +192,12 @@ notification_dbus_server_subscribe (GDBusServer *server,
  * @error: return location for an error
  *
  * Serves @center peer to peer: each client that connects to the
- * returned server (with `g_dbus_connection_new_for_address()` and
- * %G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT) gets a
+ * returned server (with `g_dbus_connection_new_for_address()`,
+ * %G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT and
+ * %G_DBUS_CONNECTION_FLAGS_DELAY_MESSAGE_PROCESSING, then
+ * `g_dbus_connection_start_message_processing()` once it is made: the
+ * server's bridge calls the client at once, and GDBus answering a call on
+ * a connection still initializing is a GLib critical) gets a
  * [class@NotificationBridge.DBusBridge] of its own on @center, which
  * lasts until the connection closes; what the server's program imports
  * is set with [func@NotificationBridge.dbus_server_subscribe]. Only the

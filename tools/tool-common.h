@@ -36,10 +36,16 @@ tool_connect (const char  *address,
                                                        NULL, NULL, &bus_error);
   if (connection != NULL)
     return connection;
-  /* not a bus (no Hello): a peer, such as notification_dbus_server_new() */
+  /* not a bus (no Hello): a peer, such as notification_dbus_server_new().
+   * Messages are processed only once the connection is initialized:
+   * the server's bridge may call this side at once, and GDBus answering
+   * a call on a connection still initializing is a GLib critical. */
   connection = g_dbus_connection_new_for_address_sync (address,
-                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT,
+                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                       G_DBUS_CONNECTION_FLAGS_DELAY_MESSAGE_PROCESSING,
                                                        NULL, NULL, error);
+  if (connection != NULL)
+    g_dbus_connection_start_message_processing (connection);
   return connection;
 }
 

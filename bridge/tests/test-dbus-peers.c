@@ -452,11 +452,15 @@ test_peer_to_peer_deep (void)
   server = notification_dbus_server_new (center_s, address, &error);
   g_assert_no_error (error);
   g_dbus_connection_new_for_address (g_dbus_server_get_client_address (server),
-                                     G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT,
+                                     G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                     G_DBUS_CONNECTION_FLAGS_DELAY_MESSAGE_PROCESSING,
                                      NULL, NULL, got_result, &result);
   spin_until (result != NULL);
   conn_c = g_dbus_connection_new_for_address_finish (result, &error);
   g_assert_no_error (error);
+  /* started once initialized (a peer's first message could
+   * otherwise meet an uninitialized connection: GLib criticals) */
+  g_dbus_connection_start_message_processing (conn_c);
   g_clear_object (&result);
   g_dbus_connection_set_exit_on_close (conn_c, FALSE);
 
@@ -510,11 +514,15 @@ test_peer_to_peer (void)
   notification_center_add_observer (center_s, "ping", NULL, recorder_cb, &rs, NULL);
 
   g_dbus_connection_new_for_address (g_dbus_server_get_client_address (server),
-                                     G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT,
+                                     G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                     G_DBUS_CONNECTION_FLAGS_DELAY_MESSAGE_PROCESSING,
                                      NULL, NULL, got_result, &result);
   spin_until (result != NULL);
   conn_c = g_dbus_connection_new_for_address_finish (result, &error);
   g_assert_no_error (error);
+  /* started once initialized (a peer's first message could
+   * otherwise meet an uninitialized connection: GLib criticals) */
+  g_dbus_connection_start_message_processing (conn_c);
   g_clear_object (&result);
   g_dbus_connection_set_exit_on_close (conn_c, FALSE);
 
@@ -546,7 +554,8 @@ test_peer_to_peer (void)
   /* ANONYMOUS is refused */
   g_signal_connect (anonymous, "allow-mechanism", G_CALLBACK (only_anonymous), NULL);
   g_dbus_connection_new_for_address (g_dbus_server_get_client_address (server),
-                                     G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT,
+                                     G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                     G_DBUS_CONNECTION_FLAGS_DELAY_MESSAGE_PROCESSING,
                                      anonymous, NULL, got_result, &result);
   spin_until (result != NULL);
   refused = g_dbus_connection_new_for_address_finish (result, &error);

@@ -78,11 +78,15 @@ test_dbus_and_zmq (void)
   g_assert_no_error (error);
   notification_dbus_server_subscribe (server, NULL);
   g_dbus_connection_new_for_address (g_dbus_server_get_client_address (server),
-                                     G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT,
+                                     G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                     G_DBUS_CONNECTION_FLAGS_DELAY_MESSAGE_PROCESSING,
                                      NULL, NULL, got_result, &result);
   wait_until (result != NULL);
   conn = g_dbus_connection_new_for_address_finish (result, &error);
   g_assert_no_error (error);
+  /* started once initialized (a peer's first message could
+   * otherwise meet an uninitialized connection: GLib criticals) */
+  g_dbus_connection_start_message_processing (conn);
   g_clear_object (&result);
   g_dbus_connection_set_exit_on_close (conn, FALSE);
   notification_dbus_bridge_new_async (d, conn, NULL, got_result, &result);
