@@ -50,20 +50,22 @@
  * The operations (E is the global epoch, _notification_ebr_epoch):
  *
  *   unlink U   (writer, registry lock held) a release store that cuts a
- *              path to the object: a slot's tombstone or a new table
- *              (notification-index.c: notification_index_remove(),
+ *              path to the object: a slot's key pointer set to NULL (after
+ *              its control lane is marked deleted or empty), or a new
+ *              table (notification-index.c: notification_index_remove(),
  *              index_rebuild(), notification_index_steal_all()), prev->next
- *              or entry->head skipping an observer
- *              (registry_unlink_observer_locked()). Every path from a
- *              shared root to an object (registry -> table -> slot ->
- *              entry -> head/next -> observer, and the frozen next of an
+ *              or list->head skipping an observer
+ *              (notification_observer_list_unlink()). Every path from a
+ *              shared root to an object (registry -> table -> key pointer
+ *              -> entry -> head/next -> observer, and the frozen next of an
  *              observer already unlinked) is cut by such a store U that is
  *              sequenced before, or under the same lock before, its retire.
  *   retire     RL: e = fetch_add (E, 0, acq_rel); then a release CAS pushes
  *              the node onto ebr_garbage[e % 3]. It writes only the node's
  *              NotificationEbrNode, which no reader reads (an observer's
- *              overlays prev/entry, writer-only; an entry's and a table's
- *              are fields of their own).
+ *              overlays prev/list, writer-only; a table's is a field of its
+ *              own; an index entry has none, notification_ebr_retire_pointer()
+ *              allocates one).
  *   enter      (outermost, notification_ebr_enter())
  *              R_e: e_R = load (E, acquire)
  *              S:   store (state, e_R << 1 | 1): relaxed in asymmetric
@@ -181,21 +183,22 @@
  *
  * C1. registry_add(), under the registry lock: seq = last_seq + 1 (46 bits,
  * compared wrap-safe), written into state before the observer is
- * published by a release store of tail->next or entry->head at the tail of
- * its entry's list; then last_seq is stored (release). Every list is in
+ * published by a release store of tail->next or list->head at the tail of
+ * its list (notification_observer_list_append()); then last_seq is stored
+ * (release). Every list is in
  * increasing seq; an unlink leaves the unlinked observer's next as it was,
  * pointing further down the list, so a walk, even from a removed observer,
  * meets increasing seqs. A seq read through such a pointer (relaxed) is
  * right: the pointer was read with acquire from a store that hb-follows
  * the publication, and RMWs on state never change its seq bits.
  * C2. dispatch reads s = load (last_seq, acquire) first, then looks up
- * the matching entries, then deliver reads their heads (acquire), and
+ * the matching lists, then deliver reads their heads (acquire), and
  * calls only observers with seq <= s. An observer whose add stored
  * last_seq after the value the post read, including one added by the
  * post's own observers, has seq > s and is not called.
  * C3. An observer with seq <= s was added before: its add hb the load of s
  * (release/acquire on last_seq, and the registry lock for earlier adds),
- * and so do the creation of its entry and the key counts, published
+ * and so do the creation of its list and the key counts, published
  * under the same lock before last_seq; the lookup and the head/next
  * loads, after the load of s, see it linked unless it was unlinked since.
  * So a post calls exactly the observers added before the moment it read
@@ -289,6 +292,8 @@ notification_ebr_leave (void)
 
 void  notification_ebr_retire       (NotificationEbrNode     *node,
                                      NotificationEbrFreeFunc  free_func);
+void  notification_ebr_retire_pointer (gpointer                data,
+                                       GDestroyNotify          free_func);
 void  notification_ebr_reclaim      (void);
 void  notification_ebr_collect      (void);
 

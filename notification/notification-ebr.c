@@ -234,6 +234,42 @@ notification_ebr_retire (NotificationEbrNode     *node,
   __atomic_add_fetch (&ebr_n_garbage[slot], 1, __ATOMIC_RELAXED);
 }
 
+typedef struct
+{
+  NotificationEbrNode  node;
+  gpointer             data;
+  GDestroyNotify       free_func;
+} RetiredPointer;
+
+static void
+retired_pointer_free (NotificationEbrNode *node)
+{
+  RetiredPointer *self = (RetiredPointer *) node;
+
+  self->free_func (self->data);
+  g_free (self);
+}
+
+/*
+ * notification_ebr_retire_pointer:
+ * @data: an object that is no longer reachable from any shared pointer
+ * @free_func: frees @data
+ *
+ * notification_ebr_retire() for an object without an embedded node
+ * (index entries, which are kept small): the node is allocated here, when
+ * the object is retired, not for its whole life.
+ */
+void
+notification_ebr_retire_pointer (gpointer       data,
+                                 GDestroyNotify free_func)
+{
+  RetiredPointer *self = g_new (RetiredPointer, 1);
+
+  self->data = data;
+  self->free_func = free_func;
+  notification_ebr_retire (&self->node, retired_pointer_free);
+}
+
 /*
  * notification_ebr_reclaim:
  *

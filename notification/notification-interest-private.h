@@ -79,9 +79,9 @@ notification_interest_watched (NotificationRegistry *registry)
 }
 
 /* The registry's hooks (notification-interest-watcher.c). */
-void notification_interest_changed_locked          (NotificationRegistry   *registry,
-                                                    NotificationIndexEntry *entry,
-                                                    gboolean                observed);
+void notification_interest_changed_locked          (NotificationRegistry     *registry,
+                                                    NotificationObserverList *list,
+                                                    gboolean                  observed);
 void notification_interest_sender_disposing_locked (NotificationRegistry   *registry,
                                                     GObject                *sender);
 void notification_interest_shutdown                (NotificationRegistry   *registry);
@@ -89,8 +89,8 @@ void notification_interest_hub_free                (NotificationInterestHub *hub
 
 /* Shared by the watchers and the listing (notification-interest.c), all
  * with the registry lock held. */
-typedef void (*NotificationInterestEntryFunc) (NotificationIndexEntry *entry,
-                                               gpointer                data);
+typedef void (*NotificationInterestEntryFunc) (NotificationObserverList *list,
+                                               gpointer                  data);
 
 NotificationInterestHub *notification_interest_hub_get_locked          (NotificationRegistry          *registry);
 void                     notification_interest_foreach_observed_locked (NotificationRegistry          *registry,

@@ -413,9 +413,9 @@ watcher_source_gone (gpointer data)
 /* The registry's hooks --------------------------------------------------- */
 
 void
-notification_interest_changed_locked (NotificationRegistry   *registry,
-                                      NotificationIndexEntry *entry,
-                                      gboolean                observed)
+notification_interest_changed_locked (NotificationRegistry     *registry,
+                                      NotificationObserverList *list,
+                                      gboolean                  observed)
 {
   NotificationInterestHub *hub;
 
@@ -423,7 +423,8 @@ notification_interest_changed_locked (NotificationRegistry   *registry,
   hub = registry->interest;
   for (guint i = 0; i < hub->watchers->len; i++)
     watcher_record_locked (g_ptr_array_index (hub->watchers, i), hub,
-                           entry->type, (GObject *) entry->sender, entry->hash, observed);
+                           notification_observer_list_get_type (list),
+                           (GObject *) notification_observer_list_get_sender (list), list->key.hash, observed);
 }
 
 /*
@@ -512,13 +513,13 @@ notification_interest_shutdown (NotificationRegistry *registry)
 /* The center's API ------------------------------------------------------- */
 
 static void
-record_observed_cb (NotificationIndexEntry *entry,
-                    gpointer                data)
+record_observed_cb (NotificationObserverList *list,
+                    gpointer                  data)
 {
   Watcher *watcher = data;
 
-  watcher_record_locked (watcher, watcher->registry->interest, entry->type,
-                         (GObject *) entry->sender, entry->hash, TRUE);
+  watcher_record_locked (watcher, watcher->registry->interest, notification_observer_list_get_type (list),
+                         (GObject *) notification_observer_list_get_sender (list), list->key.hash, TRUE);
 }
 
 /**

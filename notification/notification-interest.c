@@ -219,37 +219,47 @@ notification_interest_give_pins_locked (NotificationInterestHub *hub,
 
 /* Registry lock held. Calls @func on every observed entry, in the index's
  * order. */
+typedef struct
+{
+  NotificationInterestEntryFunc func;
+  gpointer                      data;
+} ForeachObserved;
+
+static void
+foreach_observed_cb (NotificationIndexKey *key,
+                     gpointer              data)
+{
+  ForeachObserved *f = data;
+  NotificationObserverList *list = notification_observer_list_from_key (key);
+
+  if (list->n_reported != 0)
+    f->func (list, f->data);
+}
+
 void
 notification_interest_foreach_observed_locked (NotificationRegistry          *registry,
                                                NotificationInterestEntryFunc  func,
                                                gpointer                       data)
 {
-  NotificationIndexTable *table;
+  ForeachObserved f = { func, data };
 
   notification_lock_assert_held (&registry->lock);
-  table = __atomic_load_n (&registry->index->table, __ATOMIC_RELAXED);
-  for (gsize i = 0; i <= table->mask; i++)
-    {
-      NotificationIndexEntry *entry = __atomic_load_n (&table->slots[i].entry, __ATOMIC_RELAXED);
-
-      if (entry != NULL && entry != &_notification_index_tombstone && entry->n_reported != 0)
-        func (entry, data);
-    }
+  notification_index_foreach (registry->index, foreach_observed_cb, &f);
 }
 
 /* Listing --------------------------------------------------------------- */
 
 static void
-list_observed_cb (NotificationIndexEntry *entry,
-                  gpointer                data)
+list_observed_cb (NotificationObserverList *list,
+                  gpointer                  data)
 {
   GPtrArray *interests = data;
   NotificationInterest *interest = g_new0 (NotificationInterest, 1);
 
   /* Referenced once the lock is released: pinned till then. */
   interest->ref_count = 1;
-  interest->type = g_strdup (entry->type);
-  interest->sender = (GObject *) entry->sender;
+  interest->type = g_strdup (notification_observer_list_get_type (list));
+  interest->sender = (GObject *) notification_observer_list_get_sender (list);
   g_ptr_array_add (interests, interest);
 }
 

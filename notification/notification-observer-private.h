@@ -15,12 +15,14 @@
 #pragma once
 
 #include "notification-center.h"
-#include "notification-index-private.h"
 #include "notification-lock-private.h"
+#include "notification-observer-list-private.h"
 #include "notification-queue-private.h"
 #include "notification-slab-private.h"
 
 G_BEGIN_DECLS
+
+typedef struct _NotificationWatch NotificationWatch;
 
 /* An observer's state word: its sequence number (the order observers
  * were added in; 46 bits, which at one add every 50 ns last more than a
@@ -47,8 +49,8 @@ struct _NotificationObserver
   /* Writers only (registry lock); reused as the EBR node once unlinked. */
   union {
     struct {
-      NotificationObserver   *prev;
-      NotificationIndexEntry *entry;
+      NotificationObserver     *prev;  /* the list's last observer, for its head */
+      NotificationObserverList *list;
     };
     NotificationEbrNode       ebr;
   };

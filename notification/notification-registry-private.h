@@ -16,7 +16,9 @@
 #include "notification-id-table-private.h"
 #include "notification-index-private.h"
 #include "notification-lock-private.h"
+#include "notification-observer-list-private.h"
 #include "notification-queue-private.h"
+#include "notification-schema.h"
 #include "notification-slab-private.h"
 
 G_BEGIN_DECLS
@@ -97,7 +99,7 @@ gboolean              notification_registry_has             (NotificationRegistr
                                                              const char           *type,
                                                              gpointer              sender);
 void                  notification_registry_deliver         (NotificationRegistry    *self,
-                                                             NotificationIndexEntry **matches,
+                                                             NotificationObserverList **matches,
                                                              guint                    n_matches,
                                                              guint64                  last_seq,
                                                              NotificationCenter      *center,
@@ -116,6 +118,7 @@ NotificationSchema   *notification_registry_dup_schema      (NotificationRegistr
 void                  notification_registry_set_schema      (NotificationRegistry *self,
                                                              const char           *type,
                                                              NotificationSchema   *schema);
+void                  notification_registry_retire_schemas  (GPtrArray            *keys);
 
 /* Which of the four kinds of key an entry has: a specific type and sender,
  * a type from every sender, every type from a sender, everything. */
@@ -137,27 +140,32 @@ notification_registry_match_key (NotificationRegistry    *self,
                     const char              *type,
                     guint                    type_hash,
                     gconstpointer            sender,
-                    NotificationIndexEntry **matches,
+                    NotificationObserverList **matches,
                     guint                   *n_matches)
 {
-  NotificationIndexEntry *entry;
+  NotificationIndexKey *key;
 
   if (__atomic_load_n (&self->n_keys[kind], __ATOMIC_RELAXED) == 0)
     return;
 
-  entry = notification_index_lookup (self->index, notification_index_hash (type_hash, sender),
-                                     type, sender);
-  if (entry != NULL && __atomic_load_n (&entry->head, __ATOMIC_ACQUIRE) != NULL)
-    matches[(*n_matches)++] = entry;
+  key = notification_index_lookup (self->index, notification_index_hash (type_hash, sender),
+                                   type, sender);
+  if (key != NULL)
+    {
+      NotificationObserverList *list = notification_observer_list_from_key (key);
+
+      if (notification_observer_list_peek (list) != NULL)
+        matches[(*n_matches)++] = list;
+    }
 }
 
-/* The entries whose observers want (type, sender), at most four. Inside
- * an EBR read section: the entries stay valid until it ends. */
+/* The lists whose observers want (type, sender), at most four. Inside
+ * an EBR read section: the lists stay valid until it ends. */
 static inline __attribute__((always_inline)) guint
 notification_registry_match (NotificationRegistry    *self,
                              const char              *type,
                              gconstpointer            sender,
-                             NotificationIndexEntry **matches)
+                             NotificationObserverList **matches)
 {
   guint any_type_hash = notification_index_hash_type (NULL);
   guint type_hash = 0;
@@ -216,7 +224,7 @@ notification_registry_dispatch (NotificationRegistry *self,
                                 GObject              *sender,
                                 GVariant             *user_info)
 {
-  NotificationIndexEntry *matches[4];
+  NotificationObserverList *matches[4];
   guint64 last_seq;
   guint n_matches;
 

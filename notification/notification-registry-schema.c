@@ -21,18 +21,67 @@
 #define COUNTER_ADD(counter, delta) \
   __atomic_store_n (&(counter), __atomic_load_n (&(counter), __ATOMIC_RELAXED) + (delta), __ATOMIC_RELEASE)
 
+/* The schema of one type: an entry of the schema index. */
+typedef struct
+{
+  NotificationSchema   *schema;  /* (owned) */
+  NotificationIndexKey  key;     /* last: the type follows inline */
+} SchemaEntry;
+
+static inline SchemaEntry *
+schema_entry_from_key (NotificationIndexKey *key)
+{
+  return (SchemaEntry *) ((char *) key - G_STRUCT_OFFSET (SchemaEntry, key));
+}
+
+static SchemaEntry *
+schema_entry_new (const char         *type,
+                  NotificationSchema *schema)
+{
+  SchemaEntry *entry = notification_index_entry_new (sizeof (SchemaEntry), G_STRUCT_OFFSET (SchemaEntry, key),
+                                                     type, NULL);
+
+  entry->schema = g_object_ref (schema);
+
+  return entry;
+}
+
+static void
+schema_entry_free (gpointer data)
+{
+  SchemaEntry *entry = data;
+
+  g_object_unref (entry->schema);
+  g_free (entry);
+}
+
+/* Frees @entry once no reader can hold it. */
+static void
+schema_entry_retire (SchemaEntry *entry)
+{
+  notification_ebr_retire_pointer (entry, schema_entry_free);
+}
+
+/* Lock held. Retires the entries of @keys, stolen from the index. */
+void
+notification_registry_retire_schemas (GPtrArray *keys)
+{
+  for (guint i = 0; i < keys->len; i++)
+    schema_entry_retire (schema_entry_from_key (g_ptr_array_index (keys, i)));
+}
+
 /* Inside an EBR read section: the schema stays valid until it ends. */
 static NotificationSchema *
 registry_peek_schema (NotificationRegistry *self,
                       const char           *type)
 {
-  NotificationIndexEntry *entry;
+  NotificationIndexKey *key;
 
-  entry = notification_index_lookup (self->schemas,
-                                     notification_index_hash (notification_index_hash_type (type), NULL),
-                                     type, NULL);
+  key = notification_index_lookup (self->schemas,
+                                   notification_index_hash (notification_index_hash_type (type), NULL),
+                                   type, NULL);
 
-  return entry != NULL ? entry->schema : NULL;
+  return key != NULL ? schema_entry_from_key (key)->schema : NULL;
 }
 
 gboolean
@@ -94,18 +143,15 @@ notification_registry_set_schema (NotificationRegistry *self,
                                   const char           *type,
                                   NotificationSchema   *schema)
 {
-  NotificationIndexEntry *entry;
-  NotificationIndexEntry *replacement = NULL;
-  NotificationIndexEntry *unused = NULL;
+  NotificationIndexKey *key;
+  SchemaEntry *replacement = NULL;
+  SchemaEntry *unused = NULL;
 
   /* Referenced before the lock: a reference may call a toggle notify
    * (PyGObject's takes the GIL, whose holder may be waiting for this lock
    * in a sender's dispose). */
   if (schema != NULL)
-    {
-      replacement = notification_index_entry_new (type, NULL);
-      replacement->schema = g_object_ref (schema);
-    }
+    replacement = schema_entry_new (type, schema);
 
   notification_lock (&self->lock);
 
@@ -115,23 +161,23 @@ notification_registry_set_schema (NotificationRegistry *self,
       replacement = NULL;
     }
 
-  entry = notification_index_lookup (self->schemas,
-                                     notification_index_hash (notification_index_hash_type (type), NULL),
-                                     type, NULL);
-  if (entry != NULL && replacement != NULL)
+  key = notification_index_lookup (self->schemas,
+                                   notification_index_hash (notification_index_hash_type (type), NULL),
+                                   type, NULL);
+  if (key != NULL && replacement != NULL)
     {
-      notification_index_replace (self->schemas, entry, replacement);
-      notification_index_entry_retire (entry);
+      notification_index_replace (self->schemas, key, &replacement->key);
+      schema_entry_retire (schema_entry_from_key (key));
     }
-  else if (entry != NULL)
+  else if (key != NULL)
     {
-      notification_index_remove (self->schemas, entry);
-      notification_index_entry_retire (entry);
+      notification_index_remove (self->schemas, key);
+      schema_entry_retire (schema_entry_from_key (key));
       COUNTER_ADD (self->n_schemas, -1);
     }
   else if (replacement != NULL)
     {
-      notification_index_insert (self->schemas, replacement);
+      notification_index_insert (self->schemas, &replacement->key);
       COUNTER_ADD (self->n_schemas, 1);
     }
 
@@ -139,6 +185,6 @@ notification_registry_set_schema (NotificationRegistry *self,
 
   /* Never published: nobody can hold it. */
   if (unused != NULL)
-    notification_index_entry_retire (unused);
+    schema_entry_free (unused);
   notification_ebr_reclaim ();
 }

@@ -9,6 +9,7 @@
 #include "notification-id-table-private.h"
 #include "notification-index-private.h"
 #include "notification-interest-private.h"
+#include "notification-observer-list-private.h"
 #include "notification-observer-private.h"
 #include "notification-pending-private.h"
 #include "notification-queue-private.h"
@@ -141,23 +142,23 @@ registry_queue_locked (NotificationRegistry *self,
   return queue;
 }
 
-/* Lock held. Unlinks @entry, which has no observer left, from the index. */
+/* Lock held. Takes @list, which has no observer left, out of the index
+ * and its sender's watch, and retires it. */
 static void
-registry_drop_entry_locked (NotificationRegistry   *self,
-                            NotificationIndexEntry *entry,
-                            NotificationPending    *pending)
+registry_drop_list_locked (NotificationRegistry     *self,
+                           NotificationObserverList *list)
 {
-  NotificationWatch *watch = entry->watch;
+  gconstpointer sender = notification_observer_list_get_sender (list);
 
   notification_lock_assert_held (&self->lock);
 
-  notification_index_remove (self->index, entry);
-  COUNTER_ADD (self->n_keys[KEY_KIND (entry->type, entry->sender)], -1);
+  notification_index_remove (self->index, &list->key);
+  COUNTER_ADD (self->n_keys[KEY_KIND (notification_observer_list_get_type (list), sender)], -1);
 
-  if (watch != NULL)
-    notification_watch_unlink_entry (watch, entry);
+  if (sender != NULL)
+    notification_watch_remove_list (g_hash_table_lookup (self->watches, sender), list);
 
-  notification_index_entry_retire (entry);
+  notification_observer_list_retire (list);
 }
 
 /* Lock held. */
@@ -200,39 +201,24 @@ registry_unlink_observer_locked (NotificationRegistry *self,
                                  NotificationObserver *observer,
                                  NotificationPending  *pending)
 {
-  NotificationIndexEntry *entry;
-  NotificationObserver *prev;
-  NotificationObserver *next;
+  NotificationObserverList *list;
 
   notification_lock_assert_held (&self->lock);
 
-  entry = observer->entry;
-  prev = observer->prev;
-
-  if (notification_observer_is_reported (observer) && --entry->n_reported == 0 &&
+  list = observer->list;
+  if (notification_observer_is_reported (observer) && --list->n_reported == 0 &&
       G_UNLIKELY (notification_interest_watched (self)))
-    notification_interest_changed_locked (self, entry, FALSE);
-  next = __atomic_load_n (&observer->next, __ATOMIC_RELAXED);
+    notification_interest_changed_locked (self, list, FALSE);
+  notification_observer_list_unlink (list, observer);
 
-  /* Readers standing on @observer keep following its next pointer, which
-   * stays as it is: it leads back into the list. */
-  if (prev != NULL)
-    __atomic_store_n (&prev->next, next, __ATOMIC_RELEASE);
-  else
-    __atomic_store_n (&entry->head, next, __ATOMIC_RELEASE);
-  if (next != NULL)
-    next->prev = prev;
-  else
-    entry->tail = prev;
-
-  /* A few emptied entries of every sender stay, so that observing a
-   * type again (add, remove, add…) allocates and copies nothing. */
-  if (__atomic_load_n (&entry->head, __ATOMIC_RELAXED) == NULL)
+  /* A few emptied lists of every sender stay, so that observing a type
+   * again (add, remove, add…) allocates and copies nothing. */
+  if (notification_observer_list_is_empty (list))
     {
-      if (entry->sender == NULL && self->n_empty_entries < MAX_EMPTY_ENTRIES)
+      if (notification_observer_list_get_sender (list) == NULL && self->n_empty_entries < MAX_EMPTY_ENTRIES)
         self->n_empty_entries++;
       else
-        registry_drop_entry_locked (self, entry, pending);
+        registry_drop_list_locked (self, list);
     }
 
   if (notification_observer_is_ext (observer))
@@ -349,7 +335,8 @@ notification_registry_add (NotificationRegistry *self,
                            gpointer              user_data,
                            GDestroyNotify        destroy)
 {
-  NotificationIndexEntry *entry;
+  NotificationIndexKey *key;
+  NotificationObserverList *list;
   NotificationObserver *observer;
   guint64 seq;
   gulong id;
@@ -364,31 +351,28 @@ notification_registry_add (NotificationRegistry *self,
   observer = registry_new_observer_locked (self, center, seq, owner, context, flags,
                                           callback, user_data, destroy, &id);
 
-  entry = notification_index_lookup (self->index,
-                                     notification_index_hash (notification_index_hash_type (type), sender),
-                                     type, sender);
-  if (entry == NULL)
+  key = notification_index_lookup (self->index,
+                                   notification_index_hash (notification_index_hash_type (type), sender),
+                                   type, sender);
+  if (key == NULL)
     {
-      entry = notification_index_add (self->index, type, sender);
+      list = notification_observer_list_new (type, sender);
+      notification_index_insert (self->index, &list->key);
       if (sender != NULL)
-        notification_watch_link_entry (registry_watch_locked (self, sender), entry);
+        notification_watch_add_list (registry_watch_locked (self, sender), list);
       COUNTER_ADD (self->n_keys[KEY_KIND (type, sender)], 1);
     }
-  else if (__atomic_load_n (&entry->head, __ATOMIC_RELAXED) == NULL)
+  else
     {
-      self->n_empty_entries--;
+      list = notification_observer_list_from_key (key);
+      if (notification_observer_list_is_empty (list))
+        self->n_empty_entries--;
     }
 
-  observer->entry = entry;
-  observer->prev = entry->tail;
-  if (entry->tail != NULL)
-    __atomic_store_n (&entry->tail->next, observer, __ATOMIC_RELEASE);
-  else
-    __atomic_store_n (&entry->head, observer, __ATOMIC_RELEASE);
-  entry->tail = observer;
-  if (notification_observer_is_reported (observer) && entry->n_reported++ == 0 &&
+  notification_observer_list_append (list, observer);
+  if (notification_observer_is_reported (observer) && list->n_reported++ == 0 &&
       G_UNLIKELY (notification_interest_watched (self)))
-    notification_interest_changed_locked (self, entry, TRUE);
+    notification_interest_changed_locked (self, list, TRUE);
 
   if (owner != NULL)
     notification_watch_link_owned (registry_watch_locked (self, owner),
@@ -467,21 +451,22 @@ static void
 registry_clear_locked (NotificationRegistry *self,
                        NotificationPending  *pending)
 {
-  GPtrArray *entries;
+  GPtrArray *keys;
 
   notification_lock_assert_held (&self->lock);
 
-  /* Every observer is on the list of exactly one entry. The lists stay as
-   * they are for the readers still on them. */
-  entries = notification_index_steal_all (self->index);
-  for (guint i = 0; i < entries->len; i++)
+  /* Every observer is on exactly one list. The lists stay as they are
+   * for the readers still on them. */
+  keys = notification_index_steal_all (self->index);
+  for (guint i = 0; i < keys->len; i++)
     {
-      NotificationIndexEntry *entry = g_ptr_array_index (entries, i);
-      NotificationObserver *head = __atomic_load_n (&entry->head, __ATOMIC_RELAXED);
+      NotificationObserverList *list = notification_observer_list_from_key (g_ptr_array_index (keys, i));
+      NotificationObserver *head = __atomic_load_n (&list->head, __ATOMIC_RELAXED);
+      gconstpointer sender = notification_observer_list_get_sender (list);
 
-      if (G_UNLIKELY (notification_interest_watched (self)) && entry->n_reported != 0)
-        notification_interest_changed_locked (self, entry, FALSE);
-      entry->n_reported = 0;
+      if (G_UNLIKELY (notification_interest_watched (self)) && list->n_reported != 0)
+        notification_interest_changed_locked (self, list, FALSE);
+      list->n_reported = 0;
       for (NotificationObserver *observer = head, *next; observer != NULL; observer = next)
         {
           next = __atomic_load_n (&observer->next, __ATOMIC_RELAXED);
@@ -497,11 +482,11 @@ registry_clear_locked (NotificationRegistry *self,
           notification_pending_remove_observer (&self->lock, pending, observer);
         }
 
-      if (entry->watch != NULL)
-        notification_watch_unlink_entry (entry->watch, entry);
-      notification_index_entry_retire (entry);
+      if (sender != NULL)
+        notification_watch_remove_list (g_hash_table_lookup (self->watches, sender), list);
+      notification_observer_list_retire (list);
     }
-  g_ptr_array_unref (entries);
+  g_ptr_array_unref (keys);
   for (guint i = 0; i < G_N_ELEMENTS (self->n_keys); i++)
     __atomic_store_n (&self->n_keys[i], 0, __ATOMIC_RELEASE);
   self->n_empty_entries = 0;
@@ -571,8 +556,7 @@ notification_registry_shutdown (NotificationRegistry *self)
   __atomic_store_n (&self->n_schemas, 0, __ATOMIC_RELEASE);
   notification_unlock (&self->lock);
 
-  for (guint i = 0; i < schemas->len; i++)
-    notification_index_entry_retire (g_ptr_array_index (schemas, i));
+  notification_registry_retire_schemas (schemas);
   g_ptr_array_unref (schemas);
   notification_pending_finish (&pending);
 
@@ -606,13 +590,16 @@ registry_watch_vanished (NotificationWatch *watch,
   notification_lock (&self->lock);
   if (g_hash_table_lookup (self->watches, watch->object) == watch)
     {
-      g_hash_table_remove (self->watches, watch->object);
+      NotificationObserverList *list;
 
-      while (watch->entries != NULL)
-        registry_unlink_observer_locked (self, __atomic_load_n (&watch->entries->head, __ATOMIC_RELAXED),
+      /* Each list goes when its last observer does (lists of a sender are
+       * never kept empty), through the table: the watch leaves it after. */
+      while ((list = notification_watch_peek_list (watch)) != NULL)
+        registry_unlink_observer_locked (self, __atomic_load_n (&list->head, __ATOMIC_RELAXED),
                                          &pending);
       while (watch->owned != NULL)
         registry_unlink_observer_locked (self, &watch->owned->base, &pending);
+      g_hash_table_remove (self->watches, watch->object);
     }
   g_assert (notification_watch_is_empty (watch));
   if (self->interest != NULL)
@@ -708,7 +695,7 @@ notification_registry_has (NotificationRegistry *self,
                            const char           *type,
                            gpointer              sender)
 {
-  NotificationIndexEntry *matches[4];
+  NotificationObserverList *matches[4];
   gboolean found;
 
   if (!notification_registry_has_any (self))
@@ -727,8 +714,8 @@ notification_registry_has (NotificationRegistry *self,
  * Out of line: the unobserved path stays small. Inside an EBR read
  * section. */
 void
-notification_registry_deliver (NotificationRegistry    *self,
-                               NotificationIndexEntry **matches,
+notification_registry_deliver (NotificationRegistry      *self,
+                               NotificationObserverList **matches,
                                guint                    n_matches,
                                guint64                  last_seq,
                                NotificationCenter      *center,
@@ -742,7 +729,7 @@ notification_registry_deliver (NotificationRegistry    *self,
   notification_queue_batch_init (&batch);
 
   for (guint i = 0; i < n_matches; i++)
-    cursors[i] = __atomic_load_n (&matches[i]->head, __ATOMIC_ACQUIRE);
+    cursors[i] = notification_observer_list_peek (matches[i]);
 
   for (;;)
     {
@@ -789,40 +776,48 @@ notification_registry_deliver (NotificationRegistry    *self,
  *
  * Returns: how many observers were removed
  */
+typedef struct
+{
+  gboolean              match_func;
+  NotificationCallback  callback;
+  gpointer              user_data;
+  GPtrArray            *found;
+} Matching;
+
+static void
+collect_matching_cb (NotificationIndexKey *key,
+                     gpointer              data)
+{
+  Matching *m = data;
+  NotificationObserverList *list = notification_observer_list_from_key (key);
+
+  for (NotificationObserver *observer = __atomic_load_n (&list->head, __ATOMIC_RELAXED);
+       observer != NULL;
+       observer = __atomic_load_n (&observer->next, __ATOMIC_RELAXED))
+    if ((!m->match_func || observer->callback == m->callback) && observer->user_data == m->user_data)
+      g_ptr_array_add (m->found, observer);
+}
+
 guint
 notification_registry_remove_matching (NotificationRegistry *self,
                                        gboolean              match_func,
                                        NotificationCallback  callback,
                                        gpointer              user_data)
 {
+  Matching m = { match_func, callback, user_data, g_ptr_array_new () };
   NotificationPending pending;
-  GPtrArray *found = g_ptr_array_new ();
-  NotificationIndexTable *table;
   guint n_found;
 
   notification_pending_init (&pending);
 
   notification_lock (&self->lock);
-  table = __atomic_load_n (&self->index->table, __ATOMIC_RELAXED);
-  for (gsize i = 0; i <= table->mask; i++)
-    {
-      NotificationIndexEntry *entry = __atomic_load_n (&table->slots[i].entry, __ATOMIC_RELAXED);
-
-      if (entry == NULL || entry == &_notification_index_tombstone)
-        continue;
-
-      for (NotificationObserver *observer = __atomic_load_n (&entry->head, __ATOMIC_RELAXED);
-           observer != NULL;
-           observer = __atomic_load_n (&observer->next, __ATOMIC_RELAXED))
-        if ((!match_func || observer->callback == callback) && observer->user_data == user_data)
-          g_ptr_array_add (found, observer);
-    }
-  for (guint i = 0; i < found->len; i++)
-    registry_unlink_observer_locked (self, g_ptr_array_index (found, i), &pending);
+  notification_index_foreach (self->index, collect_matching_cb, &m);
+  for (guint i = 0; i < m.found->len; i++)
+    registry_unlink_observer_locked (self, g_ptr_array_index (m.found, i), &pending);
   notification_unlock (&self->lock);
 
-  n_found = found->len;
-  g_ptr_array_unref (found);
+  n_found = m.found->len;
+  g_ptr_array_unref (m.found);
   notification_pending_finish (&pending);
 
   return n_found;

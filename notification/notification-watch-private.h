@@ -4,9 +4,10 @@
  *
  * A registry watches each object that observers name as their sender or
  * owner with one GObject weak reference, whatever the number of those
- * observers. When the object is disposed, the watch calls back with its
- * lists, which give the observers to remove without looking at any other
- * observer.
+ * observers. When the object is disposed, the watch calls back with what
+ * it keeps: the observer lists of its object as a sender, and the
+ * observers it owns, which give the observers to remove without looking
+ * at any other observer.
  *
  * The weak reference is never removed while the object lives: the watch
  * stays, empty, when the object's observers are removed, and is reused
@@ -26,7 +27,7 @@
 
 #include <glib-object.h>
 
-#include "notification-index-private.h"
+#include "notification-observer-list-private.h"
 #include "notification-observer-private.h"
 
 G_BEGIN_DECLS
@@ -46,7 +47,9 @@ struct _NotificationWatch
   gboolean                 ready;     /* (atomic) the fields above are set */
 
   /* Protected by the lock of @data's registry. */
-  NotificationIndexEntry  *entries;   /* entries whose sender is @object */
+  NotificationObserverList **lists;   /* (array length=n_lists) lists whose sender is @object */
+  guint                    n_lists;
+  guint                    lists_size;
   NotificationObserverExt *owned;     /* observers whose owner is @object */
 };
 
@@ -55,10 +58,11 @@ NotificationWatch *notification_watch_new           (GObject                 *ob
                                                      gpointer                 data,
                                                      GDestroyNotify           data_destroy);
 gboolean           notification_watch_is_empty      (NotificationWatch       *self);
-void               notification_watch_link_entry    (NotificationWatch       *self,
-                                                     NotificationIndexEntry  *entry);
-void               notification_watch_unlink_entry  (NotificationWatch       *self,
-                                                     NotificationIndexEntry  *entry);
+void               notification_watch_add_list      (NotificationWatch        *self,
+                                                     NotificationObserverList *list);
+void               notification_watch_remove_list   (NotificationWatch        *self,
+                                                     NotificationObserverList *list);
+NotificationObserverList *notification_watch_peek_list (NotificationWatch     *self);
 void               notification_watch_link_owned    (NotificationWatch       *self,
                                                      NotificationObserverExt *observer);
 void               notification_watch_unlink_owned  (NotificationWatch       *self,

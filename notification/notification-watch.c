@@ -25,6 +25,7 @@ watch_weak_notify (gpointer  user_data,
       if (self->data_destroy != NULL)
         self->data_destroy (data);
     }
+  g_free (self->lists);
   g_free (self);
 }
 
@@ -63,32 +64,49 @@ notification_watch_new (GObject               *object,
 gboolean
 notification_watch_is_empty (NotificationWatch *self)
 {
-  return self->entries == NULL && self->owned == NULL;
+  return self->n_lists == 0 && self->owned == NULL;
 }
 
+/* The lists of a sender are a vector, not links in each list: only lists
+ * of a specific sender pay for them, and a sender has few types. */
 void
-notification_watch_link_entry (NotificationWatch      *self,
-                               NotificationIndexEntry *entry)
+notification_watch_add_list (NotificationWatch        *self,
+                             NotificationObserverList *list)
 {
-  entry->watch = self;
-  entry->watch_prev = NULL;
-  entry->watch_next = self->entries;
-  if (self->entries != NULL)
-    self->entries->watch_prev = entry;
-  self->entries = entry;
+  if (self->n_lists == self->lists_size)
+    {
+      self->lists_size = MAX (2, self->lists_size * 2);
+      self->lists = g_renew (NotificationObserverList *, self->lists, self->lists_size);
+    }
+  self->lists[self->n_lists++] = list;
 }
 
+/* Searches from the end: the disposal removes the last list each time
+ * (notification_watch_peek_list()), in O(1). */
 void
-notification_watch_unlink_entry (NotificationWatch      *self,
-                                 NotificationIndexEntry *entry)
+notification_watch_remove_list (NotificationWatch        *self,
+                                NotificationObserverList *list)
 {
-  if (entry->watch_prev != NULL)
-    entry->watch_prev->watch_next = entry->watch_next;
-  else
-    self->entries = entry->watch_next;
-  if (entry->watch_next != NULL)
-    entry->watch_next->watch_prev = entry->watch_prev;
-  entry->watch = NULL;
+  for (guint i = self->n_lists; i-- > 0;)
+    if (self->lists[i] == list)
+      {
+        self->lists[i] = self->lists[--self->n_lists];
+        if (self->n_lists == 0)
+          {
+            g_clear_pointer (&self->lists, g_free);
+            self->lists_size = 0;
+          }
+        return;
+      }
+
+  g_assert_not_reached ();
+}
+
+/* The last list added and not removed, or NULL. */
+NotificationObserverList *
+notification_watch_peek_list (NotificationWatch *self)
+{
+  return self->n_lists != 0 ? self->lists[self->n_lists - 1] : NULL;
 }
 
 void

@@ -3,7 +3,7 @@
  * Linked with the library's objects (tests/meson.build): the index's
  * functions are hidden in the shared library. Writers are serialised by
  * a mutex here, as the registry lock does in the library; readers look
- * entries up inside EBR read sections, without a lock.
+ * keys up inside EBR read sections, without a lock.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -19,7 +19,52 @@
 static NotificationLock owner_lock = NOTIFICATION_LOCK_INIT;
 
 #define MIN_SLOTS 16
-#define TOMBSTONE (&_notification_index_tombstone)
+#define GROUP     NOTIFICATION_INDEX_GROUP_SLOTS
+#define LANE_BITS NOTIFICATION_INDEX_LANE_BITS
+
+/* An entry as the library's are: something, then its key, last. */
+typedef struct
+{
+  guint                 serial;
+  NotificationIndexKey  key;
+} Entry;
+
+static guint next_serial;
+
+static Entry *
+entry_new (const char    *type,
+           gconstpointer  sender)
+{
+  Entry *entry = notification_index_entry_new (sizeof (Entry), G_STRUCT_OFFSET (Entry, key), type, sender);
+
+  entry->serial = ++next_serial;
+
+  return entry;
+}
+
+static Entry *
+entry_from_key (NotificationIndexKey *key)
+{
+  return key != NULL ? (Entry *) ((char *) key - G_STRUCT_OFFSET (Entry, key)) : NULL;
+}
+
+static void
+entry_retire (Entry *entry)
+{
+  notification_ebr_retire_pointer (entry, g_free);
+}
+
+static Entry *
+add (NotificationIndex *index,
+     const char        *type,
+     gconstpointer      sender)
+{
+  Entry *entry = entry_new (type, sender);
+
+  notification_index_insert (index, &entry->key);
+
+  return entry;
+}
 
 static guint
 key_hash (const char    *type,
@@ -28,18 +73,18 @@ key_hash (const char    *type,
   return notification_index_hash (notification_index_hash_type (type), sender);
 }
 
-static NotificationIndexEntry *
+static Entry *
 lookup (NotificationIndex *index,
         const char        *type,
         gconstpointer      sender)
 {
-  NotificationIndexEntry *entry;
+  NotificationIndexKey *key;
 
   notification_ebr_enter ();
-  entry = notification_index_lookup (index, key_hash (type, sender), type, sender);
+  key = notification_index_lookup (index, key_hash (type, sender), type, sender);
   notification_ebr_leave ();
 
-  return entry;
+  return entry_from_key (key);
 }
 
 static NotificationIndexTable *
@@ -51,52 +96,90 @@ current_table (NotificationIndex *index)
 static gsize
 n_slots (NotificationIndex *index)
 {
-  return current_table (index)->mask + 1;
+  return notification_index_get_n_slots (index);
 }
 
-static gsize
-count_slots (NotificationIndex      *index,
-             NotificationIndexEntry *what)
+static guint
+lane (NotificationIndex *index,
+      gsize              slot)
 {
   NotificationIndexTable *table = current_table (index);
+
+  return (table->control[slot / GROUP] >> (LANE_BITS * (slot % GROUP))) & NOTIFICATION_INDEX_LANE_MASK;
+}
+
+/* Slots whose control lane is @value. */
+static gsize
+count_lanes (NotificationIndex *index,
+             guint              value)
+{
   gsize n = 0;
 
-  for (gsize i = 0; i <= table->mask; i++)
-    if (table->slots[i].entry == what)
+  for (gsize i = 0; i < n_slots (index); i++)
+    if (lane (index, i) == value)
       n++;
 
   return n;
 }
 
 static gsize
-slot_of (NotificationIndex      *index,
-         NotificationIndexEntry *entry)
+slot_of (NotificationIndex *index,
+         Entry             *entry)
 {
   NotificationIndexTable *table = current_table (index);
 
-  for (gsize i = 0; i <= table->mask; i++)
-    if (table->slots[i].entry == entry)
+  for (gsize i = 0; i < n_slots (index); i++)
+    if (table->keys[i] == &entry->key)
       return i;
 
   g_assert_not_reached ();
 }
 
+/* Every full lane holds a key whose tag it is, every other a NULL key. */
 static void
-remove_entry (NotificationIndex      *index,
-              NotificationIndexEntry *entry)
+assert_consistent (NotificationIndex *index)
 {
-  notification_index_remove (index, entry);
-  notification_index_entry_retire (entry);
+  NotificationIndexTable *table = current_table (index);
+  gsize n_full = 0;
+
+  for (gsize i = 0; i < n_slots (index); i++)
+    {
+      guint value = lane (index, i);
+
+      if (value & NOTIFICATION_INDEX_DELETED)
+        {
+          g_assert_true (value == NOTIFICATION_INDEX_EMPTY || value == NOTIFICATION_INDEX_DELETED);
+          g_assert_null (table->keys[i]);
+        }
+      else
+        {
+          g_assert_nonnull (table->keys[i]);
+          g_assert_cmphex (value, ==, notification_index_tag (table->keys[i]->hash));
+          n_full++;
+        }
+    }
+  g_assert_cmpuint (n_full, ==, index->n_live);
+  g_assert_cmpuint (n_full + count_lanes (index, NOTIFICATION_INDEX_DELETED), ==, index->n_used);
+  /* Room for the probes to end. */
+  g_assert_cmpuint (count_lanes (index, NOTIFICATION_INDEX_EMPTY), >, 0);
+}
+
+static void
+remove_entry (NotificationIndex *index,
+              Entry             *entry)
+{
+  notification_index_remove (index, &entry->key);
+  entry_retire (entry);
 }
 
 static void
 free_index (NotificationIndex *index)
 {
-  GPtrArray *entries = notification_index_steal_all (index);
+  GPtrArray *keys = notification_index_steal_all (index);
 
-  for (guint i = 0; i < entries->len; i++)
-    notification_index_entry_retire (entries->pdata[i]);
-  g_ptr_array_unref (entries);
+  for (guint i = 0; i < keys->len; i++)
+    entry_retire (entry_from_key (keys->pdata[i]));
+  g_ptr_array_unref (keys);
   notification_index_free (index);
   notification_ebr_collect ();
 }
@@ -111,7 +194,7 @@ test_add_lookup_remove (void)
 {
   NotificationIndex *index = notification_index_new (&owner_lock);
   static int sender_a, sender_b;
-  NotificationIndexEntry *typed, *any_type, *any_sender, *any, *other;
+  Entry *typed, *any_type, *any_sender, *any, *other;
 
   g_test_summary ("Entries are found by their (type, sender) key, NULL meaning every "
                   "type or every sender, and no longer once removed");
@@ -120,22 +203,23 @@ test_add_lookup_remove (void)
   g_assert_null (lookup (index, "a", &sender_a));
   g_assert_null (lookup (index, NULL, NULL));
 
-  typed = notification_index_add (index, "a", &sender_a);
-  any_type = notification_index_add (index, NULL, &sender_a);
-  any_sender = notification_index_add (index, "a", NULL);
-  any = notification_index_add (index, NULL, NULL);
-  other = notification_index_add (index, "b", &sender_b);
+  typed = add (index, "a", &sender_a);
+  any_type = add (index, NULL, &sender_a);
+  any_sender = add (index, "a", NULL);
+  any = add (index, NULL, NULL);
+  other = add (index, "b", &sender_b);
   g_assert_cmpuint (index->n_live, ==, 5);
   g_assert_cmpuint (index->n_used, ==, 5);
+  assert_consistent (index);
 
-  /* The entry holds its own copy of the type and the key's hash. */
-  g_assert_cmpstr (typed->type, ==, "a");
-  g_assert_true (typed->sender == &sender_a);
-  g_assert_cmphex (typed->hash, ==, key_hash ("a", &sender_a));
-  g_assert_null (any->type);
-  g_assert_null (any->sender);
-  g_assert_null (typed->head);
-  g_assert_null (typed->schema);
+  /* The key holds its own copy of the type, inline, and its hash. */
+  g_assert_cmpstr (typed->key.type, ==, "a");
+  g_assert_cmpstr (notification_index_key_get_type (&typed->key), ==, "a");
+  g_assert_true (typed->key.sender == &sender_a);
+  g_assert_cmphex (typed->key.hash, ==, key_hash ("a", &sender_a));
+  g_assert_null (notification_index_key_get_type (&any->key));
+  g_assert_cmphex (any->key.hash, ==, key_hash (NULL, NULL));
+  g_assert_null (any->key.sender);
 
   g_assert_true (lookup (index, "a", &sender_a) == typed);
   g_assert_true (lookup (index, NULL, &sender_a) == any_type);
@@ -148,11 +232,10 @@ test_add_lookup_remove (void)
   g_assert_null (lookup (index, "a", &sender_b));
   g_assert_null (lookup (index, NULL, &sender_b));
   g_assert_null (lookup (index, "ab", &sender_a));
-  g_assert_null (lookup (index, "", &sender_a));
 
   remove_entry (index, typed);
   g_assert_cmpuint (index->n_live, ==, 4);
-  g_assert_cmpuint (index->n_used, ==, 5);
+  assert_consistent (index);
   g_assert_null (lookup (index, "a", &sender_a));
   g_assert_true (lookup (index, NULL, &sender_a) == any_type);
   g_assert_true (lookup (index, "a", NULL) == any_sender);
@@ -160,7 +243,7 @@ test_add_lookup_remove (void)
   g_assert_true (lookup (index, "b", &sender_b) == other);
 
   /* Added again: a new entry. */
-  typed = notification_index_add (index, "a", &sender_a);
+  typed = add (index, "a", &sender_a);
   g_assert_true (lookup (index, "a", &sender_a) == typed);
   g_assert_cmpuint (index->n_live, ==, 5);
 
@@ -168,26 +251,58 @@ test_add_lookup_remove (void)
 }
 
 static void
+test_entry_size (void)
+{
+  Entry *short_type, *long_type, *any;
+  const char *long_name = "org.example.a-rather-longer-type-name";
+
+  g_test_summary ("An entry is one allocation with its type inline: the struct, or the "
+                  "key's offset, the type and its terminator if that is more");
+
+  short_type = entry_new ("x", NULL);
+  long_type = entry_new (long_name, NULL);
+  any = entry_new (NULL, NULL);
+  g_assert_cmpstr (long_type->key.type, ==, long_name);
+  g_assert_cmpstr (any->key.type, ==, "");
+  /* malloc_usable_size() would tell more, but this is what was asked. */
+  g_assert_cmpuint (G_STRUCT_OFFSET (Entry, key.type) + strlen (long_name) + 1, >, sizeof (Entry));
+  g_free (short_type);
+  g_free (long_type);
+  g_free (any);
+}
+
+static void
 test_growth (void)
 {
   NotificationIndex *index = notification_index_new (&owner_lock);
   const guint n = 5000;
-  NotificationIndexEntry **entries = g_new0 (NotificationIndexEntry *, n);
+  Entry **entries = g_new0 (Entry *, n);
+  gsize last_slots = n_slots (index);
   char type[32];
 
-  g_test_summary ("Many entries: the table grows to stay at least half empty, and every "
-                  "entry is found, by its full key only");
+  g_test_summary ("Many entries: the table grows when seven eighths of it is used, to "
+                  "about half full, and every entry is found, by its full key only");
 
   for (guint i = 0; i < n; i++)
     {
+      gsize before = n_slots (index);
+
       g_snprintf (type, sizeof type, "type-%u", i % 50);
-      entries[i] = notification_index_add (index, type, SENDER (i / 50));
+      entries[i] = add (index, type, SENDER (i / 50));
       g_assert_cmpuint (index->n_live, ==, i + 1);
-      g_assert_cmpuint (index->n_used * 2, <=, n_slots (index));
+      g_assert_cmpuint (index->n_used * 8, <=, n_slots (index) * 7);
+      if (n_slots (index) != before)
+        {
+          /* Grown only when full, to twice the size. */
+          g_assert_cmpuint (i, ==, before - before / 8);
+          g_assert_cmpuint (n_slots (index), ==, 2 * before);
+          last_slots = n_slots (index);
+        }
     }
-  /* The smallest power of two with room for 5000 live entries at four
-   * slots each, the size of the last rebuild. */
-  g_assert_cmpuint (n_slots (index), ==, 16384);
+  /* The smallest power of two of which 5000 is at most seven eighths. */
+  g_assert_cmpuint (n_slots (index), ==, 8192);
+  g_assert_cmpuint (last_slots, ==, 8192);
+  assert_consistent (index);
 
   for (guint i = 0; i < n; i++)
     {
@@ -201,8 +316,8 @@ test_growth (void)
   g_free (entries);
 }
 
-/* @n senders whose key ("t", sender) starts its probe at @home in a
- * table of MIN_SLOTS slots. */
+/* @n senders whose key ("t", sender) starts its probe at group @home in
+ * a table of MIN_SLOTS slots. */
 static void
 colliding_senders (gsize          home,
                    gconstpointer *senders,
@@ -211,54 +326,60 @@ colliding_senders (gsize          home,
   guint found = 0;
 
   for (guint i = 0; found < n; i++)
-    if ((key_hash ("t", SENDER (i)) & (MIN_SLOTS - 1)) == home)
+    if ((key_hash ("t", SENDER (i)) & (MIN_SLOTS / GROUP - 1)) == home)
       senders[found++] = SENDER (i);
 }
 
 static void
-test_tombstones (void)
+test_probing (void)
 {
   NotificationIndex *index = notification_index_new (&owner_lock);
-  gconstpointer senders[4];
-  NotificationIndexEntry *entries[4];
-  gsize home = 5;
+  gconstpointer senders[GROUP + 3];
+  Entry *entries[GROUP + 3];
+  const gsize home = 1;
+  const gsize next = (home + 1) % (MIN_SLOTS / GROUP);
+  const guint n = GROUP + 2;
 
-  g_test_summary ("A removed entry leaves a tombstone that lookups probe past, "
-                  "and that a later insertion may take over");
+  g_test_summary ("Keys of one group fill it, then go on to the next group of their "
+                  "probe; a full group's removed slot becomes a tombstone that "
+                  "lookups probe past, a group with an empty slot gets an empty one");
 
   colliding_senders (home, senders, G_N_ELEMENTS (senders));
 
-  /* One cluster from the home slot on. */
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < n; i++)
     {
-      entries[i] = notification_index_add (index, "t", senders[i]);
-      g_assert_cmpuint (slot_of (index, entries[i]), ==, home + i);
+      entries[i] = add (index, "t", senders[i]);
+      /* The home group first, then the next one of the probe (stride 1). */
+      g_assert_cmpuint (slot_of (index, entries[i]) / GROUP, ==, i < GROUP ? home : next);
     }
+  assert_consistent (index);
 
+  /* From the full home group: a tombstone, and the keys that went on
+   * are still found past it. */
   remove_entry (index, entries[0]);
-  g_assert_true (current_table (index)->slots[home].entry == TOMBSTONE);
-  g_assert_cmpuint (count_slots (index, TOMBSTONE), ==, 1);
-  g_assert_cmpuint (index->n_live, ==, 2);
-  g_assert_cmpuint (index->n_used, ==, 3);
-
-  /* Later entries of the cluster are still found, past the tombstone. */
+  g_assert_cmpuint (count_lanes (index, NOTIFICATION_INDEX_DELETED), ==, 1);
+  g_assert_cmpuint (index->n_used, ==, n);
+  assert_consistent (index);
   g_assert_null (lookup (index, "t", senders[0]));
-  g_assert_true (lookup (index, "t", senders[1]) == entries[1]);
-  g_assert_true (lookup (index, "t", senders[2]) == entries[2]);
+  for (guint i = 1; i < n; i++)
+    g_assert_true (lookup (index, "t", senders[i]) == entries[i]);
 
-  /* A tombstone in the middle as well. */
-  remove_entry (index, entries[1]);
-  g_assert_true (lookup (index, "t", senders[2]) == entries[2]);
-  g_assert_cmpuint (count_slots (index, TOMBSTONE), ==, 2);
+  /* From the next group, which has empty slots: an empty slot. */
+  remove_entry (index, entries[n - 1]);
+  g_assert_cmpuint (count_lanes (index, NOTIFICATION_INDEX_DELETED), ==, 1);
+  g_assert_cmpuint (index->n_used, ==, n - 1);
+  assert_consistent (index);
+  g_assert_true (lookup (index, "t", senders[n - 2]) == entries[n - 2]);
 
-  /* A new entry of the same home takes the first tombstone, and uses no
-   * slot that was never used. */
-  entries[3] = notification_index_add (index, "t", senders[3]);
-  g_assert_cmpuint (slot_of (index, entries[3]), ==, home);
-  g_assert_cmpuint (index->n_live, ==, 2);
-  g_assert_cmpuint (index->n_used, ==, 3);
-  g_assert_true (lookup (index, "t", senders[3]) == entries[3]);
-  g_assert_true (lookup (index, "t", senders[2]) == entries[2]);
+  /* A new key of the same home takes the tombstone. */
+  entries[n] = add (index, "t", senders[n]);
+  g_assert_cmpuint (slot_of (index, entries[n]) / GROUP, ==, home);
+  g_assert_cmpuint (count_lanes (index, NOTIFICATION_INDEX_DELETED), ==, 0);
+  g_assert_cmpuint (index->n_used, ==, n - 1);
+  assert_consistent (index);
+  for (guint i = 1; i < n - 1; i++)
+    g_assert_true (lookup (index, "t", senders[i]) == entries[i]);
+  g_assert_true (lookup (index, "t", senders[n]) == entries[n]);
 
   free_index (index);
 }
@@ -267,37 +388,54 @@ static void
 test_rebuild_drops_tombstones (void)
 {
   NotificationIndex *index = notification_index_new (&owner_lock);
-  NotificationIndexEntry *entries[9];
+  const guint capacity = MIN_SLOTS - MIN_SLOTS / 8;
+  gconstpointer senders[MIN_SLOTS];
+  Entry *entries[MIN_SLOTS];
   NotificationIndexTable *before;
+  guint n_removed = 0;
 
   g_test_summary ("A table full of entries and tombstones is rebuilt at the same size "
                   "without the tombstones, and keeps every live entry");
 
-  /* Eight slots used of sixteen: as full as the table gets. */
-  for (guint i = 0; i < 8; i++)
-    entries[i] = notification_index_add (index, "r", SENDER (i));
+  /* As many keys of one home group as the smallest table takes: they
+   * fill the home group, then part of the next. */
+  colliding_senders (0, senders, G_N_ELEMENTS (senders));
+  for (guint i = 0; i < capacity; i++)
+    entries[i] = add (index, "t", senders[i]);
   g_assert_cmpuint (n_slots (index), ==, MIN_SLOTS);
-  for (guint i = 0; i < 5; i++)
-    remove_entry (index, entries[i]);
-  g_assert_cmpuint (count_slots (index, TOMBSTONE), ==, 5);
-  g_assert_cmpuint (index->n_used, ==, 8);
-  g_assert_cmpuint (index->n_live, ==, 3);
+  g_assert_cmpuint (count_lanes (index, NOTIFICATION_INDEX_EMPTY), ==, MIN_SLOTS - capacity);
+  assert_consistent (index);
 
-  /* Eight of sixteen slots used: the insertion rebuilds first, whatever
-   * slot the new key would take. */
+  /* Emptying the full home group leaves a tombstone per slot. */
+  for (guint i = 0; i < capacity; i++)
+    if (slot_of (index, entries[i]) / GROUP == 0)
+      {
+        remove_entry (index, entries[i]);
+        entries[i] = NULL;
+        n_removed++;
+      }
+  g_assert_cmpuint (n_removed, ==, GROUP);
+  g_assert_cmpuint (count_lanes (index, NOTIFICATION_INDEX_DELETED), ==, GROUP);
+  g_assert_cmpuint (index->n_live, ==, capacity - GROUP);
+  g_assert_cmpuint (index->n_used, ==, capacity);
+  assert_consistent (index);
+
+  /* The next insertion rebuilds first, at the same size (at most half
+   * of what it holds is live). */
   before = current_table (index);
-  entries[8] = notification_index_add (index, "r", SENDER (8));
+  entries[capacity] = add (index, "t", senders[capacity]);
   g_assert_true (current_table (index) != before);
   g_assert_cmpuint (n_slots (index), ==, MIN_SLOTS);
-  g_assert_cmpuint (count_slots (index, TOMBSTONE), ==, 0);
-  g_assert_cmpuint (index->n_live, ==, 4);
-  g_assert_cmpuint (index->n_used, ==, 4);
-  g_assert_cmpuint (count_slots (index, NULL), ==, MIN_SLOTS - 4);
+  g_assert_cmpuint (count_lanes (index, NOTIFICATION_INDEX_DELETED), ==, 0);
+  g_assert_cmpuint (index->n_live, ==, capacity - GROUP + 1);
+  g_assert_cmpuint (index->n_used, ==, index->n_live);
+  assert_consistent (index);
 
-  for (guint i = 0; i < 5; i++)
-    g_assert_null (lookup (index, "r", SENDER (i)));
-  for (guint i = 5; i < 9; i++)
-    g_assert_true (lookup (index, "r", SENDER (i)) == entries[i]);
+  for (guint i = 0; i <= capacity; i++)
+    if (entries[i] != NULL)
+      g_assert_true (lookup (index, "t", senders[i]) == entries[i]);
+    else
+      g_assert_null (lookup (index, "t", senders[i]));
 
   free_index (index);
 }
@@ -307,28 +445,28 @@ test_shrink (void)
 {
   NotificationIndex *index = notification_index_new (&owner_lock);
   const guint n = 1000;
-  NotificationIndexEntry **entries = g_new0 (NotificationIndexEntry *, n);
-  gsize largest;
+  Entry **entries = g_new0 (Entry *, n);
 
   g_test_summary ("Removing most entries rebuilds a smaller table without tombstones, "
                   "down to the smallest, and the remaining entries are found");
 
   for (guint i = 0; i < n; i++)
-    entries[i] = notification_index_add (index, "s", SENDER (i));
-  largest = n_slots (index);
-  g_assert_cmpuint (largest, ==, 4096);
+    entries[i] = add (index, "s", SENDER (i));
+  g_assert_cmpuint (n_slots (index), ==, 2048);
 
   for (guint i = 0; i < n; i++)
     {
       NotificationIndexTable *before = current_table (index);
+      gsize slots_before = n_slots (index);
 
       remove_entry (index, entries[i]);
       if (current_table (index) != before)
         {
           /* A rebuild: smaller, and only live entries... */
-          g_assert_cmpuint (n_slots (index), <, before->mask + 1);
-          g_assert_cmpuint (count_slots (index, TOMBSTONE), ==, 0);
+          g_assert_cmpuint (n_slots (index), <, slots_before);
+          g_assert_cmpuint (count_lanes (index, NOTIFICATION_INDEX_DELETED), ==, 0);
           g_assert_cmpuint (index->n_used, ==, index->n_live);
+          assert_consistent (index);
           for (guint j = i + 1; j < n; j++)
             g_assert_true (lookup (index, "s", SENDER (j)) == entries[j]);
         }
@@ -349,28 +487,36 @@ static void
 test_replace (void)
 {
   NotificationIndex *index = notification_index_new (&owner_lock);
-  NotificationIndexEntry *entry, *replacement, *neighbour;
+  Entry *entry, *replacement, *neighbour;
   gsize slot;
 
   g_test_summary ("Replacing an entry puts the new one of the same key in its slot, "
                   "counts unchanged");
 
-  entry = notification_index_add (index, "x", SENDER (1));
-  neighbour = notification_index_add (index, "y", SENDER (1));
+  entry = add (index, "x", SENDER (1));
+  neighbour = add (index, "y", SENDER (1));
   slot = slot_of (index, entry);
 
-  replacement = notification_index_entry_new ("x", SENDER (1));
-  g_assert_cmphex (replacement->hash, ==, entry->hash);
-  notification_index_replace (index, entry, replacement);
-  notification_index_entry_retire (entry);
+  replacement = entry_new ("x", SENDER (1));
+  g_assert_cmphex (replacement->key.hash, ==, entry->key.hash);
+  notification_index_replace (index, &entry->key, &replacement->key);
+  entry_retire (entry);
 
   g_assert_cmpuint (slot_of (index, replacement), ==, slot);
   g_assert_true (lookup (index, "x", SENDER (1)) == replacement);
   g_assert_true (lookup (index, "y", SENDER (1)) == neighbour);
   g_assert_cmpuint (index->n_live, ==, 2);
   g_assert_cmpuint (index->n_used, ==, 2);
+  assert_consistent (index);
 
   free_index (index);
+}
+
+static void
+count_cb (NotificationIndexKey *key,
+          gpointer              data)
+{
+  g_assert_true (g_hash_table_remove (data, entry_from_key (key)));
 }
 
 static void
@@ -378,16 +524,18 @@ test_steal_all (void)
 {
   NotificationIndex *index = notification_index_new (&owner_lock);
   const guint n = 100;
-  NotificationIndexEntry **entries = g_new0 (NotificationIndexEntry *, n);
+  Entry **entries = g_new0 (Entry *, n);
   GHashTable *expected = g_hash_table_new (NULL, NULL);
+  GHashTable *visited = g_hash_table_new (NULL, NULL);
   GPtrArray *stolen;
 
-  g_test_summary ("Stealing returns every live entry once, no tombstone, and leaves "
-                  "an empty index of the smallest size that can be used again");
+  g_test_summary ("Foreach visits and stealing returns every live entry once, no "
+                  "tombstone, and stealing leaves an empty index of the smallest size "
+                  "that can be used again");
 
   for (guint i = 0; i < n; i++)
     {
-      entries[i] = notification_index_add (index, "z", SENDER (i));
+      entries[i] = add (index, "z", SENDER (i));
       g_hash_table_add (expected, entries[i]);
     }
   for (guint i = 0; i < n; i += 3)
@@ -396,12 +544,20 @@ test_steal_all (void)
       remove_entry (index, entries[i]);
     }
 
+  for (guint i = 0; i < n; i++)
+    if (i % 3 != 0)
+      g_hash_table_add (visited, entries[i]);
+  notification_index_foreach (index, count_cb, visited);
+  g_assert_cmpuint (g_hash_table_size (visited), ==, 0);
+
   stolen = notification_index_steal_all (index);
   g_assert_cmpuint (stolen->len, ==, g_hash_table_size (expected));
   for (guint i = 0; i < stolen->len; i++)
     {
-      g_assert_true (g_hash_table_remove (expected, stolen->pdata[i]));
-      notification_index_entry_retire (stolen->pdata[i]);
+      Entry *entry = entry_from_key (stolen->pdata[i]);
+
+      g_assert_true (g_hash_table_remove (expected, entry));
+      entry_retire (entry);
     }
   g_assert_cmpuint (g_hash_table_size (expected), ==, 0);
   g_ptr_array_unref (stolen);
@@ -409,17 +565,66 @@ test_steal_all (void)
   g_assert_cmpuint (index->n_live, ==, 0);
   g_assert_cmpuint (index->n_used, ==, 0);
   g_assert_cmpuint (n_slots (index), ==, MIN_SLOTS);
-  g_assert_cmpuint (count_slots (index, NULL), ==, MIN_SLOTS);
+  g_assert_cmpuint (count_lanes (index, NOTIFICATION_INDEX_EMPTY), ==, MIN_SLOTS);
   for (guint i = 0; i < n; i++)
     g_assert_null (lookup (index, "z", SENDER (i)));
 
   /* Still usable. */
-  entries[0] = notification_index_add (index, "z", SENDER (0));
+  entries[0] = add (index, "z", SENDER (0));
   g_assert_true (lookup (index, "z", SENDER (0)) == entries[0]);
 
   free_index (index);
   g_hash_table_unref (expected);
+  g_hash_table_unref (visited);
   g_free (entries);
+}
+
+static void
+test_group_match (void)
+{
+  guint64 group;
+  guint max_tag = NOTIFICATION_INDEX_DELETED - 1;
+
+  g_test_summary ("A group's lanes: a tag matches its own full lanes (and at most lanes "
+                  "above a match), never an empty or deleted lane; empty lanes are told "
+                  "from deleted ones");
+
+  /* Lanes, low to high: tag 0x12, EMPTY, DELETED, tag 0x01, then EMPTY. */
+  group = G_GUINT64_CONSTANT (0xffffffffffffffff) << (4 * LANE_BITS);
+  group |= 0x12 | ((guint64) NOTIFICATION_INDEX_EMPTY << LANE_BITS) |
+           ((guint64) NOTIFICATION_INDEX_DELETED << (2 * LANE_BITS)) | ((guint64) 0x01 << (3 * LANE_BITS));
+  g_assert_cmphex (notification_index_group_match (group, 0x12), ==, 0x80);
+  g_assert_cmphex (notification_index_group_match (group, 0x01), ==, (guint64) 0x80 << (3 * LANE_BITS));
+  g_assert_cmphex (notification_index_group_match (group, max_tag), ==, 0);
+  g_assert_cmphex (notification_index_group_match_empty (group), ==,
+                   G_GUINT64_CONSTANT (0x8080808000008000));
+  /* A false match can only sit above a true one (a borrow): rejected by
+   * the key comparison. */
+  group = 0x01 | ((guint64) 0x00 << LANE_BITS) | (G_GUINT64_CONSTANT (0xffffffffffff) << (2 * LANE_BITS));
+  g_assert_cmphex (notification_index_group_match (group, 0x00) & 0x8080, !=, 0);
+  g_assert_cmphex (notification_index_group_match (group, 0x00) & 0x80, ==, 0);
+
+  /* Every tag against a group holding it in each lane. */
+  for (guint tag = 0; tag <= max_tag; tag++)
+    for (guint i = 0; i < GROUP; i++)
+      {
+        guint64 g = G_GUINT64_CONSTANT (0xffffffffffffffff);
+        guint64 lane_high = (guint64) 0x80 << (LANE_BITS * i);
+        guint64 m;
+
+        g &= ~((guint64) NOTIFICATION_INDEX_LANE_MASK << (LANE_BITS * i));
+        g |= (guint64) tag << (LANE_BITS * i);
+        m = notification_index_group_match (g, tag);
+        g_assert_cmphex (m, ==, lane_high);
+        g_assert_cmphex (notification_index_group_match_empty (g) & lane_high, ==, 0);
+        g_assert_cmphex (notification_index_group_match_empty (g), ==, G_GUINT64_CONSTANT (0x8080808080808080) & ~lane_high);
+        /* No other tag matches it. */
+        g_assert_cmphex (notification_index_group_match (g, tag ^ 1), ==, 0);
+      }
+
+  /* Tags come from the hash's top bits: a full lane's top bit is clear. */
+  g_assert_cmphex (notification_index_tag (G_MAXUINT32), ==, max_tag);
+  g_assert_cmphex (notification_index_tag (0x01ffffff), ==, 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -427,14 +632,14 @@ test_steal_all (void)
 
 #define N_READERS  2
 #define N_STABLE   40
-#define N_CHURN    300
+#define N_CHURN    600
 #define N_ROUNDS   500
 
 typedef struct
 {
   NotificationIndex       *index;
   GMutex                   writer_lock;  /* the registry lock's part */
-  NotificationIndexEntry  *stable[N_STABLE];
+  Entry                   *stable[N_STABLE];
   gint                     stop;         /* (atomic) */
   gint                     n_started;    /* (atomic) */
   gboolean                 churn_kept;   /* every churn key the readers look up stays */
@@ -474,27 +679,30 @@ reader_thread (gpointer data)
         {
           const char *type = stable_type (i);
           gconstpointer sender = stable_sender (i);
-          NotificationIndexEntry *entry;
+          Entry *entry;
 
-          entry = notification_index_lookup (shared->index, key_hash (type, sender), type, sender);
+          entry = entry_from_key (notification_index_lookup (shared->index, key_hash (type, sender),
+                                                             type, sender));
           /* Present for the whole test: always found, whatever rebuild
            * or tombstone the writer is at. */
           g_assert_true (entry == shared->stable[i]);
         }
       for (guint i = 0; i < N_CHURN; i += 7)
         {
-          NotificationIndexEntry *entry;
+          Entry *entry;
 
           /* Perhaps there, perhaps not; if found, it is whole (its type
            * is read: freed too early, ASan or valgrind says so). */
-          entry = notification_index_lookup (shared->index, key_hash ("churn", churn_sender (i)),
-                                             "churn", churn_sender (i));
+          entry = entry_from_key (notification_index_lookup (shared->index,
+                                                             key_hash ("churn", churn_sender (i)),
+                                                             "churn", churn_sender (i)));
           if (shared->churn_kept)
             g_assert_nonnull (entry);
           if (entry != NULL)
             {
-              g_assert_true (entry->sender == churn_sender (i));
-              g_assert_cmpstr (entry->type, ==, "churn");
+              g_assert_true (entry->key.sender == churn_sender (i));
+              g_assert_cmpstr (entry->key.type, ==, "churn");
+              g_assert_cmpuint (entry->serial, !=, 0);
             }
         }
       notification_ebr_leave ();
@@ -513,7 +721,7 @@ test_rebuild_while_read (void)
 {
   Shared shared = { 0, };
   GThread *readers[N_READERS];
-  NotificationIndexEntry *churn[N_CHURN];
+  Entry *churn[N_CHURN];
   guint n_rebuilds = 0;
 
   g_test_summary ("Readers inside EBR read sections always find the keys present for "
@@ -523,7 +731,7 @@ test_rebuild_while_read (void)
   shared.index = notification_index_new (&owner_lock);
   g_mutex_init (&shared.writer_lock);
   for (guint i = 0; i < N_STABLE; i++)
-    shared.stable[i] = notification_index_add (shared.index, stable_type (i), stable_sender (i));
+    shared.stable[i] = add (shared.index, stable_type (i), stable_sender (i));
 
   for (guint i = 0; i < N_READERS; i++)
     readers[i] = g_thread_new ("index-reader", reader_thread, &shared);
@@ -541,7 +749,7 @@ test_rebuild_while_read (void)
 
           g_mutex_lock (&shared.writer_lock);
           before = current_table (shared.index);
-          churn[i] = notification_index_add (shared.index, "churn", churn_sender (i));
+          churn[i] = add (shared.index, "churn", churn_sender (i));
           n_rebuilds += current_table (shared.index) != before;
           g_mutex_unlock (&shared.writer_lock);
         }
@@ -592,12 +800,12 @@ test_replace_while_read (void)
   shared.index = notification_index_new (&owner_lock);
   g_mutex_init (&shared.writer_lock);
   for (guint i = 0; i < N_STABLE; i++)
-    shared.stable[i] = notification_index_add (shared.index, stable_type (i), stable_sender (i));
+    shared.stable[i] = add (shared.index, stable_type (i), stable_sender (i));
 
   /* The keys being replaced are the churn keys the readers look up:
    * they must find each, old or new, every time. */
   for (guint i = 0; i < N_CHURN; i += 7)
-    notification_index_add (shared.index, "churn", churn_sender (i));
+    add (shared.index, "churn", churn_sender (i));
   shared.churn_kept = TRUE;
 
   for (guint i = 0; i < N_READERS; i++)
@@ -608,17 +816,17 @@ test_replace_while_read (void)
   for (guint n = 0; n < 20000; n++)
     {
       guint i = n % N_CHURN / 7 * 7;
-      NotificationIndexEntry *entry, *replacement;
+      Entry *entry, *replacement;
 
       g_mutex_lock (&shared.writer_lock);
       notification_ebr_enter ();
-      entry = notification_index_lookup (shared.index, key_hash ("churn", churn_sender (i)),
-                                         "churn", churn_sender (i));
+      entry = entry_from_key (notification_index_lookup (shared.index, key_hash ("churn", churn_sender (i)),
+                                                         "churn", churn_sender (i)));
       notification_ebr_leave ();
       g_assert_nonnull (entry);
-      replacement = notification_index_entry_new ("churn", churn_sender (i));
-      notification_index_replace (shared.index, entry, replacement);
-      notification_index_entry_retire (entry);
+      replacement = entry_new ("churn", churn_sender (i));
+      notification_index_replace (shared.index, &entry->key, &replacement->key);
+      entry_retire (entry);
       g_mutex_unlock (&shared.writer_lock);
 
       notification_ebr_reclaim ();
@@ -680,13 +888,13 @@ holder_thread (gpointer data)
 
   /* The table was replaced and retired meanwhile: it must still be
    * there, with its entries (also retired). */
-  for (gsize i = 0; i <= table->mask; i++)
+  for (gsize i = 0; i < (table->group_mask + 1) * GROUP; i++)
     {
-      NotificationIndexEntry *entry = __atomic_load_n (&table->slots[i].entry, __ATOMIC_ACQUIRE);
+      NotificationIndexKey *key = __atomic_load_n (&table->keys[i], __ATOMIC_ACQUIRE);
 
-      if (entry != NULL && entry != TOMBSTONE)
+      if (key != NULL)
         {
-          g_assert_cmpstr (entry->type, ==, "held");
+          g_assert_cmpstr (key->type, ==, "held");
           holder->n_entries_seen++;
         }
     }
@@ -711,7 +919,7 @@ test_retired_table_kept (void)
   g_mutex_init (&holder.mutex);
   g_cond_init (&holder.cond);
   for (guint i = 0; i < 4; i++)
-    notification_index_add (index, "held", SENDER (i));
+    add (index, "held", SENDER (i));
 
   thread = g_thread_new ("index-holder", holder_thread, &holder);
   g_mutex_lock (&holder.mutex);
@@ -724,7 +932,7 @@ test_retired_table_kept (void)
   stolen = notification_index_steal_all (index);
   g_assert_true (current_table (index) != holder.held);
   for (guint i = 0; i < stolen->len; i++)
-    notification_index_entry_retire (stolen->pdata[i]);
+    entry_retire (entry_from_key (stolen->pdata[i]));
   g_ptr_array_unref (stolen);
   sentinel->freed = &freed;
   notification_ebr_retire (&sentinel->ebr, sentinel_free);
@@ -759,7 +967,9 @@ main (int    argc,
 
   g_test_add_func ("/index/add-lookup-remove", test_add_lookup_remove);
   g_test_add_func ("/index/growth", test_growth);
-  g_test_add_func ("/index/tombstones", test_tombstones);
+  g_test_add_func ("/index/entry-size", test_entry_size);
+  g_test_add_func ("/index/probing", test_probing);
+  g_test_add_func ("/index/group-match", test_group_match);
   g_test_add_func ("/index/rebuild-drops-tombstones", test_rebuild_drops_tombstones);
   g_test_add_func ("/index/shrink", test_shrink);
   g_test_add_func ("/index/replace", test_replace);
