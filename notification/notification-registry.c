@@ -690,92 +690,6 @@ notification_registry_get_n_observers (NotificationRegistry *self)
   return __atomic_load_n (&self->n_observers, __ATOMIC_ACQUIRE);
 }
 
-gboolean
-notification_registry_has (NotificationRegistry *self,
-                           const char           *type,
-                           gpointer              sender)
-{
-  NotificationObserverList *matches[4];
-  gboolean found;
-
-  if (!notification_registry_has_any (self))
-    return FALSE;
-
-  notification_ebr_enter ();
-  found = notification_registry_match (self, type, sender, matches) > 0;
-  notification_ebr_leave ();
-
-  return found;
-}
-
-/* Calls the observers of @matches in the order they were added, merging
- * the (at most four) lists by sequence number. Observers added after the
- * post read @last_seq, before looking up @matches, are not called; removed ones are skipped by their state. Nothing is copied.
- * Out of line: the unobserved path stays small. Inside an EBR read
- * section. */
-void
-notification_registry_deliver (NotificationRegistry      *self,
-                               NotificationObserverList **matches,
-                               guint                    n_matches,
-                               guint64                  last_seq,
-                               NotificationCenter      *center,
-                               const char              *type,
-                               GObject                 *sender,
-                               GVariant                *user_info)
-{
-  NotificationObserver *cursors[4];
-  NotificationQueueBatch batch;
-
-  notification_queue_batch_init (&batch);
-
-  for (guint i = 0; i < n_matches; i++)
-    cursors[i] = notification_observer_list_peek (matches[i]);
-
-  for (;;)
-    {
-      NotificationObserver *observer = NULL;
-      guint best = 0;
-
-      for (guint i = 0; i < n_matches; i++)
-        if (cursors[i] != NULL &&
-            !notification_observer_seq_before (last_seq, notification_observer_get_seq (cursors[i])) &&
-            (observer == NULL || notification_observer_before (cursors[i], observer)))
-          {
-            observer = cursors[i];
-            best = i;
-          }
-
-      if (observer == NULL)
-        break;
-
-      cursors[best] = __atomic_load_n (&observer->next, __ATOMIC_ACQUIRE);
-      if (notification_observer_get_queue (observer) != NULL)
-        {
-          notification_queue_batch_add (&batch, (NotificationObserverExt *) observer,
-                                        type, sender, user_info);
-        }
-      else
-        {
-          /* It may post: this post's queued calls come first. */
-          notification_queue_batch_reserve (&batch);
-          notification_observer_call (observer, center, type, sender, user_info);
-        }
-    }
-
-  notification_queue_batch_finish (&batch);
-}
-
-/*
- * notification_registry_remove_matching:
- * @match_func: whether to compare callbacks
- *
- * Removes, as notification_registry_remove() would, every observer whose
- * callback is @callback (if @match_func) and whose user data is
- * @user_data. The matches are collected first, then unlinked: unlinking
- * may drop an entry from the index, never an observer still to unlink.
- *
- * Returns: how many observers were removed
- */
 typedef struct
 {
   gboolean              match_func;
@@ -798,6 +712,17 @@ collect_matching_cb (NotificationIndexKey *key,
       g_ptr_array_add (m->found, observer);
 }
 
+/*
+ * notification_registry_remove_matching:
+ * @match_func: whether to compare callbacks
+ *
+ * Removes, as notification_registry_remove() would, every observer whose
+ * callback is @callback (if @match_func) and whose user data is
+ * @user_data. The matches are collected first, then unlinked: unlinking
+ * may drop an entry from the index, never an observer still to unlink.
+ *
+ * Returns: how many observers were removed
+ */
 guint
 notification_registry_remove_matching (NotificationRegistry *self,
                                        gboolean              match_func,

@@ -120,6 +120,8 @@ test_native_only (void)
   g_autoptr(NotificationCenter) center = g_object_new (NOTIFICATION_TYPE_CENTER, "emits-signal", FALSE, NULL);
   NotificationUserInfo *info = native_new (42, &n_builds, &n_destroys);
 
+  g_test_summary ("A user info posted to a native observer only is never built into a dictionary, and is released once delivered");
+
   notification_center_add_user_info_observer (center, "t", NULL, NULL, NULL, 0,
                                               native_observer_cb, &seen, NULL);
   g_assert_true (notification_center_post_user_info (center, "t", NULL, info, NULL));
@@ -153,6 +155,8 @@ test_mixed (void)
   Seen native_seen = { 0, }, plain_seen = { 0, }, plain_seen2 = { 0, }, signal_seen = { 0, };
   g_autoptr(NotificationCenter) center = notification_center_new ();
   NotificationUserInfo *info = native_new (7, &n_builds, &n_destroys);
+
+  g_test_summary ("A C observer, a native one and a signal handler of one post: the dictionary is built once, and the C ones share it");
 
   notification_center_add_user_info_observer (center, "t", NULL, NULL, NULL, 0,
                                               native_observer_cb, &native_seen, NULL);
@@ -209,6 +213,8 @@ test_plain_post (void)
   g_autoptr(NotificationCenter) center = g_object_new (NOTIFICATION_TYPE_CENTER, "emits-signal", FALSE, NULL);
   GVariant *variant;
 
+  g_test_summary ("An observer added with add_user_info_observer() receives a plain post's dictionary as a built user info");
+
   notification_center_add_user_info_observer (center, "t", NULL, NULL, NULL, 0, keeping_cb, NULL, NULL);
   variant = g_variant_ref_sink (g_variant_new_parsed ("{'value': <int64 3>}"));
   notification_center_post (center, "t", NULL, variant);
@@ -230,6 +236,8 @@ test_main_context (void)
   g_autoptr(NotificationCenter) center = g_object_new (NOTIFICATION_TYPE_CENTER, "emits-signal", FALSE, NULL);
   g_autoptr(GMainContext) context = g_main_context_new ();
   NotificationUserInfo *info = native_new (11, &n_builds, &n_destroys);
+
+  g_test_summary ("A queued call keeps the native form alive until it is delivered; a C observer on a context builds the dictionary there");
 
   notification_center_add_user_info_observer (center, "t", NULL, NULL, context, 0,
                                               native_observer_cb, &native_seen, NULL);
@@ -279,6 +287,8 @@ test_schema (void)
   g_autoptr(NotificationSchema) good = notification_schema_new ();
   g_autoptr(NotificationSchema) bad = notification_schema_new ();
   NotificationUserInfo *info;
+
+  g_test_summary ("A type with a schema: the dictionary is built and checked before any observer is called");
 
   notification_schema_add_key (good, "value", "x", TRUE, NULL);
   notification_schema_add_key (bad, "value", "s", TRUE, NULL);
@@ -341,6 +351,8 @@ test_build_not_floating (void)
   Counted counted = { NULL, 0 };
   NotificationUserInfo *info;
 
+  g_test_summary ("The dictionary a build function returns is taken as a full reference, floating or not, and freed once");
+
   info = notification_user_info_new_native (&native_kind, &counted, sunk_build, NULL);
   g_assert_cmpint (variant_value (notification_user_info_get_variant (info)), ==, 5);
   g_assert_cmpint (counted.n_freed, ==, 0);
@@ -379,6 +391,8 @@ race_thread (gpointer data)
 static void
 test_build_race (void)
 {
+  g_test_summary ("Threads asking for the dictionary at once get the same one, built once");
+
   for (guint round = 0; round < 200; round++)
     {
       int n_builds = 0, n_destroys = 0;
@@ -472,6 +486,8 @@ test_threads (void)
   Poster posters[N_THREADS];
   GThread *threads[N_THREADS];
 
+  g_test_summary ("Posts of user info from several threads to queued observers: each delivered and released once");
+
   notification_center_add_user_info_observer (center, "t", NULL, NULL, NULL, 0,
                                               checking_native_cb, &n_native, NULL);
   notification_center_add_observer (center, "t", NULL, checking_plain_cb, &n_plain, NULL);
@@ -502,6 +518,8 @@ test_remove_by_func (void)
   Seen seen = { 0, };
   g_autoptr(NotificationCenter) center = g_object_new (NOTIFICATION_TYPE_CENTER, "emits-signal", FALSE, NULL);
 
+  g_test_summary ("Observers added with add_user_info_observer() are removed by their data like any other");
+
   notification_center_add_user_info_observer (center, "t", NULL, NULL, NULL, 0,
                                               native_observer_cb, &seen, NULL);
   notification_center_add_user_info_observer (center, "u", NULL, NULL, NULL, 0,
@@ -515,7 +533,6 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_summary ("User info built on first use: native forms, one build, lifetimes");
 
   g_test_add_func ("/user-info/native-only", test_native_only);
   g_test_add_func ("/user-info/mixed", test_mixed);
