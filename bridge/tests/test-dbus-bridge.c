@@ -22,6 +22,10 @@ test_export_import (void)
   Recorder r = { 0 };
   const char *text;
 
+  g_test_summary ("A post of a type another bridge imports reaches that center with its "
+                  "user info and a remote sender for the exporter's peer and sender id "
+                  "(\"\" without a sender); a type nobody imports is not sent");
+
   bridge_b = bridge_new (center_b, conn_b);
   notification_dbus_bridge_subscribe (bridge_b, "stdout");
   notification_center_add_observer (center_b, NULL, NULL, recorder_cb, &r, NULL);
@@ -143,6 +147,10 @@ test_interest_changes (void)
   NotificationDBusBridge *bridge_a, *bridge_b;
   Recorder r = { 0 };
 
+  g_test_summary ("The exporter observes and exports only what importers ask for, following "
+                  "subscriptions to one type, to every type and to none, and forgets an "
+                  "importer whose bridge is finalized or whose connection leaves the bus");
+
   bridge_a = bridge_new (center_a, conn_a);
   g_assert_true (exports_type (NOTIFICATION_BRIDGE (bridge_a), NULL));
   g_assert_cmpuint (notification_center_get_n_observers (center_a), ==, 0);
@@ -207,6 +215,10 @@ test_arg0 (void)
   Recorder rb = { 0 }, rc = { 0 };
   int delivered_b = 0, delivered_c = 0;
 
+  g_test_summary ("The bus delivers a post only to the importers of its type: a bridge "
+                  "subscribed to stdout gets none of the progress posts that a bridge "
+                  "subscribed to every type gets");
+
   bridge_b = bridge_new (center_b, conn_b);
   bridge_c = bridge_new (center_c, conn_c);
   notification_dbus_bridge_subscribe (bridge_b, "stdout");
@@ -250,6 +262,10 @@ test_demand_driven (void)
   NotificationDBusBridge *bridge_a;
   guint seen = 0, sub;
 
+  g_test_summary ("A bridge nobody imports from observes nothing and puts nothing on the "
+                  "bus, export-all makes it send every type, and clearing export-all stops "
+                  "that again");
+
   sub = monitor_posted (conn_m, &seen);
   bridge_a = bridge_new (center_a, conn_a);
 
@@ -292,6 +308,10 @@ test_queue_limit (void)
   GError *error = NULL;
   GObject *bridge_a;
   guint seen = 0, sub;
+
+  g_test_summary ("Posting never waits for the bus: with a queue-limit of 4, 96 of 100 "
+                  "posts made without running the context are counted as dropped by the "
+                  "center and 4 reach the bus");
 
   sub = monitor_posted (conn_m, &seen);
   g_async_initable_new_async (NOTIFICATION_TYPE_DBUS_BRIDGE, G_PRIORITY_DEFAULT, NULL,
@@ -375,6 +395,10 @@ test_threads (void)
   GThread *thread, *reader_thread;
   int last = -1;
 
+  g_test_summary ("500 posts from another thread all reach the importing bridge, the last "
+                  "one last, while a third thread reads both bridges' counters and sees "
+                  "n-sent never go back");
+
   bridge_b = bridge_new (center_b, conn_b);
   notification_dbus_bridge_subscribe (bridge_b, "count");
   notification_center_add_observer (center_b, "count", NULL, recorder_cb, &r, NULL);
@@ -446,6 +470,10 @@ static void
 test_json (void)
 {
   g_autofree char *json = NULL;
+
+  g_test_summary ("notification_bridge_to_json() writes a post as one JSON object of time, "
+                  "type, sender and user info, with an empty sender and user info when none "
+                  "is given and null for NaN and infinite doubles");
 
   json = notification_bridge_to_json ("stdout", ":1.4/2",
                                       g_variant_new_parsed ("{'out_string': <'hi'>, 'n': <int32 3>}"),

@@ -22,6 +22,10 @@ test_loop_two_bridges (void)
   Recorder rx = { 0 }, ry = { 0 };
   guint seen = 0, sub;
 
+  g_test_summary ("A post that one of two bridges on a center imports is exported by "
+                  "neither of them: it arrives once, the bus carries one Posted, and the "
+                  "poster's center gets no echo");
+
   sub = monitor_posted (conn_m, &seen);
   x1 = bridge_new (center_x, conn_x1);
   x2 = bridge_new (center_x, conn_x2);
@@ -69,6 +73,10 @@ test_loop_both_ways (void)
   Recorder ra = { 0 }, rb = { 0 };
   guint seen = 0, sub;
 
+  g_test_summary ("Between two centers bridged both ways, each post arrives once at the "
+                  "other center and is never sent back: two posts, two Posted on the bus, "
+                  "one received by each bridge");
+
   sub = monitor_posted (conn_m, &seen);
   bridge_a = bridge_new (center_a, conn_a);
   bridge_b = bridge_new (center_b, conn_b);
@@ -115,6 +123,10 @@ test_remote_sender (void)
   Recorder all = { 0 }, of_one = { 0 };
   GObject *remote_one, *remote_two;
   guint n_observers;
+
+  g_test_summary ("Each remote sender id gets its own remote sender, an observer of one "
+                  "gets only that sender's posts, and when the peer leaves the bus its "
+                  "remote senders and their observers go");
 
   bridge_b = bridge_new (center_b, conn_b);
   notification_dbus_bridge_subscribe (bridge_b, NULL);
@@ -274,6 +286,11 @@ test_bad_input (void)
   GVariantBuilder builder;
   g_autofree char *big = g_strnfill (8192, 'x');
 
+  g_test_summary ("Malformed Posted signals (wrong signature, empty type, user info failing "
+                  "the schema, oversized, too many sender ids) are rejected, counted by "
+                  "kind and delivered to nobody, and bad or oversized InterestsChanged "
+                  "signals are ignored");
+
   notification_schema_add_key (schema, "fraction", "d", TRUE, NULL);
   notification_center_register_schema (center_b, "progress", schema);
   bridge_b = bridge_new (center_b, conn_b);
@@ -374,6 +391,9 @@ test_gdbus_emit (void)
     "'stdout'", "''", "{'out_string': <'hi'>}", NULL
   };
 
+  g_test_summary ("A Posted signal emitted by gdbus(1) is imported with its type and user "
+                  "info, and its remote sender goes once gdbus has exited");
+
   if (gdbus == NULL)
     {
       g_test_skip ("no gdbus");
@@ -433,6 +453,10 @@ test_peer_to_peer_deep (void)
   Recorder r = { 0 };
   GVariant *deep = g_variant_new_int64 (1);
   GVariant *shallow = g_variant_new_int64 (1);
+
+  g_test_summary ("A user info nested deeper than D-Bus carries is not sent over a "
+                  "peer-to-peer connection, which stays open, and the post after it still "
+                  "arrives");
 
   for (guint i = 0; i < 30; i++)
     {
@@ -506,6 +530,10 @@ test_peer_to_peer (void)
   NotificationDBusBridge *bridge_c;
   Recorder r = { 0 }, rs = { 0 };
   GDBusConnection *refused;
+
+  g_test_summary ("Over a peer-to-peer connection to notification_dbus_server_new()'s "
+                  "server, posts go both ways for the types imported only, the server stops "
+                  "observing when the client goes, and ANONYMOUS authentication is refused");
 
   server = notification_dbus_server_new (center_s, address, &error);
   g_assert_no_error (error);
@@ -585,6 +613,10 @@ test_two_processes (void)
   GError *error = NULL;
   Recorder r = { 0 };
   const char *text;
+
+  g_test_summary ("A post another process makes right after its bridge is ready arrives "
+                  "with its sender id, another process imports what this one posts, and "
+                  "when each process exits its remote sender or its interest goes");
 
   bridge = bridge_new (center, conn);
   notification_dbus_bridge_subscribe (bridge, "stdout");

@@ -55,6 +55,11 @@ test_demo (gconstpointer data)
   g_autofree char *front_out = NULL, *front_err = NULL, *int_out = NULL, *int_err = NULL;
   const char *address = NULL;
 
+  g_test_summary ("notification-demo --frontend prints the stdout lines, the full progress "
+                  "bar and the end of the block that notification-demo --interpreter posts "
+                  "from another process, over the session bus or, without one, the address "
+                  "given with --address");
+
   g_assert_nonnull (g_getenv ("NOTIFICATION_DEMO"));
   if (with_address)
     {
@@ -90,6 +95,9 @@ test_demo_usage (void)
   g_autoptr(GSubprocess) both = NULL;
   g_autofree char *out = NULL, *err = NULL;
   GError *error = NULL;
+
+  g_test_summary ("notification-demo given both --frontend and --interpreter exits with "
+                  "status 2 and asks for one of them");
 
   both = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
                            g_getenv ("NOTIFICATION_DEMO"), "--frontend", "--interpreter", NULL);

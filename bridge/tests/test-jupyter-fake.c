@@ -32,6 +32,10 @@ test_forged (void)
   const char *stream = "{\"name\": \"stdout\", \"text\": \"forged\"}";
   FakeKernel fake = { 0 };
 
+  g_test_summary ("IOPub messages with a wrong or no signature, malformed frames, malformed "
+                  "JSON or content failing the schema are dropped, counted and logged once "
+                  "per kind, and a good message after them is posted");
+
   path = fake_kernel_start (&fake, dir, "the-real-key");
   client = client_connect (center, path);
   notification_center_add_observer (center, NULL, client, record, seen, NULL);
@@ -74,6 +78,9 @@ test_unsigned (void)
   g_autofree char *path = NULL;
   FakeKernel fake = { 0 };
 
+  g_test_summary ("With an empty key in the connection file, unsigned IOPub messages are "
+                  "accepted and posted, none dropped");
+
   path = fake_kernel_start (&fake, dir, "");
   client = client_connect (center, path);
   notification_center_add_observer (center, NULL, client, record, seen, NULL);
@@ -102,6 +109,10 @@ test_execute_cancelled (void)
   FakeKernel fake = { 0 };
   Run run = { 0 };
   guint n_done = 0;
+
+  g_test_summary ("Cancelling execute_async() completes it at once with "
+                  "G_IO_ERROR_CANCELLED although the kernel has not answered, and the "
+                  "kernel's late idle status does not complete it again");
 
   path = fake_kernel_start (&fake, dir, "key");
   client = client_connect (center, path);
@@ -151,6 +162,9 @@ test_connect_again (void)
   GAsyncResult *result = NULL;
   FakeKernel fake = { 0 };
 
+  g_test_summary ("A connect cancelled before it starts fails with G_IO_ERROR_CANCELLED and "
+                  "leaves the client unconnected, and a second connect then succeeds");
+
   path = fake_kernel_start (&fake, dir, "key");
   client = notification_jupyter_client_new_for_connection_file (center, path, &error);
   g_assert_no_error (error);
@@ -191,6 +205,9 @@ test_dispose_pending (void)
   GAsyncResult *result = NULL;
   FakeKernel fake = { 0 };
   Run run = { 0 };
+
+  g_test_summary ("Disposing a client completes its pending execution, and disposing a "
+                  "connecting client its pending connect, with G_IO_ERROR_CLOSED");
 
   path = fake_kernel_start (&fake, dir, "key");
   client = client_connect (center, path);
@@ -235,6 +252,10 @@ test_kernel_starts_later (void)
   GAsyncResult *result = NULL;
   gboolean started = FALSE;
   FakeKernel fake = { 0 };
+
+  g_test_summary ("A connect to a kernel that starts a second late succeeds, the kernel "
+                  "getting 1 to 5 kernel_info_requests, not one for each retry due "
+                  "meanwhile");
 
   client = notification_jupyter_client_new_for_connection_file (center, path, &error);
   g_assert_no_error (error);
@@ -295,6 +316,9 @@ test_dispose_in_reply_observer (void)
   GBytes *h, *p, *m, *c;
   void *routing = NULL;
   gsize routing_len = 0;
+
+  g_test_summary ("An observer of jupyter.execute_reply that disposes the client makes the "
+                  "execution that reply completes fail once, with G_IO_ERROR_CLOSED");
 
   path = fake_kernel_start (&fake, dir, "key");
   client = client_connect (center, path);
@@ -357,6 +381,10 @@ test_dispose_in_connect_callback (void)
   gboolean connected = FALSE;
   FakeKernel fake = { 0 };
 
+  g_test_summary ("A connect callback that disposes the client gets a successful connect "
+                  "and leaves the client without a center, with no critical from the "
+                  "message that completed the connect");
+
   path = fake_kernel_start (&fake, dir, "key");
   client = notification_jupyter_client_new_for_connection_file (center, path, &error);
   g_assert_no_error (error);
@@ -394,6 +422,10 @@ test_drop_client_when_dead (void)
   NotificationJupyterClient *client;
   FakeKernel fake = { 0 };
   guint n_dead = 0;
+
+  g_test_summary ("A notify::kernel-alive handler may drop the last reference to the client "
+                  "when the heartbeat declares the kernel dead, and jupyter.kernel-died is "
+                  "still posted");
 
   path = fake_kernel_start (&fake, dir, "key");
   client = client_connect (center, path);
@@ -454,6 +486,9 @@ test_heartbeat_slow_observer (void)
   FakeKernel fake = { 0 };
   SlowObserver slow = { &fake, NULL, 0 };
 
+  g_test_summary ("A kernel whose heartbeat answer arrived during an observer slower than "
+                  "the heartbeat timeout is still alive after the next ticks");
+
   path = fake_kernel_start (&fake, dir, "key");
   client = client_connect (center, path);
   slow.client = client;
@@ -498,6 +533,9 @@ test_connect_cancelled (void)
   g_autoptr(GError) error = NULL;
   GAsyncResult *result = NULL;
 
+  g_test_summary ("Cancelling the connect to a kernel that never answers ends it with "
+                  "G_IO_ERROR_CANCELLED");
+
   client = notification_jupyter_client_new_for_connection_file (center, path, &error);
   g_assert_no_error (error);
   notification_jupyter_client_connect_async (client, cancellable, got_async_result, &result);
@@ -529,6 +567,10 @@ test_monitor_interrupted (void)
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
   FakeKernel fake = { 0 };
+
+  g_test_summary ("notification-monitor --jupyter exits at once on SIGTERM while it waits "
+                  "for a silent kernel, with status 0 when it only monitors and 1 with "
+                  "--execute");
 
   if (monitor == NULL)
     {
@@ -576,6 +618,9 @@ test_monitor_count (void)
   g_autofree char *out = NULL;
   FakeKernel fake = { 0 };
 
+  g_test_summary ("notification-monitor --jupyter --count 2 prints exactly two lines and "
+                  "exits 0 although the kernel publishes 20 at once");
+
   if (monitor == NULL)
     {
       g_test_skip ("NOTIFICATION_MONITOR is not set");
@@ -609,8 +654,6 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_summary ("NotificationJupyterClient against a fake kernel: bad input, "
-                  "cancellation, disposal, heartbeat, the monitor");
 
   g_test_add_func ("/jupyter/fake/forged", test_forged);
   g_test_add_func ("/jupyter/fake/unsigned", test_unsigned);

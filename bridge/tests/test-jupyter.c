@@ -110,6 +110,10 @@ test_connection_file_errors (void)
   g_autofree char *good = NULL;
   g_autoptr(NotificationJupyterClient) client = NULL;
 
+  g_test_summary ("A missing or invalid connection file is a G_FILE_ERROR or G_IO_ERROR, "
+                  "and a good one gives an unconnected client whose schemas accept a local "
+                  "stdout post and refuse a jupyter.status without its message ids");
+
   g_assert_null (notification_jupyter_client_new_for_connection_file (center, missing, &error));
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
   g_clear_error (&error);
@@ -183,6 +187,10 @@ test_message_bad_names (void)
     "{\"data\": {\"text/plain\": \"x\"}, \"l\": [1, {\"a\\ud800b\": 1}]}", /* in an array */
   };
 
+  g_test_summary ("A message with a lone surrogate escape in a JSON member name, at the top "
+                  "level, nested or in an array, parses but gives no user info: "
+                  "G_IO_ERROR_INVALID_DATA");
+
   for (guint i = 0; i < G_N_ELEMENTS (contents); i++)
     {
       g_autoptr(GPtrArray) frames = message_frames ("key", header, "{}", contents[i]);
@@ -213,6 +221,10 @@ test_json_doubles (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *json = NULL;
   JsonArray *list;
+
+  g_test_summary ("notification_bridge_to_json() writes large, tiny and negative zero "
+                  "doubles as JSON that parses back to the same values, and leaves strings "
+                  "that look like numbers alone");
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("av"));
   for (guint i = 0; i < G_N_ELEMENTS (values); i++)
@@ -257,6 +269,10 @@ test_message_big_integers (void)
   double d;
   const char *str;
 
+  g_test_summary ("JSON integers beyond the int64 range become the nearest double in the "
+                  "user info, while those in range stay int64 and numeric strings stay "
+                  "strings");
+
   message = notification_jupyter_message_parse (frames, "key", &drop, &error);
   g_assert_no_error (error);
   user_info = g_variant_ref_sink (notification_jupyter_message_to_user_info (message, &error));
@@ -288,6 +304,10 @@ test_stream_live (void)
   g_autoptr(GPtrArray) all = NULL;
   Seen *busy = NULL, *idle = NULL;
   Run run;
+
+  g_test_summary ("A real kernel's prints are posted live, 0.3 s apart, as stdout chunks "
+                  "from the client that join into the printed lines, between busy and idle "
+                  "statuses, with one execute_reply and nothing dropped");
 
   if (!need_kernel ())
     return;
@@ -373,6 +393,11 @@ test_outputs (void)
   const char *text;
   Run run;
 
+  g_test_summary ("A real kernel's stderr, display_data, execute_input and execute_result "
+                  "are posted with their data on a strict-schemas center, and a cell that "
+                  "raises gives status error and one jupyter.error with its ename and "
+                  "traceback");
+
   if (!need_kernel ())
     return;
   client = client_connect (center, shared_kernel->connection_file);
@@ -418,6 +443,9 @@ test_outputs (void)
 static void
 test_first_output (void)
 {
+  g_test_summary ("For 20 fresh clients in turn, the first execution's busy and idle "
+                  "statuses and its whole stdout are posted");
+
   if (!need_kernel ())
     return;
   for (guint i = 0; i < 20; i++)
@@ -451,6 +479,9 @@ test_interrupt (void)
   Run run = { 0 };
   gulong id;
 
+  g_test_summary ("Interrupting a real kernel's running cell ends it with status error and "
+                  "one jupyter.error named KeyboardInterrupt");
+
   if (!need_kernel ())
     return;
   client = client_connect (center, shared_kernel->connection_file);
@@ -480,6 +511,11 @@ test_kernel_died (void)
   Run run = { 0 };
   gint64 killed;
   gint64 last_seen;
+
+  g_test_summary ("A real kernel killed during an execution is declared dead by the "
+                  "heartbeat: kernel-alive turns false, jupyter.kernel-died is posted with "
+                  "its connection file and last_seen, and the execution fails with "
+                  "G_IO_ERROR_BROKEN_PIPE");
 
   if (!need_kernel ())
     return;
@@ -531,6 +567,10 @@ run_monitor (const char  *code,
 static void
 test_monitor (void)
 {
+  g_test_summary ("notification-monitor --jupyter --execute prints a real kernel's stdout "
+                  "and exits 0, and prints the jupyter.error of a cell that raises and "
+                  "exits 1");
+
   if (!need_kernel ())
     return;
   if (g_getenv ("NOTIFICATION_MONITOR") == NULL)
@@ -548,7 +588,6 @@ main (int argc, char **argv)
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  g_test_summary ("NotificationJupyterClient against real ipykernel kernels and a fake one");
 
   if (have_ipykernel ())
     shared_kernel = kernel_start ();

@@ -95,6 +95,10 @@ test_post (void)
   NotificationDBusBridge *bridge;
   Got got = { 0 };
 
+  g_test_summary ("notification-post delivers its one post, with the user info parsed from "
+                  "its KEY=VALUE arguments, to a bridge subscribed before it started, and "
+                  "exits 0 at once also when nobody imports the type");
+
   bridge = bridge_new (center, conn);
   notification_dbus_bridge_subscribe (bridge, "stdout");
   notification_center_add_observer (center, "stdout", NULL, got_cb, &got, NULL);
@@ -140,6 +144,10 @@ check_usage (const char *tool,
 static void
 test_usage (void)
 {
+  g_test_summary ("notification-post and notification-monitor exit 2 with a message on bad "
+                  "arguments and 0 for --help, and notification-post exits 1 when it cannot "
+                  "connect to --address");
+
   check_usage ("NOTIFICATION_POST", NULL, NULL, 2, "no TYPE");
   check_usage ("NOTIFICATION_POST", "", NULL, 2, "non-empty");
   check_usage ("NOTIFICATION_POST", "stdout", "novalue", 2, "KEY=VALUE");
@@ -164,6 +172,10 @@ test_monitor (gconstpointer data)
   g_autoptr(GSubprocess) monitor = NULL;
   g_autofree char *out = NULL, *err = NULL;
   NotificationDBusBridge *bridge;
+
+  g_test_summary ("notification-monitor --type=progress --count=2 makes the bridge export "
+                  "progress only, prints the two progress posts one line each, as text with "
+                  "the sender's name or as JSON objects with --json, and exits 0");
 
   bridge = bridge_new (center, conn);
   monitor = spawn_tool ("NOTIFICATION_MONITOR", "--type=progress", json ? "--json" : "--count=2",
@@ -215,6 +227,10 @@ test_monitor_peer (void)
   g_autoptr(GDBusServer) server = NULL;
   g_autoptr(GSubprocess) monitor = NULL;
   GError *error = NULL;
+
+  g_test_summary ("notification-monitor --address to notification_dbus_server_new()'s "
+                  "server prints the post it imports from a p2p- peer, and the server stops "
+                  "observing once it has exited");
 
   server = notification_dbus_server_new (center, address, &error);
   g_assert_no_error (error);

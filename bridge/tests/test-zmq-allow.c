@@ -75,6 +75,12 @@ test_allow_publisher (void)
   Recorder on_b = { 0 }, on_c = { 0 };
   guint64 denied = 0;
 
+  /* test_allow_after_shutdown() runs this too: the summary is this test's only */
+  if (g_strcmp0 (g_test_get_path (), "/zmq/allow/publisher") == 0)
+    g_test_summary ("A publisher's CURVE allow-list lets only the allowed subscriber in: it "
+                    "gets the posts, while subscribers with another or a fresh key pair are "
+                    "denied, counted, and their demand never reaches the publisher");
+
   key_pair_make (&server);
   key_pair_make (&allowed);
   key_pair_make (&other);
@@ -134,6 +140,10 @@ test_allow_subscriber (void)
   const char *keys[2] = { NULL, NULL };
   g_autoptr(GError) error = NULL;
   Recorder on_b = { 0 };
+
+  g_test_summary ("A binding subscriber's CURVE allow-list posts only the allowed "
+                  "publisher's notifications: the other publisher is denied and never "
+                  "learns the subscription");
 
   key_pair_make (&server);
   key_pair_make (&allowed);
@@ -196,6 +206,10 @@ test_allow_errors (void)
   g_autoptr(GError) error = NULL;
   GObject *object;
 
+  g_test_summary ("A bad allowed key, or an allow-list without a secret key or on a "
+                  "connecting subscriber, is G_IO_ERROR_INVALID_ARGUMENT, and an empty "
+                  "allow-list denies every subscriber");
+
   key_pair_make (&server);
 
   object = g_initable_new (NOTIFICATION_TYPE_ZMQ_PUBLISHER, NULL, &error,
@@ -245,6 +259,9 @@ static void
 test_allow_after_shutdown (void)
 {
   g_autoptr(GError) error = NULL;
+
+  g_test_summary ("After each of two notification_zmq_shutdown() calls, a publisher's "
+                  "allow-list made afterwards is still enforced");
 
   g_assert_true (notification_zmq_shutdown (&error));
   g_assert_no_error (error);
@@ -552,6 +569,10 @@ check_relay_real_types (gboolean curve)
 static void
 test_relay_real_types (void)
 {
+  g_test_summary ("notification-relay gives each of two real subscribers exactly the type "
+                  "it asked for from both real publishers, passes the demand and its end "
+                  "upstream, and counts the messages and subscriptions");
+
   check_relay_real_types (FALSE);
 }
 
@@ -560,6 +581,11 @@ test_relay_real_types (void)
 static void
 test_relay_real_types_curve (void)
 {
+  g_test_summary ("notification-relay with CURVE allow-lists on both sides gives each "
+                  "allowed real subscriber exactly its type from both allowed publishers, "
+                  "and a subscriber whose key is not allowed is denied at the backend and "
+                  "gets nothing");
+
   check_relay_real_types (TRUE);
 }
 
@@ -609,6 +635,11 @@ test_allow_tools (void)
   const char *monitor_path = g_getenv ("NOTIFICATION_MONITOR");
   const char *post_path = g_getenv ("NOTIFICATION_POST");
   g_autoptr(GSubprocess) monitor = NULL;
+
+  g_test_summary ("A binding notification-monitor with --curve-allowed-keys prints the post "
+                  "of a notification-post with the allowed key, one with another key finds "
+                  "no subscriber (exit 3), and an allow-list without a secret key is a "
+                  "usage error (exit 2)");
 
   for (guint i = 0; i < 3; i++)
     {
@@ -666,7 +697,6 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_summary ("CURVE allow-lists on NotificationZmqPublisher/Subscriber; the relay with them");
 
   g_test_add_func ("/zmq/allow/publisher", test_allow_publisher);
   g_test_add_func ("/zmq/allow/subscriber", test_allow_subscriber);

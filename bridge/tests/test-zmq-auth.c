@@ -196,6 +196,10 @@ test_auth_allowed_receives (void)
   char endpoint[256];
   void *pub, *good, *bad, *bad_monitor;
 
+  g_test_summary ("A PUB server with a one-key allow-list sends to the allowed SUB, while "
+                  "the other SUB receives nothing, sees HANDSHAKE_FAILED_AUTH and is "
+                  "counted as denied");
+
   key_pair_make (&server);
   key_pair_make (&allowed);
   key_pair_make (&other);
@@ -241,6 +245,9 @@ test_auth_denied_not_delivered (void)
   void *sub, *good, *bad;
   gint64 end;
 
+  g_test_summary ("A SUB server with an allow-list receives what the allowed PUB sends and "
+                  "nothing of what a denied PUB sends");
+
   key_pair_make (&server);
   key_pair_make (&allowed);
   key_pair_make (&other);
@@ -280,6 +287,9 @@ test_auth_wrong_server_key (void)
   char endpoint[256];
   void *pub, *sub, *control;
 
+  g_test_summary ("A client with an allowed key pair but the wrong server key receives "
+                  "nothing, and the ZAP handler counts it neither accepted nor denied");
+
   key_pair_make (&server);
   key_pair_make (&impostor);
   key_pair_make (&allowed);
@@ -315,6 +325,9 @@ test_auth_null_and_replaced_list (void)
   g_autoptr(GError) error = NULL;
   char endpoint[256];
   void *pub, *sub_a, *sub_b;
+
+  g_test_summary ("A NULL allow-list accepts any CURVE client, a list replaced while the "
+                  "server runs lets the new key in, and an empty list denies every client");
 
   key_pair_make (&server);
   key_pair_make (&a);
@@ -356,6 +369,9 @@ test_auth_unknown_domain (void)
   g_autoptr(NotificationZmqAuthDomain) domain = NULL;
   g_autoptr(GError) error = NULL;
 
+  g_test_summary ("A CURVE server whose ZAP domain is not registered denies its clients "
+                  "while the handler runs");
+
   /* the handler is running (another domain exists) */
   domain = notification_zmq_auth_domain_new (NULL, &error);
   g_assert_no_error (error);
@@ -384,6 +400,10 @@ test_auth_bad_arguments (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(NotificationZmqAuthDomain) domain = NULL;
   void *plain;
+
+  g_test_summary ("A short key, not repeated in the message, or one outside the Z85 "
+                  "alphabet is G_IO_ERROR_INVALID_ARGUMENT, and so is applying a domain to "
+                  "a socket that is not a CURVE server");
 
   key_pair_make (&a);
   g_assert_null (notification_zmq_auth_domain_new (short_key, &error));
@@ -436,6 +456,9 @@ test_auth_threads (void)
   char endpoint[256];
   void *pub, *sub;
 
+  g_test_summary ("Domains registered and freed by four threads at once leave a server's "
+                  "own domain working: it accepts its allowed client, once");
+
   key_pair_make (&server);
   key_pair_make (&a);
   keys[0] = a.public_key;
@@ -467,6 +490,9 @@ test_auth_no_domain (void)
   char endpoint[256];
   void *pub, *sub;
 
+  g_test_summary ("A CURVE server without a ZAP domain accepts any client that completes "
+                  "the handshake, the handler counting nothing");
+
   domain = notification_zmq_auth_domain_new (none, &error);   /* handler running */
   g_assert_no_error (error);
   key_pair_make (&server);
@@ -483,7 +509,6 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_summary ("CURVE allow-lists: the process's ZAP handler, with raw libzmq sockets");
 
   if (!zmq_has ("curve"))
     {

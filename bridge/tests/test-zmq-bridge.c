@@ -87,6 +87,11 @@ check_delivery (const char *endpoint,
 static void
 test_delivery_tcp (void)
 {
+  g_test_summary ("Over tcp://, a post of the subscribed type arrives with its user info "
+                  "and a zmq: remote sender per publisher and sender id, which "
+                  "sender-specific observers can use, and only the subscribed type is "
+                  "wanted");
+
   check_delivery ("tcp://127.0.0.1:*", FALSE);
 }
 
@@ -95,6 +100,11 @@ test_delivery_ipc (void)
 {
   char *dir;
   g_autofree char *endpoint = ipc_endpoint (&dir);
+
+  g_test_summary ("Over ipc://, a post of the subscribed type arrives with its user info "
+                  "and a zmq: remote sender per publisher and sender id, which "
+                  "sender-specific observers can use, and only the subscribed type is "
+                  "wanted");
 
   check_delivery (endpoint, FALSE);
   ipc_cleanup (dir);
@@ -106,6 +116,11 @@ test_delivery_ipc_subscriber_binds (void)
   char *dir;
   g_autofree char *endpoint = ipc_endpoint (&dir);
 
+  g_test_summary ("Over ipc:// with the subscriber binding and the publisher connecting, a "
+                  "post of the subscribed type arrives with its user info and a zmq: remote "
+                  "sender per publisher and sender id, which sender-specific observers can "
+                  "use, and only the subscribed type is wanted");
+
   check_delivery (endpoint, TRUE);
   ipc_cleanup (dir);
 }
@@ -113,6 +128,11 @@ test_delivery_ipc_subscriber_binds (void)
 static void
 test_delivery_inproc (void)
 {
+  g_test_summary ("Over inproc://, a post of the subscribed type arrives with its user info "
+                  "and a zmq: remote sender per publisher and sender id, which "
+                  "sender-specific observers can use, and only the subscribed type is "
+                  "wanted");
+
   check_delivery ("inproc://test-delivery", FALSE);
 }
 
@@ -137,6 +157,9 @@ test_every_type (void)
     "{}",
   };
   Recorder r = { 0 };
+
+  g_test_summary ("User infos holding every GVariant type, nested containers, maybes and "
+                  "empty arrays included, arrive equal to what was posted");
 
   notification_center_add_observer (b, NULL, NULL, recorder_cb, &r, NULL);
   notification_zmq_subscriber_subscribe (sub, NULL);
@@ -173,6 +196,10 @@ test_filter_prefix (void)
   g_autoptr(NotificationZmqSubscriber) sub = subscriber_for (b, pub);
   NotificationBridge *pb = NOTIFICATION_BRIDGE (pub);
   Recorder r = { 0 };
+
+  g_test_summary ("A subscription to \"std\" brings no \"stdout\" posts and the publisher "
+                  "does not observe \"stdout\", while a raw subscriber's bare \"std\" "
+                  "prefix makes it export every type until that subscriber leaves");
 
   notification_center_add_observer (b, NULL, NULL, recorder_cb, &r, NULL);
   notification_zmq_subscriber_subscribe (sub, "std");
@@ -219,6 +246,10 @@ test_interest_counted (void)
   NotificationZmqSubscriber *sub2 = subscriber_for (b, pub);
   Recorder r = { 0 };
 
+  g_test_summary ("The publisher observes and sends nothing without subscribers, counts one "
+                  "subscription per subscriber of a type (subscribing twice is once), and "
+                  "stops observing the type when the last one leaves");
+
   /* demand-driven: nobody subscribed, nothing observed, nothing sent */
   notification_center_post (a, "a", NULL, NULL);
   while (g_main_context_iteration (NULL, FALSE))
@@ -261,6 +292,9 @@ test_loop_both_ways (void)
   g_autoptr(NotificationZmqSubscriber) sub_a = subscriber_for (a, pub_b);
   Recorder on_a = { 0 }, on_b = { 0 };
 
+  g_test_summary ("Between two centers bridged both ways over ZeroMQ, a post arrives once "
+                  "at the other center and is never sent back");
+
   notification_center_add_observer (a, NULL, NULL, recorder_cb, &on_a, NULL);
   notification_center_add_observer (b, NULL, NULL, recorder_cb, &on_b, NULL);
   notification_zmq_subscriber_subscribe (sub_a, NULL);
@@ -300,6 +334,10 @@ test_insecure_bind (void)
   NotificationZmqPublisher *pub;
   NotificationZmqSubscriber *sub;
   char public_key[41], secret_key[41];
+
+  g_test_summary ("Binding plain TCP beyond loopback is G_IO_ERROR_PERMISSION_DENIED unless "
+                  "allow-insecure or CURVE is set, loopback and connecting are allowed, and "
+                  "endpoints or keys ZeroMQ rejects are errors");
 
   pub = notification_zmq_publisher_new (center, "tcp://0.0.0.0:*", NOTIFICATION_ZMQ_FLAGS_BIND, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
@@ -366,6 +404,10 @@ test_curve (void)
   g_autofree char *endpoint = NULL;
   Recorder on_b = { 0 }, on_c = { 0 };
 
+  g_test_summary ("Under CURVE, a subscriber with the server's public key receives the "
+                  "posts, while one with a wrong server key receives nothing and its "
+                  "subscription never reaches the publisher");
+
   g_assert_cmpint (zmq_curve_keypair (server_public, server_secret), ==, 0);
   g_assert_cmpint (zmq_curve_keypair (other_public, other_secret), ==, 0);
   g_assert_cmpint (zmq_curve_keypair (client_public, client_secret), ==, 0);
@@ -411,6 +453,9 @@ test_shutdown (void)
   g_autoptr(NotificationCenter) center = notification_center_new ();
   NotificationZmqPublisher *pub = publisher_bind (center, "tcp://127.0.0.1:*");
   GError *error = NULL;
+
+  g_test_summary ("notification_zmq_shutdown() fails with G_IO_ERROR_BUSY while a bridge "
+                  "exists, succeeds once it is gone, and a bridge can be made afterwards");
 
   g_assert_false (notification_zmq_shutdown (&error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);

@@ -67,6 +67,10 @@ test_malformed (void)
   g_autofree guint8 *edited = g_memdup2 (good_data, size);
   static const guint8 garbage[NOTIFICATION_ZMQ_WIRE_HEADER_SIZE + 3] = { 1, [32] = 'a', 'b', 'c' };
 
+  g_test_summary ("Malformed messages from a raw publisher (bad frame counts, types, "
+                  "versions or encodings, a user info failing the schema, oversized) are "
+                  "rejected and counted by kind, and a good one after them is posted");
+
   notification_schema_add_key (schema, "fraction", "d", TRUE, NULL);
   notification_center_register_schema (center, "typed", schema);
 
@@ -155,6 +159,10 @@ test_gaps (void)
   Recorder r = { 0 };
   int linger = 0, timeout = 10000;
 
+  g_test_summary ("Sequence numbers count per publisher and type: a jump adds the numbers "
+                  "missed to the gaps, a repeat adds none, and another type numbered from 1 "
+                  "adds none");
+
   zmq_setsockopt (raw, ZMQ_LINGER, &linger, sizeof linger);
   zmq_setsockopt (raw, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
   g_assert_cmpint (zmq_bind (raw, "tcp://127.0.0.1:*"), ==, 0);
@@ -209,6 +217,10 @@ test_slow_subscriber (void)
   guint64 dropped, sent;
   guint posted = 0;
 
+  g_test_summary ("A publisher whose subscriber does not read drops and counts at the "
+                  "high-water mark without blocking the poster, and the subscriber later "
+                  "receives the rest and counts every drop as a gap");
+
   pub = g_initable_new (NOTIFICATION_TYPE_ZMQ_PUBLISHER, NULL, &error,
                         "center", a, "endpoint", "tcp://127.0.0.1:*", "bind", TRUE,
                         "high-water-mark", 10, NULL);
@@ -258,6 +270,10 @@ test_wire_glib_agrees (void)
   static const guint8 identity[NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE] = "glib-agrees-id";
   const gsize string_sizes[] = { 0, 1, 7, 8, 200, 250, 300, 70000 };
   const char *senders[] = { "", "1", "1234567", "12345678", "123456789" };
+
+  g_test_summary ("The hand-framed wire body is GLib's serialisation of (sa{sv}) for small "
+                  "and large sizes, decodes back to its sender id, sequence and user info, "
+                  "and is refused one byte short");
 
   for (guint i = 0; i < G_N_ELEMENTS (string_sizes); i++)
     for (guint j = 0; j < G_N_ELEMENTS (senders); j++)

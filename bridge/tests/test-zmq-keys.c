@@ -74,6 +74,9 @@ test_keys_generate (void)
   g_autofree char *derived = NULL;
   g_autoptr(GError) error = NULL;
 
+  g_test_summary ("A generated CURVE key pair is two distinct valid 40-character keys, the "
+                  "public one derived from the secret one, and each call makes a new pair");
+
   g_assert_true (notification_zmq_generate_curve_keypair (&public_key, &secret_key, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (strlen (public_key), ==, NOTIFICATION_ZMQ_CURVE_KEY_LENGTH);
@@ -93,6 +96,9 @@ static void
 test_keys_is_valid (void)
 {
   char key[41];
+
+  g_test_summary ("notification_zmq_curve_key_is_valid() accepts a 40-character Z85 key and "
+                  "refuses NULL, short, long, non-Z85 and overflowing ones");
 
   g_assert_false (notification_zmq_curve_key_is_valid (NULL));
   g_assert_false (notification_zmq_curve_key_is_valid (""));
@@ -127,6 +133,10 @@ test_keys_save_load (Fixture       *fixture,
   g_auto(GStrv) allowed = NULL;
   g_autoptr(GError) error = NULL;
   GStatBuf st;
+
+  g_test_summary ("A saved key pair is a 0600 secret file and a public file without the "
+                  "secret key, loads back as the same pair, its public file as the public "
+                  "key and a one-key allow-list, and is replaced only when asked");
 
   g_assert_true (notification_zmq_generate_curve_keypair (&public_key, &secret_key, &error));
   g_assert_true (notification_zmq_save_curve_keypair (fixture->path, public_key, secret_key, FALSE, &error));
@@ -173,6 +183,10 @@ test_keys_save_mismatch (Fixture       *fixture,
   g_autofree char *secret_b = NULL;
   g_autoptr(GError) error = NULL;
 
+  g_test_summary ("Saving a public key that does not match the secret key, or a bad one, is "
+                  "G_IO_ERROR_INVALID_DATA and writes no file, the message not showing the "
+                  "secret key");
+
   g_assert_true (notification_zmq_generate_curve_keypair (&public_a, NULL, &error));
   g_assert_true (notification_zmq_generate_curve_keypair (NULL, &secret_b, &error));
   g_assert_false (notification_zmq_save_curve_keypair (fixture->path, public_a, secret_b, FALSE, &error));
@@ -193,6 +207,10 @@ test_keys_load_errors (Fixture       *fixture,
   g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
   char *key;
+
+  g_test_summary ("Loading a missing, short, empty, two-key, binary or directory key file "
+                  "fails, and a secret key file others can read is refused as a key pair "
+                  "but read as a public key, with no error quoting a key");
 
   /* missing */
   g_assert_false (notification_zmq_load_curve_keypair (fixture->path, &public_key, NULL, &error));
@@ -261,6 +279,10 @@ test_keys_allow_list (Fixture       *fixture,
   g_auto(GStrv) keys = NULL;
   g_autoptr(GError) error = NULL;
 
+  g_test_summary ("An allow-list file gives its keys, skipping comments, blank lines and "
+                  "surrounding spaces, a file of comments only is an empty list, and a bad "
+                  "line is an error naming the line");
+
   g_assert_true (notification_zmq_generate_curve_keypair (&a, NULL, &error));
   g_assert_true (notification_zmq_generate_curve_keypair (&b, NULL, &error));
   text = g_strdup_printf ("# hosts allowed to subscribe\n\n  %s  \n# b:\n%s\n", a, b);
@@ -292,7 +314,6 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_summary ("CURVE key pairs: generating, saving, loading; allow-list files");
 
   g_test_add_func ("/zmq/keys/generate", test_keys_generate);
   g_test_add_func ("/zmq/keys/is-valid", test_keys_is_valid);

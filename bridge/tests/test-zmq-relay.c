@@ -188,6 +188,11 @@ test_relay_two_by_two (void)
   guint n_alpha = 0, n_beta = 0;
   char *got;
 
+  g_test_summary ("notification-relay gives each raw subscriber exactly the types it asked "
+                  "for from both raw publishers, passes demand and its end to every "
+                  "publisher, a late one included, and counts messages and subscriptions on "
+                  "SIGUSR1");
+
   relay_start (&relay, NULL);
 
   sub_alpha = socket_new (ZMQ_SUB);
@@ -332,6 +337,11 @@ test_relay_curve (void)
   gint64 end;
   gboolean got_good = FALSE;
 
+  g_test_summary ("notification-relay with CURVE allow-lists on both sides passes the "
+                  "allowed subscriber's demand to the allowed publisher only and its posts "
+                  "to the allowed subscriber only, nothing from the other publisher, and "
+                  "counts acceptances and denials");
+
   g_assert_nonnull (dir);
   make_keys (dir, "frontend.key", &front, &front_path);
   make_keys (dir, "backend.key", &back, &back_path);
@@ -442,6 +452,10 @@ test_relay_usage (void)
   const char *relay = g_getenv ("NOTIFICATION_RELAY");
   g_autofree char *err = NULL;
 
+  g_test_summary ("notification-relay exits 0 for --help, 2 for bad arguments, a missing "
+                  "allow-list file or plain TCP bound beyond loopback, and 1 for a missing "
+                  "secret key file or a failed bind");
+
   {
     const char *argv[] = { relay, "--help", NULL };
     g_assert_cmpint (run_status (argv, &err), ==, 0);
@@ -492,6 +506,9 @@ test_relay_allow_insecure (void)
                          "tcp://0.0.0.0:*", "ipc:///nonexistent-dir/x", NULL };
   g_autofree char *err = NULL;
 
+  g_test_summary ("notification-relay --allow-insecure binds plain TCP to every address, "
+                  "failing only at the bad ipc:// backend (exit 1, no refusal)");
+
   /* gets past the refusal: fails only at the ipc bind (exit 1, not 2) */
   g_assert_cmpint (run_status (argv, &err), ==, 1);
   g_assert_null (strstr (err, "refusing"));
@@ -513,6 +530,11 @@ test_keygen (void)
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   GStatBuf st;
+
+  g_test_summary ("notification-keygen writes a 0600 key file and a public file and prints "
+                  "the public key only, refuses to replace them without --force, prints a "
+                  "secret key file's public key with --public, and fails on bad arguments "
+                  "or paths");
 
   {
     const char *argv[] = { keygen, path, NULL };
@@ -588,7 +610,6 @@ main (int argc, char **argv)
   int rc;
 
   g_test_init (&argc, &argv, NULL);
-  g_test_summary ("notification-relay: XSUB/XPUB forwarding, demand upstream, CURVE, counters");
 
   zctx = zmq_ctx_new ();
   g_test_add_func ("/zmq/relay/two-by-two", test_relay_two_by_two);

@@ -156,6 +156,9 @@ test_bursts (void)
   const guint bursts[] = { 1, 2, 10, 100, 1000, 10000 };
   Counter counter = { 0 };
 
+  g_test_summary ("The ZeroMQ source reads every message of bursts of 1 to 10000, whole, "
+                  "in a GMainLoop with no timer (ZMQ_FD is edge-triggered)");
+
   run (1, 8, bursts, G_N_ELEMENTS (bursts), &counter);
   g_assert_cmpuint (counter.received, ==, counter.expected);
   g_assert_cmpuint (counter.last_n_frames, ==, 1);
@@ -166,6 +169,9 @@ test_multipart (void)
 {
   const guint bursts[] = { 3, 500 };
   Counter counter = { 0 };
+
+  g_test_summary ("The ZeroMQ source delivers every three-frame message of bursts of 3 and "
+                  "500 whole, with its frame count and size");
 
   run (3, 8, bursts, G_N_ELEMENTS (bursts), &counter);
   g_assert_cmpuint (counter.received, ==, counter.expected);
@@ -182,6 +188,9 @@ test_frame_limit (void)
   const guint bursts[] = { 50 };
   Counter counter = { 0 };
 
+  g_test_summary ("With a limit of 4 frames, every 12-frame message is delivered, keeping 4 "
+                  "frames and counting all 12 and their size");
+
   run (12, 4, bursts, G_N_ELEMENTS (bursts), &counter);
   g_assert_cmpuint (counter.received, ==, counter.expected);
   g_assert_cmpuint (counter.last_frames, ==, 4);
@@ -194,8 +203,6 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_summary ("The ZeroMQ source reads every message of bursts of 1 to 10000, whole, "
-                  "in a GMainLoop with no timer (ZMQ_FD is edge-triggered)");
 
   g_test_add_func ("/zmq-source/bursts", test_bursts);
   g_test_add_func ("/zmq-source/multipart", test_multipart);

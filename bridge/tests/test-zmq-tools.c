@@ -75,6 +75,9 @@ test_post_to_subscriber (void)
   GError *error = NULL;
   Recorder r = { 0 };
 
+  g_test_summary ("notification-post --zmq delivers its post, with the user info parsed "
+                  "from its arguments, to a binding subscriber in this process and exits 0");
+
   sub = notification_zmq_subscriber_new (center, "tcp://127.0.0.1:*", NOTIFICATION_ZMQ_FLAGS_BIND, &error);
   g_assert_no_error (error);
   endpoint = notification_zmq_bridge_dup_last_endpoint (NOTIFICATION_ZMQ_BRIDGE (sub));
@@ -99,6 +102,9 @@ test_publisher_to_monitor (void)
   g_autoptr(GVariant) info = g_variant_ref_sink (g_variant_new_parsed ("{'out_string': <'from C'>}"));
   g_autofree char *out = NULL;
 
+  g_test_summary ("notification-monitor --zmq --type stdout makes a publisher in this "
+                  "process want stdout only and prints its post with a zmq: sender");
+
   monitor = spawn_tool ("NOTIFICATION_MONITOR", "--zmq", endpoint, "--type", "stdout", "--count", "1", NULL);
   wait_until (notification_zmq_publisher_is_wanted (pub, "stdout"));
   g_assert_false (notification_zmq_publisher_is_wanted (pub, "stderr"));
@@ -116,6 +122,9 @@ test_post_to_monitor (void)
   g_autofree char *endpoint = ipc_endpoint (&dir);
   g_autoptr(GSubprocess) monitor = NULL, post = NULL;
   g_autofree char *out = NULL;
+
+  g_test_summary ("notification-post --zmq waits for a binding notification-monitor's "
+                  "subscription, however late, and the monitor prints its post");
 
   monitor = spawn_tool ("NOTIFICATION_MONITOR", "--zmq-bind", endpoint, "--count", "1",
 #ifdef NOTIFICATION_BRIDGE_HAS_JSON
@@ -147,6 +156,10 @@ test_no_subscriber (void)
   char *dir;
   g_autofree char *endpoint = ipc_endpoint (&dir);
   Recorder r = { 0 };
+
+  g_test_summary ("notification-post exits 3 after --timeout when nobody subscribes to its "
+                  "type, a subscriber of a prefix not counting, 0 once delivered, 2 for "
+                  "conflicting options and 1 when its bind is refused");
 
   post = spawn_tool ("NOTIFICATION_POST", "--zmq-bind", endpoint, "--timeout", "0.2", "lonely", NULL);
   g_assert_cmpint (finish (post, NULL), ==, 3);
