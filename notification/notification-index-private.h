@@ -72,7 +72,8 @@ notification_index_hash_type (const char *type)
   guint64 word = 0;
   gsize len;
 
-  if (type == NULL || *type == '\0')
+  /* Never "": no API takes an empty type. */
+  if (type == NULL)
     return 0x9e3779b9u;
 
   len = strlen (type);
