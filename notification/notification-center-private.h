@@ -25,6 +25,17 @@ notification_center_get_registry (NotificationCenter *self)
   return self->registry;
 }
 
+gulong   notification_center_add_checked  (NotificationCenter  *self,
+                                           const char          *func,
+                                           const char          *type,
+                                           gpointer             sender,
+                                           GObject             *owner,
+                                           GMainContext        *context,
+                                           guint                flags,
+                                           guint                internal_flags,
+                                           NotificationCallback callback,
+                                           gpointer             user_data,
+                                           GDestroyNotify       destroy);
 gboolean notification_center_post_payload (NotificationCenter  *self,
                                            const char          *type,
                                            GObject             *sender,

@@ -52,6 +52,55 @@ G_DEFINE_FLAGS_TYPE (NotificationObserverFlags, notification_observer_flags,
  *
  * Since: 1.2
  */
+/* A failed check, as g_return_val_if_fail() reports it, under the name of
+ * the public function that was called. */
+#define ADD_CHECK(expr) \
+  G_STMT_START { \
+    if (G_UNLIKELY (!(expr))) \
+      { \
+        g_return_if_fail_warning (G_LOG_DOMAIN, func, #expr); \
+        return 0; \
+      } \
+  } G_STMT_END
+
+/*
+ * notification_center_add_checked:
+ * @func: the public function called, for the criticals
+ * @internal_flags: flags of the library's own (as
+ *   %NOTIFICATION_OBSERVER_USER_INFO_PRIVATE), not checked
+ *
+ * What every add_*observer*() function does: the checks of its arguments,
+ * then the registry's add.
+ */
+gulong
+notification_center_add_checked (NotificationCenter   *self,
+                                 const char           *func,
+                                 const char           *type,
+                                 gpointer              sender,
+                                 GObject              *owner,
+                                 GMainContext         *context,
+                                 guint                 flags,
+                                 guint                 internal_flags,
+                                 NotificationCallback  callback,
+                                 gpointer              user_data,
+                                 GDestroyNotify        destroy)
+{
+  ADD_CHECK (NOTIFICATION_IS_CENTER (self));
+  ADD_CHECK (type == NULL || *type != '\0');
+  ADD_CHECK (sender == NULL || G_IS_OBJECT (sender));
+  ADD_CHECK (owner == NULL || G_IS_OBJECT (owner));
+  ADD_CHECK ((flags & ~(NOTIFICATION_OBSERVER_COALESCE | NOTIFICATION_OBSERVER_FORWARDER)) == 0);
+  ADD_CHECK (callback != NULL);
+
+  /* Coalescing is a queue's business: without a context, nothing to do. */
+  if (context == NULL)
+    flags &= ~NOTIFICATION_OBSERVER_COALESCE;
+
+  return notification_registry_add (notification_center_get_registry (self), self,
+                                    type, sender, owner, context, flags | internal_flags,
+                                    callback, user_data, destroy);
+}
+
 gulong
 notification_center_add_observer_with_flags (NotificationCenter        *self,
                                              const char                *type,
@@ -63,21 +112,8 @@ notification_center_add_observer_with_flags (NotificationCenter        *self,
                                              gpointer                   user_data,
                                              GDestroyNotify             destroy)
 {
-  g_return_val_if_fail (NOTIFICATION_IS_CENTER (self), 0);
-  g_return_val_if_fail (type == NULL || *type != '\0', 0);
-  g_return_val_if_fail (sender == NULL || G_IS_OBJECT (sender), 0);
-  g_return_val_if_fail (owner == NULL || G_IS_OBJECT (owner), 0);
-  g_return_val_if_fail ((flags & ~(NOTIFICATION_OBSERVER_COALESCE |
-                                   NOTIFICATION_OBSERVER_FORWARDER)) == 0, 0);
-  g_return_val_if_fail (callback != NULL, 0);
-
-  /* Coalescing is a queue's business: without a context, nothing to do. */
-  if (context == NULL)
-    flags &= ~NOTIFICATION_OBSERVER_COALESCE;
-
-  return notification_registry_add (notification_center_get_registry (self), self,
-                                    type, sender, owner, context, flags,
-                                    callback, user_data, destroy);
+  return notification_center_add_checked (self, G_STRFUNC, type, sender, owner, context, flags, 0,
+                                          callback, user_data, destroy);
 }
 
 /**

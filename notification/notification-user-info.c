@@ -387,20 +387,8 @@ notification_center_add_user_info_observer (NotificationCenter           *self,
                                             gpointer                      user_data,
                                             GDestroyNotify                destroy)
 {
-  g_return_val_if_fail (NOTIFICATION_IS_CENTER (self), 0);
-  g_return_val_if_fail (type == NULL || *type != '\0', 0);
-  g_return_val_if_fail (sender == NULL || G_IS_OBJECT (sender), 0);
-  g_return_val_if_fail (owner == NULL || G_IS_OBJECT (owner), 0);
-  g_return_val_if_fail ((flags & ~(NOTIFICATION_OBSERVER_COALESCE |
-                                   NOTIFICATION_OBSERVER_FORWARDER)) == 0, 0);
-  g_return_val_if_fail (callback != NULL, 0);
-
-  if (context == NULL)
-    flags &= ~NOTIFICATION_OBSERVER_COALESCE;
-
-  return notification_registry_add (notification_center_get_registry (self), self,
-                                    type, sender, owner, context,
-                                    flags | NOTIFICATION_OBSERVER_USER_INFO_PRIVATE,
-                                    (NotificationCallback) (void (*) (void)) callback,
-                                    user_data, destroy);
+  return notification_center_add_checked (self, G_STRFUNC, type, sender, owner, context, flags,
+                                          NOTIFICATION_OBSERVER_USER_INFO_PRIVATE,
+                                          (NotificationCallback) (void (*) (void)) callback,
+                                          user_data, destroy);
 }

@@ -40,6 +40,10 @@ typedef enum
   BAD_ADD_NULL_CALLBACK,
   BAD_ADD_EMPTY_TYPE,
   BAD_ADD_NULL_CENTER,
+  BAD_ADD_UNKNOWN_FLAG,
+  BAD_ADD_USER_INFO_NULL_CALLBACK,
+  BAD_ADD_USER_INFO_EMPTY_TYPE,
+  BAD_ADD_USER_INFO_NOT_AN_OBJECT_OWNER,
   BAD_HAS_OBSERVERS_NULL_TYPE,
   BAD_HAS_OBSERVERS_NULL_CENTER,
   BAD_REMOVE_NULL_CENTER,
@@ -79,11 +83,24 @@ static const BadInput bad_inputs[] = {
   { "/center/bad-input/add-observer/null-callback", BAD_ADD_NULL_CALLBACK },
   { "/center/bad-input/add-observer/empty-type", BAD_ADD_EMPTY_TYPE },
   { "/center/bad-input/add-observer/null-center", BAD_ADD_NULL_CENTER },
+  { "/center/bad-input/add/unknown-flag", BAD_ADD_UNKNOWN_FLAG },
+  { "/center/bad-input/add-user-info/null-callback", BAD_ADD_USER_INFO_NULL_CALLBACK },
+  { "/center/bad-input/add-user-info/empty-type", BAD_ADD_USER_INFO_EMPTY_TYPE },
+  { "/center/bad-input/add-user-info/not-an-object-owner", BAD_ADD_USER_INFO_NOT_AN_OBJECT_OWNER },
   { "/center/bad-input/has-observers/null-type", BAD_HAS_OBSERVERS_NULL_TYPE },
   { "/center/bad-input/has-observers/null-center", BAD_HAS_OBSERVERS_NULL_CENTER },
   { "/center/bad-input/remove-observer/null-center", BAD_REMOVE_NULL_CENTER },
   { "/center/bad-input/remove-all-observers/null-center", BAD_REMOVE_ALL_NULL_CENTER },
 };
+
+static void
+noop_user_info_cb (NotificationCenter   *center,
+                   const char           *type,
+                   GObject              *sender,
+                   NotificationUserInfo *user_info,
+                   gpointer              user_data)
+{
+}
 
 static void
 run_bad_case (NotificationCenter *center,
@@ -191,6 +208,29 @@ run_bad_case (NotificationCenter *center,
       id = notification_center_add_observer (NULL, "t", NULL, noop_cb, NULL, NULL);
       g_assert_cmpuint (id, ==, 0);
       break;
+    case BAD_ADD_UNKNOWN_FLAG:
+      id = notification_center_add_observer_with_flags (center, "t", NULL, NULL, NULL, 1u << 30,
+                                                        noop_cb, NULL, NULL);
+      g_assert_cmpuint (id, ==, 0);
+      break;
+    case BAD_ADD_USER_INFO_NULL_CALLBACK:
+      id = notification_center_add_user_info_observer (center, "t", NULL, NULL, NULL, 0, NULL, NULL, NULL);
+      g_assert_cmpuint (id, ==, 0);
+      break;
+    case BAD_ADD_USER_INFO_EMPTY_TYPE:
+      id = notification_center_add_user_info_observer (center, "", NULL, NULL, NULL, 0,
+                                                       noop_user_info_cb, NULL, NULL);
+      g_assert_cmpuint (id, ==, 0);
+      break;
+    case BAD_ADD_USER_INFO_NOT_AN_OBJECT_OWNER:
+      {
+        int not_an_object = 0;
+
+        id = notification_center_add_user_info_observer (center, "t", NULL, (GObject *) &not_an_object,
+                                                         NULL, 0, noop_user_info_cb, NULL, NULL);
+        g_assert_cmpuint (id, ==, 0);
+      }
+      break;
     case BAD_HAS_OBSERVERS_NULL_TYPE:
       g_assert_false (notification_center_has_observers (center, NULL, NULL));
       break;
@@ -244,6 +284,11 @@ test_bad_input (gconstpointer data)
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_passed ();
   g_test_trap_assert_stderr ("*Notification-CRITICAL*");
+  /* Named after the function called, not an internal one. */
+  if (strstr (input->path, "/add-user-info/") != NULL)
+    g_test_trap_assert_stderr ("*notification_center_add_user_info_observer*");
+  else if (input->bad == BAD_ADD_UNKNOWN_FLAG)
+    g_test_trap_assert_stderr ("*notification_center_add_observer_with_flags*");
 }
 
 /* The same, with criticals fatal as usual in tests: the program aborts. */
