@@ -224,11 +224,13 @@ run_bad_case (NotificationCenter *center,
       break;
     case BAD_ADD_USER_INFO_NOT_AN_OBJECT_OWNER:
       {
-        int not_an_object = 0;
+        /* A type instance, but no GObject. */
+        GParamSpec *pspec = g_param_spec_ref_sink (g_param_spec_int ("n", NULL, NULL, 0, 1, 0, 0));
 
-        id = notification_center_add_user_info_observer (center, "t", NULL, (GObject *) &not_an_object,
+        id = notification_center_add_user_info_observer (center, "t", NULL, (GObject *) pspec,
                                                          NULL, 0, noop_user_info_cb, NULL, NULL);
         g_assert_cmpuint (id, ==, 0);
+        g_param_spec_unref (pspec);
       }
       break;
     case BAD_HAS_OBSERVERS_NULL_TYPE:
