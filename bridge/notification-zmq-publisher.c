@@ -146,7 +146,8 @@ notification_zmq_publisher_message (NotificationZmqBridge *bridge,
 
   if (message->n_frames != 1)
     return;   /* an XPUB socket receives only subscriptions */
-  bytes = g_bytes_get_data (g_ptr_array_index (message->frames, 0), &size);
+  bytes = zmq_msg_data (&message->parts[0]);
+  size = zmq_msg_size (&message->parts[0]);
   if (!notification_zmq_wire_parse_subscription (bytes, size, &subscribe, &type))
     return;
 

@@ -246,8 +246,11 @@ notification_zmq_subscriber_message (NotificationZmqBridge *bridge,
       return;
     }
 
-  topic = g_bytes_get_data (g_ptr_array_index (message->frames, 0), &topic_size);
-  body = g_bytes_get_data (g_ptr_array_index (message->frames, 1), &body_size);
+  /* lent by the source: ZeroMQ's buffers, not copied */
+  topic = zmq_msg_data (&message->parts[0]);
+  topic_size = zmq_msg_size (&message->parts[0]);
+  body = zmq_msg_data (&message->parts[1]);
+  body_size = zmq_msg_size (&message->parts[1]);
   status = notification_zmq_wire_decode (topic, topic_size, body, body_size, &decoded);
   switch (status)
     {
