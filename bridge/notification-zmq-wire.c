@@ -169,7 +169,9 @@ split_body (const guint8  *data,
  *
  * Decodes a received message. Nothing is trusted: the body must be a
  * (sa{sv}) in normal form (which also means valid UTF-8 strings and a
- * bounded depth).
+ * bounded depth). The type and the sender id in @message point into
+ * @topic and @body, which must outlive their use; the user info is a
+ * copy.
  *
  * Returns: %NOTIFICATION_ZMQ_WIRE_OK or why not
  */
@@ -227,11 +229,12 @@ notification_zmq_wire_decode (const guint8               *topic,
   if (normal == NOTIFICATION_ZMQ_NORMAL_UNSURE && !g_variant_is_normal_form (info))
     return NOTIFICATION_ZMQ_WIRE_BAD_ENCODING;
 
-  message->type = g_strndup ((const char *) topic, topic_size - 1);
+  /* both end in the NUL that valid_topic() and split_body() checked */
+  message->type = (const char *) topic;
   memcpy (message->identity, body + 8, NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE);
   memcpy (&le_sequence, body + 24, sizeof le_sequence);
   message->sequence = GUINT64_FROM_LE (le_sequence);
-  message->sender_id = g_strndup ((const char *) tuple, string_size - 1);
+  message->sender_id = (const char *) tuple;
   message->user_info = g_steal_pointer (&info);
 
   return NOTIFICATION_ZMQ_WIRE_OK;
@@ -241,13 +244,13 @@ notification_zmq_wire_decode (const guint8               *topic,
  * notification_zmq_wire_message_clear:
  * @message: a decoded message
  *
- * Frees what @message holds (not @message).
+ * Frees what @message holds (not @message): its user info.
  */
 void
 notification_zmq_wire_message_clear (NotificationZmqWireMessage *message)
 {
-  g_clear_pointer (&message->type, g_free);
-  g_clear_pointer (&message->sender_id, g_free);
+  message->type = NULL;
+  message->sender_id = NULL;
   g_clear_pointer (&message->user_info, g_variant_unref);
 }
 
