@@ -44,6 +44,8 @@ typedef struct
   guint8 identity[NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE];
   char *name;
   GHashTable *sequences;   /* type → (owned) guint64, the last one seen */
+  const char *last_type;   /* (unowned) (nullable) a key of sequences: the last type seen */
+  guint64 *last_sequence;  /* (unowned) its value */
   GList link;              /* in lru */
 } Publisher;
 
@@ -54,6 +56,7 @@ struct _NotificationZmqSubscriber
   GHashTable *subscribed;   /* types ("" every type) */
   GHashTable *publishers;   /* identity → (owned) Publisher */
   GQueue lru;               /* of Publisher, the last seen first */
+  Publisher *last;          /* (unowned) (nullable) the head of lru */
   guint max_publishers;
   guint64 max_message_size;
   guint64 n_gaps;
@@ -101,6 +104,7 @@ notification_zmq_subscriber_finalize (GObject *object)
   NotificationZmqSubscriber *self = NOTIFICATION_ZMQ_SUBSCRIBER (object);
 
   g_hash_table_unref (self->subscribed);
+  self->last = NULL;
   g_queue_init (&self->lru);   /* the links are in the publishers */
   g_hash_table_unref (self->publishers);
 
@@ -171,12 +175,20 @@ static Publisher *
 ensure_publisher (NotificationZmqSubscriber *self,
                   const guint8              *identity)
 {
-  Publisher *publisher = g_hash_table_lookup (self->publishers, identity);
+  Publisher *publisher;
 
+  /* Messages come in runs from one publisher: the last one seen is at
+   * the head of lru already, no lookup needed. */
+  if (self->last != NULL &&
+      memcmp (self->last->identity, identity, NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE) == 0)
+    return self->last;
+
+  publisher = g_hash_table_lookup (self->publishers, identity);
   if (publisher != NULL)
     {
       g_queue_unlink (&self->lru, &publisher->link);
       g_queue_push_head_link (&self->lru, &publisher->link);
+      self->last = publisher;
       return publisher;
     }
 
@@ -187,6 +199,8 @@ ensure_publisher (NotificationZmqSubscriber *self,
       GList *oldest = g_queue_pop_tail_link (&self->lru);
       Publisher *gone = oldest->data;
 
+      if (gone == self->last)
+        self->last = NULL;
       notification_bridge_peer_vanished (NOTIFICATION_BRIDGE (self), gone->name);
       g_hash_table_remove (self->publishers, gone->identity);
     }
@@ -198,6 +212,7 @@ ensure_publisher (NotificationZmqSubscriber *self,
   publisher->link.data = publisher;
   g_hash_table_insert (self->publishers, publisher->identity, publisher);
   g_queue_push_head_link (&self->lru, &publisher->link);
+  self->last = publisher;
   return publisher;
 }
 
@@ -207,7 +222,17 @@ count_sequence (NotificationZmqSubscriber *self,
                 const char                *type,
                 guint64                    sequence)
 {
-  guint64 *last = g_hash_table_lookup (publisher->sequences, type);
+  guint64 *last = NULL;
+  gpointer key = NULL;
+
+  /* a run of one type: no lookup */
+  if (publisher->last_type != NULL && strcmp (publisher->last_type, type) == 0)
+    last = publisher->last_sequence;
+  else if (g_hash_table_lookup_extended (publisher->sequences, type, &key, (gpointer *) &last))
+    {
+      publisher->last_type = key;
+      publisher->last_sequence = last;
+    }
 
   if (last == NULL)
     {
@@ -215,7 +240,10 @@ count_sequence (NotificationZmqSubscriber *self,
       if (g_hash_table_size (publisher->sequences) >= MAX_TYPES_PER_PUBLISHER)
         return;
       last = g_new (guint64, 1);
-      g_hash_table_insert (publisher->sequences, g_strdup (type), last);
+      key = g_strdup (type);
+      g_hash_table_insert (publisher->sequences, key, last);
+      publisher->last_type = key;
+      publisher->last_sequence = last;
     }
   else if (sequence > *last + 1)
     self->n_gaps += sequence - *last - 1;
