@@ -9,6 +9,7 @@
 #include <zmq.h>
 
 #include "notification-bridge/notification-zmq-subscriber.h"
+#include "notification-bridge-private.h"
 #include "notification-zmq-bridge-private.h"
 #include "notification-zmq-wire-private.h"
 
@@ -299,8 +300,11 @@ notification_zmq_subscriber_message (NotificationZmqBridge *bridge,
 
   publisher = ensure_publisher (self, decoded.identity);
   count_sequence (self, publisher, decoded.type, decoded.sequence);
-  notification_bridge_receive (base, publisher->name, decoded.sender_id, decoded.type,
-                               decoded.user_info, message->size);   /* not floating: ours to free */
+  /* The decoder checked what notification_bridge_receive() would (the
+   * strings' UTF-8, an a{sv}) and the size was checked above: only the
+   * center's checks (schemas) are left. */
+  notification_bridge_post_received (base, publisher->name, decoded.sender_id, decoded.type,
+                                     decoded.user_info);
   notification_zmq_wire_message_clear (&decoded);
 }
 
