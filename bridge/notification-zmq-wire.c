@@ -122,7 +122,7 @@ valid_topic (const guint8 *topic,
     return FALSE;
   if (memchr (topic, '\0', size - 1) != NULL)
     return FALSE;
-  return g_utf8_validate ((const char *) topic, size - 1, NULL);
+  return notification_zmq_utf8_validate (topic, size - 1);
 }
 
 /* Splits a (sa{sv}) in normal form; FALSE if it is not one. */
@@ -144,7 +144,7 @@ split_body (const guint8  *data,
     return FALSE;
   /* the string: its NUL at its end, none inside, UTF-8 */
   if (data[end - 1] != '\0' || memchr (data, '\0', end - 1) != NULL ||
-      !g_utf8_validate ((const char *) data, end - 1, NULL))
+      !notification_zmq_utf8_validate (data, end - 1))
     return FALSE;
   *string_size = end;
   *info_start = (end + 7) & ~(guint64) 7;
