@@ -45,6 +45,11 @@ GBytes                    *notification_zmq_wire_encode_body   (const guint8 ide
                                                                 guint64       sequence,
                                                                 const char   *sender_id,
                                                                 GVariant     *user_info);
+void                       notification_zmq_wire_encode_body_into (GByteArray   *buffer,
+                                                                   const guint8  identity[NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE],
+                                                                   guint64       sequence,
+                                                                   const char   *sender_id,
+                                                                   GVariant     *user_info);
 NotificationZmqWireStatus  notification_zmq_wire_decode        (const guint8               *topic,
                                                                 gsize                       topic_size,
                                                                 const guint8               *body,

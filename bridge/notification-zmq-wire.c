@@ -64,19 +64,23 @@ total_for_body (gsize body)
 }
 
 /*
- * notification_zmq_wire_encode_body:
+ * notification_zmq_wire_encode_body_into:
+ * @buffer: where to write frame 2: its contents are replaced
  * @identity: the publisher's identity
  * @sequence: the sequence number of this type from this publisher
  * @sender_id: the sender's id ("" for none), UTF-8
  * @user_info: an a{sv}
  *
- * Returns: (transfer full): frame 2
+ * Writes frame 2 into @buffer, which a sender can reuse from one
+ * message to the next (zmq_send() copies): no allocation per message
+ * once @buffer is large enough.
  */
-GBytes *
-notification_zmq_wire_encode_body (const guint8  identity[NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE],
-                                   guint64       sequence,
-                                   const char   *sender_id,
-                                   GVariant     *user_info)
+void
+notification_zmq_wire_encode_body_into (GByteArray   *buffer,
+                                        const guint8  identity[NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE],
+                                        guint64       sequence,
+                                        const char   *sender_id,
+                                        GVariant     *user_info)
 {
   g_autoptr(GVariant) normal = g_variant_get_normal_form (user_info);
   guint64 le_sequence = GUINT64_TO_LE (sequence);
@@ -99,18 +103,41 @@ notification_zmq_wire_encode_body (const guint8  identity[NOTIFICATION_ZMQ_WIRE_
   total = total_for_body (body);
   offset_size = total - body;
 
-  data = g_malloc0 (NOTIFICATION_ZMQ_WIRE_HEADER_SIZE + total);
+  g_byte_array_set_size (buffer, NOTIFICATION_ZMQ_WIRE_HEADER_SIZE + total);
+  data = buffer->data;
   /* g_variant_get_data() serialises in place, once: other bridges
    * sending the same post copy the bytes */
+  memset (data, 0, NOTIFICATION_ZMQ_WIRE_HEADER_SIZE);
   data[0] = NOTIFICATION_ZMQ_WIRE_VERSION;
   memcpy (data + 8, identity, NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE);
   memcpy (data + 24, &le_sequence, sizeof le_sequence);
   memcpy (data + NOTIFICATION_ZMQ_WIRE_HEADER_SIZE, sender_id, string_size);
+  /* the zero padding to the user info's alignment */
+  memset (data + NOTIFICATION_ZMQ_WIRE_HEADER_SIZE + string_size, 0, info_start - string_size);
   if (info_size > 0)
     memcpy (data + NOTIFICATION_ZMQ_WIRE_HEADER_SIZE + info_start, g_variant_get_data (normal), info_size);
   memcpy (data + NOTIFICATION_ZMQ_WIRE_HEADER_SIZE + body, &le_offset, offset_size);
+}
 
-  return g_bytes_new_take (data, NOTIFICATION_ZMQ_WIRE_HEADER_SIZE + total);
+/*
+ * notification_zmq_wire_encode_body:
+ * @identity: the publisher's identity
+ * @sequence: the sequence number of this type from this publisher
+ * @sender_id: the sender's id ("" for none), UTF-8
+ * @user_info: an a{sv}
+ *
+ * Returns: (transfer full): frame 2
+ */
+GBytes *
+notification_zmq_wire_encode_body (const guint8  identity[NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE],
+                                   guint64       sequence,
+                                   const char   *sender_id,
+                                   GVariant     *user_info)
+{
+  GByteArray *buffer = g_byte_array_new ();
+
+  notification_zmq_wire_encode_body_into (buffer, identity, sequence, sender_id, user_info);
+  return g_byte_array_free_to_bytes (buffer);
 }
 
 static gboolean

@@ -356,6 +356,11 @@ test_wire_glib_agrees (void)
   static const guint8 identity[NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE] = "glib-agrees-id";
   const gsize string_sizes[] = { 0, 1, 7, 8, 200, 250, 300, 70000 };
   const char *senders[] = { "", "1", "1234567", "12345678", "123456789" };
+  /* reused like the publisher's, full of garbage to start with */
+  g_autoptr(GByteArray) reused = g_byte_array_new ();
+
+  g_byte_array_set_size (reused, 80000);
+  memset (reused->data, 0xaa, reused->len);
 
   for (guint i = 0; i < G_N_ELEMENTS (string_sizes); i++)
     for (guint j = 0; j < G_N_ELEMENTS (senders); j++)
@@ -377,6 +382,8 @@ test_wire_glib_agrees (void)
           data = g_bytes_get_data (body, &size);
           g_assert_cmpmem (data + NOTIFICATION_ZMQ_WIRE_HEADER_SIZE, size - NOTIFICATION_ZMQ_WIRE_HEADER_SIZE,
                            g_variant_get_data (tuple), g_variant_get_size (tuple));
+          notification_zmq_wire_encode_body_into (reused, identity, 42, senders[j], info);
+          g_assert_cmpmem (reused->data, reused->len, data, size);
 
           g_assert_cmpint (notification_zmq_wire_decode ((const guint8 *) "t", 2, data, size, &message),
                            ==, NOTIFICATION_ZMQ_WIRE_OK);
