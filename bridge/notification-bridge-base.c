@@ -97,6 +97,7 @@ notification_bridge_dispose (GObject *object)
   notification_bridge_remove_all_observers (self);
   g_hash_table_remove_all (priv->peer_interests);
   g_hash_table_remove_all (priv->interest_count);
+  notification_bridge_forget_last_sender (self);
   g_hash_table_remove_all (priv->peers);
 
   G_OBJECT_CLASS (notification_bridge_parent_class)->dispose (object);

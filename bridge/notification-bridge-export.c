@@ -315,6 +315,7 @@ notification_bridge_peer_vanished (NotificationBridge *self,
   g_return_if_fail (peer != NULL);
 
   notification_bridge_set_peer_interests (self, peer, NULL);
+  notification_bridge_forget_last_sender (self);
   g_hash_table_remove (priv->peers, peer);
 }
 

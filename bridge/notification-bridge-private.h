@@ -36,9 +36,24 @@ typedef struct
   GHashTable *interest_count;   /* type → count of peers */
   GHashTable *observers;        /* type ("" every type) → observer id */
   GHashTable *peers;            /* peer → (sender id → RemoteSender) */
+
+  /* The remote sender found last, for runs from one sender: keys of
+   * peers and of its table, and its value; all (unowned), forgotten
+   * whenever a peer's table goes (notification_bridge_forget_last_sender()). */
+  const char *last_peer;
+  const char *last_sender_id;
+  NotificationRemoteSender *last_sender;
 } NotificationBridgePrivate;
 
 G_GNUC_INTERNAL NotificationBridgePrivate *notification_bridge_get_priv             (NotificationBridge *self);
+
+/* notification-bridge-import.c */
+G_GNUC_INTERNAL void                       notification_bridge_forget_last_sender   (NotificationBridge *self);
+G_GNUC_INTERNAL gboolean                   notification_bridge_post_received        (NotificationBridge *self,
+                                                                                     const char         *peer,
+                                                                                     const char         *sender_id,
+                                                                                     const char         *type,
+                                                                                     GVariant           *user_info);
 
 /* notification-bridge-export.c */
 G_GNUC_INTERNAL void                       notification_bridge_update_observers     (NotificationBridge *self);

@@ -541,6 +541,8 @@ open_socket (NotificationZmqBridge  *self,
     priv->last_endpoint = g_strdup (endpoint);
 
   priv->source = notification_zmq_source_new (priv->socket, 3, message_cb, self, NULL);
+  /* the subclasses read the frames during the call: no copy */
+  notification_zmq_source_set_lend_frames (priv->source, TRUE);
   g_source_attach (priv->source, notification_bridge_get_context (NOTIFICATION_BRIDGE (self)));
   return TRUE;
 }

@@ -18,5 +18,7 @@ typedef enum
 
 NotificationZmqNormal notification_zmq_vardict_is_normal (const guint8 *data,
                                                           gsize         size);
+gboolean              notification_zmq_utf8_validate     (const guint8 *data,
+                                                          gsize         size);
 
 G_END_DECLS

@@ -77,13 +77,49 @@ all_zero (const guint8 *p,
   return TRUE;
 }
 
+/*
+ * notification_zmq_utf8_validate:
+ * @data: bytes
+ * @size: how many
+ *
+ * Whether @data is valid UTF-8, like g_utf8_validate() with a length
+ * except that a NUL byte is not judged (callers look for NULs with
+ * memchr() first). ASCII, the common case of keys, types and sender
+ * ids, is checked eight bytes at a time; from the first word with a
+ * byte above 127, GLib judges the rest. g_utf8_validate() takes a
+ * branch or more per byte: measured with callgrind, this took the three
+ * strings of the benchmark's user info from 513 instructions to
+ * about 100.
+ *
+ * Returns: whether @data is valid UTF-8
+ */
+gboolean
+notification_zmq_utf8_validate (const guint8 *data,
+                                gsize         size)
+{
+  gsize i = 0;
+
+  for (; i + 8 <= size; i += 8)
+    {
+      guint64 word;
+
+      memcpy (&word, data + i, sizeof word);
+      if ((word & G_GUINT64_CONSTANT (0x8080808080808080)) != 0)
+        break;
+    }
+  for (; i < size && data[i] < 0x80; i++)
+    ;
+  /* every byte before i is ASCII: i starts a character */
+  return i == size || g_utf8_validate ((const char *) data + i, size - i, NULL);
+}
+
 /* @n counts the NUL */
 static gboolean
 valid_string (const guint8 *p,
               gsize         n)
 {
   return n >= 1 && p[n - 1] == '\0' && memchr (p, '\0', n - 1) == NULL &&
-         g_utf8_validate ((const char *) p, n - 1, NULL);
+         notification_zmq_utf8_validate (p, n - 1);
 }
 
 static NotificationZmqNormal

@@ -50,12 +50,18 @@
  * memory stays bounded. */
 #define MAX_SUBSCRIBED_TYPES 4096
 
+/* The largest frame 2 whose buffer is kept for the next message. */
+#define MAX_KEPT_BODY (64 * 1024)
+
 struct _NotificationZmqPublisher
 {
   NotificationZmqBridge parent_instance;
 
   guint8 identity[NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE];
   GHashTable *sequences;       /* type → (owned) guint64 */
+  const char *last_type;       /* (unowned) (nullable) a key of sequences: the last type sent */
+  guint64 *last_sequence;      /* (unowned) its value */
+  GByteArray *body;            /* (owned) (nullable) frame 2, reused; the context's */
   GHashTable *subscriptions;   /* type ("" every type) → count */
   guint n_subscriptions;
   guint64 n_dropped;
@@ -78,6 +84,7 @@ notification_zmq_publisher_finalize (GObject *object)
   NotificationZmqPublisher *self = NOTIFICATION_ZMQ_PUBLISHER (object);
 
   g_hash_table_unref (self->sequences);
+  g_clear_pointer (&self->body, g_byte_array_unref);
   g_hash_table_unref (self->subscriptions);
 
   G_OBJECT_CLASS (notification_zmq_publisher_parent_class)->finalize (object);
@@ -146,7 +153,8 @@ notification_zmq_publisher_message (NotificationZmqBridge *bridge,
 
   if (message->n_frames != 1)
     return;   /* an XPUB socket receives only subscriptions */
-  bytes = g_bytes_get_data (g_ptr_array_index (message->frames, 0), &size);
+  bytes = zmq_msg_data (&message->parts[0]);
+  size = zmq_msg_size (&message->parts[0]);
   if (!notification_zmq_wire_parse_subscription (bytes, size, &subscribe, &type))
     return;
 
@@ -203,17 +211,24 @@ notification_zmq_publisher_send (NotificationBridge *bridge,
 {
   NotificationZmqPublisher *self = NOTIFICATION_ZMQ_PUBLISHER (bridge);
   void *socket = notification_zmq_bridge_get_socket (NOTIFICATION_ZMQ_BRIDGE (self));
-  g_autoptr(GBytes) body = NULL;
   guint64 *sequence;
-  const void *data;
-  gsize size;
   int rc;
 
-  sequence = g_hash_table_lookup (self->sequences, type);
-  if (sequence == NULL)
+  /* a run of one type: no lookup */
+  if (self->last_type != NULL && strcmp (self->last_type, type) == 0)
+    sequence = self->last_sequence;
+  else
     {
-      sequence = g_new0 (guint64, 1);
-      g_hash_table_insert (self->sequences, g_strdup (type), sequence);
+      gpointer key;
+
+      if (!g_hash_table_lookup_extended (self->sequences, type, &key, (gpointer *) &sequence))
+        {
+          sequence = g_new0 (guint64, 1);
+          key = g_strdup (type);
+          g_hash_table_insert (self->sequences, key, sequence);
+        }
+      self->last_type = key;
+      self->last_sequence = sequence;
     }
   /* counted even when dropped: subscribers see the gap */
   ++*sequence;
@@ -224,7 +239,6 @@ notification_zmq_publisher_send (NotificationBridge *bridge,
       return;
     }
 
-  body = notification_zmq_wire_encode_body (self->identity, *sequence, sender_id, user_info);
   do
     rc = zmq_send (socket, type, strlen (type) + 1, ZMQ_SNDMORE | ZMQ_DONTWAIT);
   while (rc < 0 && zmq_errno () == EINTR);
@@ -233,11 +247,18 @@ notification_zmq_publisher_send (NotificationBridge *bridge,
       count_drop (self, zmq_errno ());
       return;
     }
+
+  /* one buffer for every message (zmq_send() copies), dropped after a
+   * large one so that it does not stay large */
+  if (self->body == NULL)
+    self->body = g_byte_array_new ();
+  notification_zmq_wire_encode_body_into (self->body, self->identity, *sequence, sender_id, user_info);
   /* the later parts of a message always go once the first went */
-  data = g_bytes_get_data (body, &size);
   do
-    rc = zmq_send (socket, data, size, ZMQ_DONTWAIT);
+    rc = zmq_send (socket, self->body->data, self->body->len, ZMQ_DONTWAIT);
   while (rc < 0 && zmq_errno () == EINTR);
+  if (self->body->len > MAX_KEPT_BODY)
+    g_clear_pointer (&self->body, g_byte_array_unref);
   if (rc < 0)
     count_drop (self, zmq_errno ());
 }

@@ -6,15 +6,22 @@
 #pragma once
 
 #include <glib.h>
+#include <zmq.h>
 
 G_BEGIN_DECLS
 
 /*
  * NotificationZmqMessage:
- * @frames: (element-type GBytes): the frames received, in order, at most
- *   the source's frame limit
+ * @frames: (element-type GBytes) (nullable): the frames received, in
+ *   order, at most the source's frame limit; `NULL` from a source that
+ *   lends its frames (notification_zmq_source_set_lend_frames())
  * @n_frames: how many frames the message really had (more than
- *   @frames->len when it was cut at the limit)
+ *   @n_kept when it was cut at the limit)
+ * @n_kept: how many frames were kept: the length of @frames, or of @parts
+ * @parts: (array length=n_kept) (nullable): from a source that lends its
+ *   frames, the frames kept, as ZeroMQ received them (no copy); they
+ *   belong to the source and are valid only during the call; `NULL`
+ *   otherwise
  * @size: the sum of every frame's size, also those not kept
  *
  * One whole multipart message, read by a [struct@ZmqSource].
@@ -23,6 +30,8 @@ typedef struct
 {
   GPtrArray *frames;
   guint      n_frames;
+  guint      n_kept;
+  zmq_msg_t *parts;
   gsize      size;
 } NotificationZmqMessage;
 
@@ -44,6 +53,9 @@ GSource *notification_zmq_source_new (void                      *socket,
                                       NotificationZmqSourceFunc  func,
                                       gpointer                   user_data,
                                       GDestroyNotify             destroy);
+
+void     notification_zmq_source_set_lend_frames (GSource  *source,
+                                                 gboolean  lend);
 
 gboolean notification_zmq_socket_readable (void *socket);
 

@@ -31,10 +31,11 @@
 
 typedef struct
 {
-  GSource  source;
-  void    *socket;   /* (unowned) */
-  guint    max_frames;
-  gpointer fd_tag;
+  GSource    source;
+  void      *socket;   /* (unowned) */
+  guint      max_frames;
+  gpointer   fd_tag;
+  zmq_msg_t *parts;    /* (owned) (nullable) max_frames of them, when lending */
 } NotificationZmqSource;
 
 /*
@@ -73,45 +74,80 @@ zmq_source_check (GSource *source)
   return notification_zmq_socket_readable (self->socket);
 }
 
-/* Reads one whole message (every part); FALSE when none was waiting. */
+static int
+receive_part (NotificationZmqSource *self,
+              zmq_msg_t             *part,
+              gboolean               first)
+{
+  int rc;
+
+  do
+    rc = zmq_msg_recv (part, self->socket, first ? ZMQ_DONTWAIT : 0);
+  while (rc < 0 && errno == EINTR);
+  return rc;
+}
+
+/* Closes the frames of a message read by receive_message(). */
+static void
+release_message (NotificationZmqMessage *message)
+{
+  g_clear_pointer (&message->frames, g_ptr_array_unref);
+  if (message->parts != NULL)
+    for (guint i = 0; i < message->n_kept; i++)
+      zmq_msg_close (&message->parts[i]);
+  message->parts = NULL;
+  message->n_kept = 0;
+}
+
+/* Reads one whole message (every part); FALSE when none was waiting.
+ * When the source lends its frames they stay in self->parts, as
+ * received: no allocation and no copy per message. Otherwise each kept
+ * frame is copied into a GBytes, which the callee may keep. The end of
+ * a message is zmq_msg_more(), which asks no socket option. */
 static gboolean
 receive_message (NotificationZmqSource  *self,
                  NotificationZmqMessage *message)
 {
   int more = 1;
 
-  message->frames = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  message->frames = self->parts == NULL
+    ? g_ptr_array_new_full (MIN (self->max_frames, 4), (GDestroyNotify) g_bytes_unref)
+    : NULL;
+  message->parts = self->parts;
   message->n_frames = 0;
+  message->n_kept = 0;
   message->size = 0;
 
   while (more)
     {
-      zmq_msg_t part;
-      size_t len = sizeof more;
-      int rc;
+      zmq_msg_t scratch, *part;
+      gboolean keep = message->n_kept < self->max_frames;
 
-      zmq_msg_init (&part);
-      do
-        rc = zmq_msg_recv (&part, self->socket, message->n_frames == 0 ? ZMQ_DONTWAIT : 0);
-      while (rc < 0 && errno == EINTR);
-
-      if (rc < 0)
+      part = keep && self->parts != NULL ? &self->parts[message->n_kept] : &scratch;
+      zmq_msg_init (part);
+      if (receive_part (self, part, message->n_frames == 0) < 0)
         {
-          zmq_msg_close (&part);
+          zmq_msg_close (part);
           /* The later parts of a message arrive with the first. */
-          g_clear_pointer (&message->frames, g_ptr_array_unref);
+          release_message (message);
           return FALSE;
         }
 
       message->n_frames++;
-      message->size += zmq_msg_size (&part);
-      if (message->frames->len < self->max_frames)
-        g_ptr_array_add (message->frames,
-                         g_bytes_new (zmq_msg_data (&part), zmq_msg_size (&part)));
-
-      if (zmq_getsockopt (self->socket, ZMQ_RCVMORE, &more, &len) != 0)
-        more = 0;
-      zmq_msg_close (&part);
+      message->size += zmq_msg_size (part);
+      more = zmq_msg_more (part);
+      if (keep && self->parts != NULL)
+        {
+          message->n_kept++;
+          continue;
+        }
+      if (keep)
+        {
+          g_ptr_array_add (message->frames,
+                           g_bytes_new (zmq_msg_data (part), zmq_msg_size (part)));
+          message->n_kept++;
+        }
+      zmq_msg_close (part);
     }
 
   return TRUE;
@@ -137,7 +173,7 @@ zmq_source_dispatch (GSource     *source,
         break;
 
       keep = func (self->socket, &message, user_data);
-      g_ptr_array_unref (message.frames);
+      release_message (&message);
       if (!keep)
         return G_SOURCE_REMOVE;
       if (g_source_is_destroyed (source))
@@ -147,10 +183,19 @@ zmq_source_dispatch (GSource     *source,
   return G_SOURCE_CONTINUE;
 }
 
+static void
+zmq_source_finalize (GSource *source)
+{
+  NotificationZmqSource *self = (NotificationZmqSource *) source;
+
+  g_clear_pointer (&self->parts, g_free);
+}
+
 static GSourceFuncs zmq_source_funcs = {
   .prepare = zmq_source_prepare,
   .check = zmq_source_check,
   .dispatch = zmq_source_dispatch,
+  .finalize = zmq_source_finalize,
 };
 
 /*
@@ -199,4 +244,29 @@ notification_zmq_source_new (void                      *socket,
   g_source_set_static_name (source, "[libnotification-bridge] ZeroMQ socket");
 
   return source;
+}
+
+/*
+ * notification_zmq_source_set_lend_frames:
+ * @source: a source made by notification_zmq_source_new()
+ * @lend: whether to lend the frames
+ *
+ * Chooses how the source hands over the frames it receives: as GBytes
+ * copies in [struct@ZmqMessage].frames, which the callee may keep (the
+ * default), or, with @lend, as the `zmq_msg_t` ZeroMQ received, in
+ * [struct@ZmqMessage].parts, valid only during the call: no copy and no
+ * allocation per message. Call it before attaching @source.
+ */
+void
+notification_zmq_source_set_lend_frames (GSource  *source,
+                                         gboolean  lend)
+{
+  NotificationZmqSource *self = (NotificationZmqSource *) source;
+
+  g_return_if_fail (source != NULL && source->source_funcs == &zmq_source_funcs);
+
+  if (lend && self->parts == NULL)
+    self->parts = g_new (zmq_msg_t, self->max_frames);
+  else if (!lend)
+    g_clear_pointer (&self->parts, g_free);
 }

@@ -9,6 +9,7 @@
 #include <zmq.h>
 
 #include "notification-bridge/notification-zmq-subscriber.h"
+#include "notification-bridge-private.h"
 #include "notification-zmq-bridge-private.h"
 #include "notification-zmq-wire-private.h"
 
@@ -44,6 +45,8 @@ typedef struct
   guint8 identity[NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE];
   char *name;
   GHashTable *sequences;   /* type → (owned) guint64, the last one seen */
+  const char *last_type;   /* (unowned) (nullable) a key of sequences: the last type seen */
+  guint64 *last_sequence;  /* (unowned) its value */
   GList link;              /* in lru */
 } Publisher;
 
@@ -54,6 +57,7 @@ struct _NotificationZmqSubscriber
   GHashTable *subscribed;   /* types ("" every type) */
   GHashTable *publishers;   /* identity → (owned) Publisher */
   GQueue lru;               /* of Publisher, the last seen first */
+  Publisher *last;          /* (unowned) (nullable) the head of lru */
   guint max_publishers;
   guint64 max_message_size;
   guint64 n_gaps;
@@ -101,6 +105,7 @@ notification_zmq_subscriber_finalize (GObject *object)
   NotificationZmqSubscriber *self = NOTIFICATION_ZMQ_SUBSCRIBER (object);
 
   g_hash_table_unref (self->subscribed);
+  self->last = NULL;
   g_queue_init (&self->lru);   /* the links are in the publishers */
   g_hash_table_unref (self->publishers);
 
@@ -171,12 +176,20 @@ static Publisher *
 ensure_publisher (NotificationZmqSubscriber *self,
                   const guint8              *identity)
 {
-  Publisher *publisher = g_hash_table_lookup (self->publishers, identity);
+  Publisher *publisher;
 
+  /* Messages come in runs from one publisher: the last one seen is at
+   * the head of lru already, no lookup needed. */
+  if (self->last != NULL &&
+      memcmp (self->last->identity, identity, NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE) == 0)
+    return self->last;
+
+  publisher = g_hash_table_lookup (self->publishers, identity);
   if (publisher != NULL)
     {
       g_queue_unlink (&self->lru, &publisher->link);
       g_queue_push_head_link (&self->lru, &publisher->link);
+      self->last = publisher;
       return publisher;
     }
 
@@ -187,6 +200,8 @@ ensure_publisher (NotificationZmqSubscriber *self,
       GList *oldest = g_queue_pop_tail_link (&self->lru);
       Publisher *gone = oldest->data;
 
+      if (gone == self->last)
+        self->last = NULL;
       notification_bridge_peer_vanished (NOTIFICATION_BRIDGE (self), gone->name);
       g_hash_table_remove (self->publishers, gone->identity);
     }
@@ -198,6 +213,7 @@ ensure_publisher (NotificationZmqSubscriber *self,
   publisher->link.data = publisher;
   g_hash_table_insert (self->publishers, publisher->identity, publisher);
   g_queue_push_head_link (&self->lru, &publisher->link);
+  self->last = publisher;
   return publisher;
 }
 
@@ -207,7 +223,17 @@ count_sequence (NotificationZmqSubscriber *self,
                 const char                *type,
                 guint64                    sequence)
 {
-  guint64 *last = g_hash_table_lookup (publisher->sequences, type);
+  guint64 *last = NULL;
+  gpointer key = NULL;
+
+  /* a run of one type: no lookup */
+  if (publisher->last_type != NULL && strcmp (publisher->last_type, type) == 0)
+    last = publisher->last_sequence;
+  else if (g_hash_table_lookup_extended (publisher->sequences, type, &key, (gpointer *) &last))
+    {
+      publisher->last_type = key;
+      publisher->last_sequence = last;
+    }
 
   if (last == NULL)
     {
@@ -215,7 +241,10 @@ count_sequence (NotificationZmqSubscriber *self,
       if (g_hash_table_size (publisher->sequences) >= MAX_TYPES_PER_PUBLISHER)
         return;
       last = g_new (guint64, 1);
-      g_hash_table_insert (publisher->sequences, g_strdup (type), last);
+      key = g_strdup (type);
+      g_hash_table_insert (publisher->sequences, key, last);
+      publisher->last_type = key;
+      publisher->last_sequence = last;
     }
   else if (sequence > *last + 1)
     self->n_gaps += sequence - *last - 1;
@@ -246,8 +275,11 @@ notification_zmq_subscriber_message (NotificationZmqBridge *bridge,
       return;
     }
 
-  topic = g_bytes_get_data (g_ptr_array_index (message->frames, 0), &topic_size);
-  body = g_bytes_get_data (g_ptr_array_index (message->frames, 1), &body_size);
+  /* lent by the source: ZeroMQ's buffers, not copied */
+  topic = zmq_msg_data (&message->parts[0]);
+  topic_size = zmq_msg_size (&message->parts[0]);
+  body = zmq_msg_data (&message->parts[1]);
+  body_size = zmq_msg_size (&message->parts[1]);
   status = notification_zmq_wire_decode (topic, topic_size, body, body_size, &decoded);
   switch (status)
     {
@@ -268,8 +300,11 @@ notification_zmq_subscriber_message (NotificationZmqBridge *bridge,
 
   publisher = ensure_publisher (self, decoded.identity);
   count_sequence (self, publisher, decoded.type, decoded.sequence);
-  notification_bridge_receive (base, publisher->name, decoded.sender_id, decoded.type,
-                               decoded.user_info, message->size);   /* not floating: ours to free */
+  /* The decoder checked what notification_bridge_receive() would (the
+   * strings' UTF-8, an a{sv}) and the size was checked above: only the
+   * center's checks (schemas) are left. */
+  notification_bridge_post_received (base, publisher->name, decoded.sender_id, decoded.type,
+                                     decoded.user_info);
   notification_zmq_wire_message_clear (&decoded);
 }
 

@@ -28,13 +28,16 @@ typedef enum
   NOTIFICATION_ZMQ_WIRE_BAD_ENCODING,  /* frame 2 does not decode */
 } NotificationZmqWireStatus;
 
+/* A decoded message. The strings are not copied: they point into the
+ * frames given to notification_zmq_wire_decode() (each is validated and
+ * NUL-terminated there), so they live as long as those frames. */
 typedef struct
 {
-  char     *type;                                          /* (owned) */
-  guint8    identity[NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE];
-  guint64   sequence;
-  char     *sender_id;                                     /* (owned) */
-  GVariant *user_info;                                     /* (owned) a{sv} */
+  const char *type;                                        /* (unowned) in frame 1 */
+  guint8      identity[NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE];
+  guint64     sequence;
+  const char *sender_id;                                   /* (unowned) in frame 2 */
+  GVariant   *user_info;                                   /* (owned) a{sv}, a copy */
 } NotificationZmqWireMessage;
 
 GBytes                    *notification_zmq_wire_encode_topic  (const char *type);
@@ -42,6 +45,11 @@ GBytes                    *notification_zmq_wire_encode_body   (const guint8 ide
                                                                 guint64       sequence,
                                                                 const char   *sender_id,
                                                                 GVariant     *user_info);
+void                       notification_zmq_wire_encode_body_into (GByteArray   *buffer,
+                                                                   const guint8  identity[NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE],
+                                                                   guint64       sequence,
+                                                                   const char   *sender_id,
+                                                                   GVariant     *user_info);
 NotificationZmqWireStatus  notification_zmq_wire_decode        (const guint8               *topic,
                                                                 gsize                       topic_size,
                                                                 const guint8               *body,

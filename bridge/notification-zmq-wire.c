@@ -64,19 +64,23 @@ total_for_body (gsize body)
 }
 
 /*
- * notification_zmq_wire_encode_body:
+ * notification_zmq_wire_encode_body_into:
+ * @buffer: where to write frame 2: its contents are replaced
  * @identity: the publisher's identity
  * @sequence: the sequence number of this type from this publisher
  * @sender_id: the sender's id ("" for none), UTF-8
  * @user_info: an a{sv}
  *
- * Returns: (transfer full): frame 2
+ * Writes frame 2 into @buffer, which a sender can reuse from one
+ * message to the next (zmq_send() copies): no allocation per message
+ * once @buffer is large enough.
  */
-GBytes *
-notification_zmq_wire_encode_body (const guint8  identity[NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE],
-                                   guint64       sequence,
-                                   const char   *sender_id,
-                                   GVariant     *user_info)
+void
+notification_zmq_wire_encode_body_into (GByteArray   *buffer,
+                                        const guint8  identity[NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE],
+                                        guint64       sequence,
+                                        const char   *sender_id,
+                                        GVariant     *user_info)
 {
   g_autoptr(GVariant) normal = g_variant_get_normal_form (user_info);
   guint64 le_sequence = GUINT64_TO_LE (sequence);
@@ -99,18 +103,41 @@ notification_zmq_wire_encode_body (const guint8  identity[NOTIFICATION_ZMQ_WIRE_
   total = total_for_body (body);
   offset_size = total - body;
 
-  data = g_malloc0 (NOTIFICATION_ZMQ_WIRE_HEADER_SIZE + total);
+  g_byte_array_set_size (buffer, NOTIFICATION_ZMQ_WIRE_HEADER_SIZE + total);
+  data = buffer->data;
   /* g_variant_get_data() serialises in place, once: other bridges
    * sending the same post copy the bytes */
+  memset (data, 0, NOTIFICATION_ZMQ_WIRE_HEADER_SIZE);
   data[0] = NOTIFICATION_ZMQ_WIRE_VERSION;
   memcpy (data + 8, identity, NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE);
   memcpy (data + 24, &le_sequence, sizeof le_sequence);
   memcpy (data + NOTIFICATION_ZMQ_WIRE_HEADER_SIZE, sender_id, string_size);
+  /* the zero padding to the user info's alignment */
+  memset (data + NOTIFICATION_ZMQ_WIRE_HEADER_SIZE + string_size, 0, info_start - string_size);
   if (info_size > 0)
     memcpy (data + NOTIFICATION_ZMQ_WIRE_HEADER_SIZE + info_start, g_variant_get_data (normal), info_size);
   memcpy (data + NOTIFICATION_ZMQ_WIRE_HEADER_SIZE + body, &le_offset, offset_size);
+}
 
-  return g_bytes_new_take (data, NOTIFICATION_ZMQ_WIRE_HEADER_SIZE + total);
+/*
+ * notification_zmq_wire_encode_body:
+ * @identity: the publisher's identity
+ * @sequence: the sequence number of this type from this publisher
+ * @sender_id: the sender's id ("" for none), UTF-8
+ * @user_info: an a{sv}
+ *
+ * Returns: (transfer full): frame 2
+ */
+GBytes *
+notification_zmq_wire_encode_body (const guint8  identity[NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE],
+                                   guint64       sequence,
+                                   const char   *sender_id,
+                                   GVariant     *user_info)
+{
+  GByteArray *buffer = g_byte_array_new ();
+
+  notification_zmq_wire_encode_body_into (buffer, identity, sequence, sender_id, user_info);
+  return g_byte_array_free_to_bytes (buffer);
 }
 
 static gboolean
@@ -122,7 +149,7 @@ valid_topic (const guint8 *topic,
     return FALSE;
   if (memchr (topic, '\0', size - 1) != NULL)
     return FALSE;
-  return g_utf8_validate ((const char *) topic, size - 1, NULL);
+  return notification_zmq_utf8_validate (topic, size - 1);
 }
 
 /* Splits a (sa{sv}) in normal form; FALSE if it is not one. */
@@ -144,7 +171,7 @@ split_body (const guint8  *data,
     return FALSE;
   /* the string: its NUL at its end, none inside, UTF-8 */
   if (data[end - 1] != '\0' || memchr (data, '\0', end - 1) != NULL ||
-      !g_utf8_validate ((const char *) data, end - 1, NULL))
+      !notification_zmq_utf8_validate (data, end - 1))
     return FALSE;
   *string_size = end;
   *info_start = (end + 7) & ~(guint64) 7;
@@ -169,7 +196,9 @@ split_body (const guint8  *data,
  *
  * Decodes a received message. Nothing is trusted: the body must be a
  * (sa{sv}) in normal form (which also means valid UTF-8 strings and a
- * bounded depth).
+ * bounded depth). The type and the sender id in @message point into
+ * @topic and @body, which must outlive their use; the user info is a
+ * copy.
  *
  * Returns: %NOTIFICATION_ZMQ_WIRE_OK or why not
  */
@@ -227,11 +256,12 @@ notification_zmq_wire_decode (const guint8               *topic,
   if (normal == NOTIFICATION_ZMQ_NORMAL_UNSURE && !g_variant_is_normal_form (info))
     return NOTIFICATION_ZMQ_WIRE_BAD_ENCODING;
 
-  message->type = g_strndup ((const char *) topic, topic_size - 1);
+  /* both end in the NUL that valid_topic() and split_body() checked */
+  message->type = (const char *) topic;
   memcpy (message->identity, body + 8, NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE);
   memcpy (&le_sequence, body + 24, sizeof le_sequence);
   message->sequence = GUINT64_FROM_LE (le_sequence);
-  message->sender_id = g_strndup ((const char *) tuple, string_size - 1);
+  message->sender_id = (const char *) tuple;
   message->user_info = g_steal_pointer (&info);
 
   return NOTIFICATION_ZMQ_WIRE_OK;
@@ -241,13 +271,13 @@ notification_zmq_wire_decode (const guint8               *topic,
  * notification_zmq_wire_message_clear:
  * @message: a decoded message
  *
- * Frees what @message holds (not @message).
+ * Frees what @message holds (not @message): its user info.
  */
 void
 notification_zmq_wire_message_clear (NotificationZmqWireMessage *message)
 {
-  g_clear_pointer (&message->type, g_free);
-  g_clear_pointer (&message->sender_id, g_free);
+  message->type = NULL;
+  message->sender_id = NULL;
   g_clear_pointer (&message->user_info, g_variant_unref);
 }
 

@@ -197,6 +197,104 @@ test_gaps (void)
   recorder_clear (&r);
 }
 
+/* Remote senders per publisher and sender id, while messages switch
+ * between them (the subscriber and the bridge remember the last ones
+ * seen) and while max-publishers forgets a publisher. */
+static void
+send_from (void         *raw,
+           const guint8 *identity,
+           const char   *sender_id)
+{
+  static guint64 sequence;
+  g_autoptr(GVariant) info = g_variant_ref_sink (g_variant_new_parsed ("@a{sv} {}"));
+  g_autoptr(GBytes) body = notification_zmq_wire_encode_body (identity, ++sequence, sender_id, info);
+
+  raw_send (raw, "p", 2, TRUE);
+  raw_send_bytes (raw, body, FALSE);
+}
+
+static void
+test_publishers (void)
+{
+  static const guint8 identity_a[NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE] = "raw-publisher-A";
+  static const guint8 identity_b[NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE] = "raw-publisher-B";
+  g_autofree char *name_a = notification_zmq_wire_identity_name (identity_a);
+  g_autofree char *name_b = notification_zmq_wire_identity_name (identity_b);
+  g_autoptr(NotificationCenter) center = notification_center_new ();
+  g_autoptr(NotificationZmqSubscriber) sub = NULL;
+  NotificationBridge *base;
+  GObject *a1, *a2;
+  void *ctx = zmq_ctx_new ();
+  void *raw = zmq_socket (ctx, ZMQ_XPUB);
+  char endpoint[256];
+  size_t endpoint_len = sizeof endpoint;
+  guint8 subscription[16];
+  GError *error = NULL;
+  Recorder r = { 0 };
+  int linger = 0, timeout = 10000;
+
+  zmq_setsockopt (raw, ZMQ_LINGER, &linger, sizeof linger);
+  zmq_setsockopt (raw, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+  g_assert_cmpint (zmq_bind (raw, "tcp://127.0.0.1:*"), ==, 0);
+  zmq_getsockopt (raw, ZMQ_LAST_ENDPOINT, endpoint, &endpoint_len);
+  sub = g_initable_new (NOTIFICATION_TYPE_ZMQ_SUBSCRIBER, NULL, &error,
+                        "center", center, "endpoint", endpoint, "max-publishers", 1, NULL);
+  g_assert_no_error (error);
+  base = NOTIFICATION_BRIDGE (sub);
+  notification_center_add_observer (center, NULL, NULL, recorder_cb, &r, NULL);
+  notification_zmq_subscriber_subscribe (sub, NULL);
+  g_assert_cmpint (zmq_recv (raw, subscription, sizeof subscription, 0), ==, 1);
+
+  send_from (raw, identity_a, "s1");
+  wait_until (r.n == 1);
+  a1 = r.last_sender;
+  g_assert_nonnull (a1);
+  g_assert_true (a1 == G_OBJECT (notification_bridge_lookup_remote_sender (base, name_a, "s1")));
+
+  send_from (raw, identity_a, "s2");
+  wait_until (r.n == 2);
+  a2 = r.last_sender;
+  g_assert_true (a2 != a1);
+  g_assert_true (a2 == G_OBJECT (notification_bridge_lookup_remote_sender (base, name_a, "s2")));
+
+  send_from (raw, identity_a, "s1");
+  wait_until (r.n == 3);
+  g_assert_true (r.last_sender == a1);
+
+  /* B takes A's place: A and its remote senders are forgotten */
+  send_from (raw, identity_b, "s1");
+  wait_until (r.n == 4);
+  g_assert_true (r.last_sender == G_OBJECT (notification_bridge_lookup_remote_sender (base, name_b, "s1")));
+  g_assert_null (notification_bridge_lookup_remote_sender (base, name_a, "s1"));
+  g_assert_null (notification_bridge_lookup_remote_sender (base, name_a, "s2"));
+  g_assert_cmpuint (notification_zmq_subscriber_get_n_publishers (sub), ==, 1);
+
+  /* and A back again is a new publisher, with a sender the bridge knows */
+  send_from (raw, identity_a, "s1");
+  wait_until (r.n == 5);
+  g_assert_true (r.last_sender == G_OBJECT (notification_bridge_lookup_remote_sender (base, name_a, "s1")));
+  g_assert_null (notification_bridge_lookup_remote_sender (base, name_b, "s1"));
+  g_assert_cmpuint (notification_zmq_subscriber_get_n_publishers (sub), ==, 1);
+
+  /* a peer forgotten by hand is forgotten too (the old sender is kept
+   * alive here, so that a stale cache could hand it out again; the
+   * cache's keys would be freed memory, which CI's valgrind and ASan
+   * runs of this suite report) */
+  a1 = g_object_ref (r.last_sender);
+  notification_bridge_peer_vanished (base, name_a);
+  g_assert_null (notification_bridge_lookup_remote_sender (base, name_a, "s1"));
+  send_from (raw, identity_a, "s1");
+  wait_until (r.n == 6);
+  g_assert_true (r.last_sender != a1);
+  g_assert_true (r.last_sender == G_OBJECT (notification_bridge_lookup_remote_sender (base, name_a, "s1")));
+  g_object_unref (a1);
+  g_assert_cmpuint (notification_bridge_get_n_received (base), ==, 6);
+
+  zmq_close (raw);
+  zmq_ctx_term (ctx);
+  recorder_clear (&r);
+}
+
 /* A subscriber that does not read: the publisher reaches the high-water
  * mark, drops and counts, and the poster (here the same thread as the
  * publisher's context) never blocks; the subscriber then sees every
@@ -270,6 +368,11 @@ test_wire_glib_agrees (void)
   static const guint8 identity[NOTIFICATION_ZMQ_WIRE_IDENTITY_SIZE] = "glib-agrees-id";
   const gsize string_sizes[] = { 0, 1, 7, 8, 200, 250, 300, 70000 };
   const char *senders[] = { "", "1", "1234567", "12345678", "123456789" };
+  /* reused like the publisher's, full of garbage to start with */
+  g_autoptr(GByteArray) reused = g_byte_array_new ();
+
+  g_byte_array_set_size (reused, 80000);
+  memset (reused->data, 0xaa, reused->len);
 
   g_test_summary ("The hand-framed wire body is GLib's serialisation of (sa{sv}) for small "
                   "and large sizes, decodes back to its sender id, sequence and user info, "
@@ -295,6 +398,8 @@ test_wire_glib_agrees (void)
           data = g_bytes_get_data (body, &size);
           g_assert_cmpmem (data + NOTIFICATION_ZMQ_WIRE_HEADER_SIZE, size - NOTIFICATION_ZMQ_WIRE_HEADER_SIZE,
                            g_variant_get_data (tuple), g_variant_get_size (tuple));
+          notification_zmq_wire_encode_body_into (reused, identity, 42, senders[j], info);
+          g_assert_cmpmem (reused->data, reused->len, data, size);
 
           g_assert_cmpint (notification_zmq_wire_decode ((const guint8 *) "t", 2, data, size, &message),
                            ==, NOTIFICATION_ZMQ_WIRE_OK);
@@ -317,6 +422,7 @@ main (int argc, char **argv)
   g_test_add_func ("/zmq/wire/glib-agrees", test_wire_glib_agrees);
   g_test_add_func ("/zmq/input/malformed", test_malformed);
   g_test_add_func ("/zmq/input/gaps", test_gaps);
+  g_test_add_func ("/zmq/input/publishers", test_publishers);
   g_test_add_func ("/zmq/input/slow-subscriber", test_slow_subscriber);
 
   return g_test_run ();

@@ -97,6 +97,42 @@ test_mutations (void)
   g_assert_cmpuint (n_no, >, 500);
 }
 
+/* The UTF-8 check agrees with g_utf8_validate() on strings without NUL:
+ * every piece below at every offset 0–17 (across the eight-byte words)
+ * in ASCII padding, and cut at every length. */
+static void
+test_utf8 (void)
+{
+  static const char *pieces[] = {
+    "", "a", "\x7f", "é", "€", "𝄞", "ü\x7f",
+    "\x80", "\xbf", "\xc0\x80", "\xc1\xbf", "\xc3", "\xe2\x82", "\xf0\x9d\x84",
+    "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80", "\xfe", "\xff",
+    "\xe0\x80\xaf", "é\xff", "\xff" "abcdefgh",
+  };
+  guint n = 0, n_invalid = 0;
+
+  for (guint p = 0; p < G_N_ELEMENTS (pieces); p++)
+    for (guint offset = 0; offset < 18; offset++)
+      {
+        g_autoptr(GString) text = g_string_new (NULL);
+
+        for (guint i = 0; i < offset; i++)
+          g_string_append_c (text, 'A' + i);
+        g_string_append (text, pieces[p]);
+        g_string_append (text, "tail-of-ascii");
+        for (gsize len = 0; len <= text->len; len++)
+          {
+            gboolean glib = g_utf8_validate (text->str, len, NULL);
+
+            g_assert_cmpint (notification_zmq_utf8_validate ((const guint8 *) text->str, len), ==, glib);
+            n++;
+            n_invalid += !glib;
+          }
+      }
+  g_test_message ("%u strings checked against GLib, %u of them not UTF-8", n, n_invalid);
+  g_assert_cmpuint (n_invalid, >, 1000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -105,6 +141,7 @@ main (int   argc,
 
   g_test_add_func ("/zmq-normal/dicts", test_normal_dicts);
   g_test_add_func ("/zmq-normal/mutations", test_mutations);
+  g_test_add_func ("/zmq-normal/utf8", test_utf8);
 
   return g_test_run ();
 }

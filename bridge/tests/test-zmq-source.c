@@ -19,6 +19,7 @@ typedef struct
   guint      last_n_frames;
   gsize      last_size;
   guint      watchdog;
+  gboolean   lend;        /* the source lends its frames */
 } Counter;
 
 static gboolean
@@ -29,7 +30,21 @@ on_message (void                   *socket,
   Counter *counter = user_data;
 
   counter->received++;
-  counter->last_frames = message->frames->len;
+  if (counter->lend)
+    {
+      g_assert_null (message->frames);
+      for (guint i = 0; i < message->n_kept; i++)
+        g_assert_cmpmem (zmq_msg_data (&message->parts[i]), zmq_msg_size (&message->parts[i]), "frame", 5);
+    }
+  else
+    {
+      g_assert_null (message->parts);
+      g_assert_cmpuint (message->frames->len, ==, message->n_kept);
+      for (guint i = 0; i < message->n_kept; i++)
+        g_assert_cmpmem (g_bytes_get_data (message->frames->pdata[i], NULL),
+                         g_bytes_get_size (message->frames->pdata[i]), "frame", 5);
+    }
+  counter->last_frames = message->n_kept;
   counter->last_n_frames = message->n_frames;
   counter->last_size = message->size;
   if (counter->received == counter->expected)
@@ -127,6 +142,7 @@ run (guint        n_frames,
   g_assert_cmpint (zmq_connect (socket, endpoint), ==, 0);
 
   source = notification_zmq_source_new (socket, max_frames, on_message, counter, NULL);
+  notification_zmq_source_set_lend_frames (source, counter->lend);
   g_source_attach (source, main_context);
 
   {
@@ -165,10 +181,10 @@ test_bursts (void)
 }
 
 static void
-test_multipart (void)
+test_multipart (gconstpointer lend)
 {
   const guint bursts[] = { 3, 500 };
-  Counter counter = { 0 };
+  Counter counter = { .lend = GPOINTER_TO_INT (lend) };
 
   g_test_summary ("The ZeroMQ source delivers every three-frame message of bursts of 3 and "
                   "500 whole, with its frame count and size");
@@ -181,12 +197,12 @@ test_multipart (void)
 }
 
 static void
-test_frame_limit (void)
+test_frame_limit (gconstpointer lend)
 {
   /* Frames past the limit are read (the next message stays whole) and
    * counted, not kept. */
   const guint bursts[] = { 50 };
-  Counter counter = { 0 };
+  Counter counter = { .lend = GPOINTER_TO_INT (lend) };
 
   g_test_summary ("With a limit of 4 frames, every 12-frame message is delivered, keeping 4 "
                   "frames and counting all 12 and their size");
@@ -205,8 +221,11 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/zmq-source/bursts", test_bursts);
-  g_test_add_func ("/zmq-source/multipart", test_multipart);
-  g_test_add_func ("/zmq-source/frame-limit", test_frame_limit);
+  g_test_add_data_func ("/zmq-source/multipart", GINT_TO_POINTER (FALSE), test_multipart);
+  g_test_add_data_func ("/zmq-source/frame-limit", GINT_TO_POINTER (FALSE), test_frame_limit);
+  /* the frames lent as ZeroMQ received them (the bridges' mode) */
+  g_test_add_data_func ("/zmq-source/multipart-lent", GINT_TO_POINTER (TRUE), test_multipart);
+  g_test_add_data_func ("/zmq-source/frame-limit-lent", GINT_TO_POINTER (TRUE), test_frame_limit);
 
   return g_test_run ();
 }

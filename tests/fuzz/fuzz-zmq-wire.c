@@ -35,6 +35,11 @@ LLVMFuzzerTestOneInput (const unsigned char *data,
     }
   g_free (type);
 
+  /* The UTF-8 check agrees with GLib on bytes without NUL. */
+  if (memchr (data, '\0', size) == NULL)
+    g_assert_cmpint (notification_zmq_utf8_validate (data, size), ==,
+                     g_utf8_validate ((const char *) data, size, NULL));
+
   /* The bytes reader of a{sv} agrees with GLib whenever it answers. */
   {
     NotificationZmqNormal normal = notification_zmq_vardict_is_normal (data, size);
