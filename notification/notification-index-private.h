@@ -185,7 +185,10 @@ notification_index_key_equal (const NotificationIndexKey *key,
                               const char                 *type,
                               gconstpointer               sender)
 {
-  return key->sender == sender && strcmp (key->type, type != NULL ? type : "") == 0;
+  if (key->sender != sender)
+    return FALSE;
+
+  return type == NULL ? key->type[0] == '\0' : strcmp (key->type, type) == 0;
 }
 
 NotificationIndexKey *notification_index_lookup_slow (NotificationIndexTable *table,
@@ -195,9 +198,10 @@ NotificationIndexKey *notification_index_lookup_slow (NotificationIndexTable *ta
                                                       gconstpointer           sender);
 
 /* Call inside an EBR read section, with @hash from notification_index_hash().
- * Inline: it is most of a post that nobody observes, and that case (no
- * tag in the key's group matches, and the group has an empty slot) is a
- * load and a few arithmetic instructions; anything else is out of line. */
+ * Inline: it is most of a post. The two common cases are here: nobody
+ * observes the key (no tag in its group matches, and the group has an
+ * empty slot: a load and a few arithmetic instructions), or the first
+ * tag that matches is the key's; anything else is out of line. */
 static inline NotificationIndexKey *
 notification_index_lookup (NotificationIndex *self,
                            guint              hash,
@@ -208,9 +212,21 @@ notification_index_lookup (NotificationIndex *self,
   gsize group = hash & table->group_mask;
   guint64 control = __atomic_load_n (&table->control[group], __ATOMIC_ACQUIRE);
 
-  if (G_LIKELY (notification_index_group_match (control, notification_index_tag (hash)) == 0 &&
-                notification_index_group_match_empty (control) != 0))
-    return NULL;
+  guint64 match = notification_index_group_match (control, notification_index_tag (hash));
+
+  if (G_LIKELY (match == 0))
+    {
+      if (G_LIKELY (notification_index_group_match_empty (control) != 0))
+        return NULL;
+    }
+  else
+    {
+      gsize slot = group * NOTIFICATION_INDEX_GROUP_SLOTS + (guint) __builtin_ctzll (match) / NOTIFICATION_INDEX_LANE_BITS;
+      NotificationIndexKey *key = __atomic_load_n (&table->keys[slot], __ATOMIC_ACQUIRE);
+
+      if (G_LIKELY (key != NULL && key->hash == hash) && notification_index_key_equal (key, type, sender))
+        return key;
+    }
 
   return notification_index_lookup_slow (table, group, hash, type, sender);
 }
