@@ -112,35 +112,13 @@ notification_center_post_payload (NotificationCenter  *self,
   return center_post (self, type, sender, payload, FALSE, TRUE, error);
 }
 
-/**
- * notification_center_post:
- * @self: a center
- * @type: the notification type, a non-empty string
- * @sender: (type GObject.Object) (nullable): the object posting the
- *   notification, or `NULL`
- * @user_info: (nullable): user info, an `a{sv}` dictionary; a floating
- *   reference is consumed
- *
- * Delivers a notification, synchronously, to every observer that wants
- * it, then emits [signal@Center::notification].
- *
- * Every observer receives the same @user_info, not a copy. A type
- * registered with [method@Center.register_schema] must match its schema:
- * otherwise this is a programmer error, reported as a critical warning,
- * and nobody receives the notification. Use [method@Center.post_checked]
- * for data that comes from outside the program.
- *
- * A post nobody would receive returns after a few loads and one lookup
- * (and, when the center emits the signal, one query to GLib): @sender is
- * then not checked, only hashed and compared. A @sender that is no
- * `GObject` is a critical warning once some observer or handler wants the
- * post, and nobody receives it.
- */
-void
-notification_center_post (NotificationCenter *self,
-                          const char         *type,
-                          gpointer            sender,
-                          GVariant           *user_info)
+/* notification_center_post(), every case: the bad input, user info,
+ * schemas, no observer at all. */
+static G_GNUC_NO_INLINE void
+center_post_any (NotificationCenter *self,
+                 const char         *type,
+                 gpointer            sender,
+                 GVariant           *user_info)
 {
   GError *error = NULL;
 
@@ -184,7 +162,7 @@ notification_center_post (NotificationCenter *self,
       (sender != NULL && !G_IS_OBJECT (sender)) ||
       (user_info != NULL && !g_variant_is_of_type (user_info, G_VARIANT_TYPE_VARDICT)))
     {
-      g_return_if_fail_warning (G_LOG_DOMAIN, G_STRFUNC,
+      g_return_if_fail_warning (G_LOG_DOMAIN, "notification_center_post",
                                 !NOTIFICATION_IS_CENTER (self) ? "NOTIFICATION_IS_CENTER (self)" :
                                 type == NULL || *type == '\0' ? "type != NULL && *type != '\\0'" :
                                 sender != NULL && !G_IS_OBJECT (sender) ? "sender == NULL || G_IS_OBJECT (sender)" :
@@ -198,6 +176,119 @@ notification_center_post (NotificationCenter *self,
 
   if (user_info != NULL)
     g_variant_unref (user_info);
+}
+
+/* notification_center_post() once observers match, inside the read
+ * section that notification_registry_lookup() entered: center_post()
+ * from the dispatch on. */
+static G_GNUC_NO_INLINE void
+center_post_matched (NotificationCenter      *self,
+                     const char              *type,
+                     gpointer                 sender,
+                     NotificationIndexEntry **matches,
+                     guint                    n_matches,
+                     guint64                  last_seq)
+{
+  gboolean emits_signal = self->emits_signal;
+  NotificationDispatch result;
+  GQuark detail = 0;
+
+  result = notification_registry_dispatch_matches (self->registry, self, emits_signal, TRUE,
+                                                   type, sender, NULL,
+                                                   matches, n_matches, last_seq);
+  if (G_UNLIKELY (result == NOTIFICATION_DISPATCH_BAD_SENDER))
+    {
+      center_sender_valid (sender);
+      return;
+    }
+
+  /* @sender was checked before the observers' calls. */
+  if (emits_signal && notification_center_signal_wanted (self, type, &detail))
+    g_signal_emit (self, _notification_center_notification_signal, detail, type, sender, NULL);
+
+  if (result == NOTIFICATION_DISPATCH_HOLDING_CENTER)
+    g_object_unref (self);
+}
+
+/* notification_center_post() when no observer wants the post, on a
+ * center that emits the signal. */
+static G_GNUC_NO_INLINE void
+center_post_signal (NotificationCenter *self,
+                    const char         *type,
+                    gpointer            sender)
+{
+  GQuark detail = 0;
+
+  if (notification_center_signal_wanted (self, type, &detail) && center_sender_valid (sender))
+    g_signal_emit (self, _notification_center_notification_signal, detail, type, sender, NULL);
+}
+
+/**
+ * notification_center_post:
+ * @self: a center
+ * @type: the notification type, a non-empty string
+ * @sender: (type GObject.Object) (nullable): the object posting the
+ *   notification, or `NULL`
+ * @user_info: (nullable): user info, an `a{sv}` dictionary; a floating
+ *   reference is consumed
+ *
+ * Delivers a notification, synchronously, to every observer that wants
+ * it, then emits [signal@Center::notification].
+ *
+ * Every observer receives the same @user_info, not a copy. A type
+ * registered with [method@Center.register_schema] must match its schema:
+ * otherwise this is a programmer error, reported as a critical warning,
+ * and nobody receives the notification. Use [method@Center.post_checked]
+ * for data that comes from outside the program.
+ *
+ * A post nobody would receive returns after a few loads and one lookup
+ * (and, when the center emits the signal, one query to GLib): @sender is
+ * then not checked, only hashed and compared. A @sender that is no
+ * `GObject` is a critical warning once some observer or handler wants the
+ * post, and nobody receives it.
+ */
+void
+notification_center_post (NotificationCenter *self,
+                          const char         *type,
+                          gpointer            sender,
+                          GVariant           *user_info)
+{
+  NotificationRegistry *registry;
+
+  /* The post of a good center and type without user info, when no
+   * observer wants it, calls nothing unless the center emits the
+   * signal: the checks, a few loads and one lookup per kind of key in
+   * use. Every other case is center_post_any()'s, which checks again. */
+  if (G_UNLIKELY (user_info != NULL || !notification_center_is_exact (self) ||
+                  type == NULL || *type == '\0'))
+    {
+      center_post_any (self, type, sender, user_info);
+      return;
+    }
+
+  registry = self->registry;
+  if (G_UNLIKELY (notification_registry_has_schemas (registry)))
+    {
+      center_post_any (self, type, sender, NULL);
+      return;
+    }
+
+  if (notification_registry_has_any (registry))
+    {
+      NotificationIndexEntry *matches[4];
+      guint64 last_seq;
+      guint n_matches;
+
+      n_matches = notification_registry_lookup (registry, type, sender, matches, &last_seq);
+      if (G_UNLIKELY (n_matches != 0))
+        {
+          center_post_matched (self, type, sender, matches, n_matches, last_seq);
+          return;
+        }
+    }
+
+  if (self->emits_signal)
+    center_post_signal (self, type, sender);
 }
 
 /**

@@ -21,6 +21,19 @@ struct _NotificationCenter
 
 /* notification-center.c: the id of NotificationCenter::notification. */
 extern guint _notification_center_notification_signal;
+/* notification-center.c: the class, set by class_init. */
+extern gpointer _notification_center_class;
+
+/* Whether @self is a center, the cheap way: the type is final, so a
+ * center's class is the center class. Where this is FALSE, check with
+ * NOTIFICATION_IS_CENTER(), which warns about what it finds instead. */
+static inline gboolean
+notification_center_is_exact (gconstpointer self)
+{
+  gpointer klass = __atomic_load_n (&_notification_center_class, __ATOMIC_RELAXED);
+
+  return self != NULL && ((const GTypeInstance *) self)->g_class == klass && klass != NULL;
+}
 
 /* The detail to emit with when a `notification` handler could want a
  * post of @type; FALSE costs one GLib query (its global signal lock). */

@@ -59,6 +59,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 guint _notification_center_notification_signal;
+gpointer _notification_center_class; /* (atomic) */
 
 static void
 notification_center_finalize (GObject *object)
@@ -143,6 +144,9 @@ static void
 notification_center_class_init (NotificationCenterClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  /* Before any center exists: notification_center_is_exact(). */
+  __atomic_store_n (&_notification_center_class, klass, __ATOMIC_RELEASE);
 
   object_class->finalize = notification_center_finalize;
   object_class->get_property = notification_center_get_property;

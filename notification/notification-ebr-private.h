@@ -242,8 +242,11 @@ extern gboolean _notification_ebr_asymmetric;
 
 NotificationEbrThread *_notification_ebr_register (void);
 
-static inline void
-notification_ebr_enter (void)
+/* Enters a read section and returns the thread's slot, for
+ * notification_ebr_leave_thread(): it saves the second load of the
+ * thread-local pointer on a post that nobody observes. */
+static inline NotificationEbrThread *
+notification_ebr_enter_thread (void)
 {
   NotificationEbrThread *self = _notification_ebr_self;
 
@@ -274,17 +277,31 @@ notification_ebr_enter (void)
           __atomic_thread_fence (__ATOMIC_SEQ_CST);
         }
     }
+
+  return self;
+}
+
+/* Leaves the section that notification_ebr_enter_thread() returned
+ * @self for, on the same thread. */
+static inline void
+notification_ebr_leave_thread (NotificationEbrThread *self)
+{
+  /* Release: the section's accesses come before it. No fence: a
+   * reclaimer that does not see this store yet only waits. */
+  if (--self->nesting == 0)
+    __atomic_store_n (&self->state, 0, __ATOMIC_RELEASE);
+}
+
+static inline void
+notification_ebr_enter (void)
+{
+  notification_ebr_enter_thread ();
 }
 
 static inline void
 notification_ebr_leave (void)
 {
-  NotificationEbrThread *self = _notification_ebr_self;
-
-  /* Release: the section's accesses come before it. No fence: a
-   * reclaimer that does not see this store yet only waits. */
-  if (--self->nesting == 0)
-    __atomic_store_n (&self->state, 0, __ATOMIC_RELEASE);
+  notification_ebr_leave_thread (_notification_ebr_self);
 }
 
 void  notification_ebr_retire       (NotificationEbrNode     *node,

@@ -130,20 +130,16 @@ enum {
 /* The unobserved path, inline in the post: the read section, the hash of
  * the type and one lookup per kind of key in use. */
 
-/* Looks one key up, unless no entry of its kind exists at all. */
+/* Looks one key up. */
 static inline __attribute__((always_inline)) void
 notification_registry_match_key (NotificationRegistry    *self,
-                    guint                    kind,
-                    const char              *type,
-                    guint                    type_hash,
-                    gconstpointer            sender,
-                    NotificationIndexEntry **matches,
-                    guint                   *n_matches)
+                                 const char              *type,
+                                 guint                    type_hash,
+                                 gconstpointer            sender,
+                                 NotificationIndexEntry **matches,
+                                 guint                   *n_matches)
 {
   NotificationIndexEntry *entry;
-
-  if (__atomic_load_n (&self->n_keys[kind], __ATOMIC_RELAXED) == 0)
-    return;
 
   entry = notification_index_lookup (self->index, notification_index_hash (type_hash, sender),
                                      type, sender);
@@ -152,30 +148,36 @@ notification_registry_match_key (NotificationRegistry    *self,
 }
 
 /* The entries whose observers want (type, sender), at most four. Inside
- * an EBR read section: the entries stay valid until it ends. */
+ * an EBR read section: the entries stay valid until it ends. Each key
+ * count is loaded once, and a kind of key that no entry has is not
+ * looked up. */
 static inline __attribute__((always_inline)) guint
 notification_registry_match (NotificationRegistry    *self,
                              const char              *type,
                              gconstpointer            sender,
                              NotificationIndexEntry **matches)
 {
-  guint any_type_hash = notification_index_hash_type (NULL);
-  guint type_hash = 0;
+  gboolean by_type_sender = sender != NULL &&
+    __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_TYPE_SENDER], __ATOMIC_RELAXED) != 0;
+  gboolean by_type = __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_TYPE], __ATOMIC_RELAXED) != 0;
   guint n = 0;
 
   /* Hash the type only if some observer names a type. */
-  if ((sender != NULL &&
-       __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_TYPE_SENDER], __ATOMIC_RELAXED) != 0) ||
-      __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_TYPE], __ATOMIC_RELAXED) != 0)
-    type_hash = notification_index_hash_type (type);
-
-  if (sender != NULL)
+  if (by_type_sender || by_type)
     {
-      notification_registry_match_key (self, NOTIFICATION_KEY_TYPE_SENDER, type, type_hash, sender, matches, &n);
-      notification_registry_match_key (self, NOTIFICATION_KEY_SENDER, NULL, any_type_hash, sender, matches, &n);
+      guint type_hash = notification_index_hash_type (type);
+
+      if (by_type_sender)
+        notification_registry_match_key (self, type, type_hash, sender, matches, &n);
+      if (by_type)
+        notification_registry_match_key (self, type, type_hash, NULL, matches, &n);
     }
-  notification_registry_match_key (self, NOTIFICATION_KEY_TYPE, type, type_hash, NULL, matches, &n);
-  notification_registry_match_key (self, NOTIFICATION_KEY_ANY, NULL, any_type_hash, NULL, matches, &n);
+
+  if (sender != NULL &&
+      __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_SENDER], __ATOMIC_RELAXED) != 0)
+    notification_registry_match_key (self, NULL, notification_index_hash_type (NULL), sender, matches, &n);
+  if (__atomic_load_n (&self->n_keys[NOTIFICATION_KEY_ANY], __ATOMIC_RELAXED) != 0)
+    notification_registry_match_key (self, NULL, notification_index_hash_type (NULL), NULL, matches, &n);
 
   return n;
 }
@@ -186,6 +188,73 @@ typedef enum
   NOTIFICATION_DISPATCH_HOLDING_CENTER, /* the caller unrefs @center */
   NOTIFICATION_DISPATCH_BAD_SENDER,     /* @sender is no GObject: nobody was called */
 } NotificationDispatch;
+
+/*
+ * notification_registry_lookup:
+ * @matches: (out caller-allocates): room for four entries
+ * @last_seq: (out): the newest observer a post may call
+ *
+ * The first half of a dispatch: enters an EBR read section, reads
+ * @last_seq before the lookup (every observer up to it is found:
+ * Invariants, C3) and finds the entries that want the post.
+ *
+ * Returns: the number of @matches. When it is 0 the read section is
+ *   already left; otherwise pass the matches to
+ *   notification_registry_dispatch_matches(), which leaves it.
+ */
+static inline __attribute__((always_inline)) guint
+notification_registry_lookup (NotificationRegistry    *self,
+                              const char              *type,
+                              gconstpointer            sender,
+                              NotificationIndexEntry **matches,
+                              guint64                 *last_seq)
+{
+  NotificationEbrThread *thread = notification_ebr_enter_thread ();
+  guint n_matches;
+
+  *last_seq = __atomic_load_n (&self->last_seq, __ATOMIC_ACQUIRE);
+  n_matches = notification_registry_match (self, type, sender, matches);
+  if (G_LIKELY (n_matches == 0))
+    notification_ebr_leave_thread (thread);
+
+  return n_matches;
+}
+
+/*
+ * notification_registry_dispatch_matches:
+ * @hold_center: whether the caller needs @center after the calls
+ * @check_sender: whether @sender must be checked (it has not been)
+ * @matches: what notification_registry_lookup() found, inside the read
+ *   section it entered
+ *
+ * The second half of notification_registry_dispatch(): calls the
+ * observers of @matches and leaves the read section.
+ */
+static inline NotificationDispatch
+notification_registry_dispatch_matches (NotificationRegistry    *self,
+                                        NotificationCenter      *center,
+                                        gboolean                 hold_center,
+                                        gboolean                 check_sender,
+                                        const char              *type,
+                                        GObject                 *sender,
+                                        GVariant                *user_info,
+                                        NotificationIndexEntry **matches,
+                                        guint                    n_matches,
+                                        guint64                  last_seq)
+{
+  if (check_sender && sender != NULL && !G_IS_OBJECT (sender))
+    {
+      notification_ebr_leave ();
+      return NOTIFICATION_DISPATCH_BAD_SENDER;
+    }
+
+  if (hold_center)
+    g_object_ref (center);
+  notification_registry_deliver (self, matches, n_matches, last_seq, center, type, sender, user_info);
+  notification_ebr_leave ();
+
+  return hold_center ? NOTIFICATION_DISPATCH_HOLDING_CENTER : NOTIFICATION_DISPATCH_DONE;
+}
 
 /*
  * notification_registry_dispatch:
@@ -220,29 +289,13 @@ notification_registry_dispatch (NotificationRegistry *self,
   guint64 last_seq;
   guint n_matches;
 
-  notification_ebr_enter ();
-
-  /* Before the lookup: every observer up to it is found (Invariants, C3). */
-  last_seq = __atomic_load_n (&self->last_seq, __ATOMIC_ACQUIRE);
-  n_matches = notification_registry_match (self, type, sender, matches);
+  n_matches = notification_registry_lookup (self, type, sender, matches, &last_seq);
   if (G_LIKELY (n_matches == 0))
-    {
-      notification_ebr_leave ();
-      return NOTIFICATION_DISPATCH_DONE;
-    }
+    return NOTIFICATION_DISPATCH_DONE;
 
-  if (check_sender && sender != NULL && !G_IS_OBJECT (sender))
-    {
-      notification_ebr_leave ();
-      return NOTIFICATION_DISPATCH_BAD_SENDER;
-    }
-
-  if (hold_center)
-    g_object_ref (center);
-  notification_registry_deliver (self, matches, n_matches, last_seq, center, type, sender, user_info);
-  notification_ebr_leave ();
-
-  return hold_center ? NOTIFICATION_DISPATCH_HOLDING_CENTER : NOTIFICATION_DISPATCH_DONE;
+  return notification_registry_dispatch_matches (self, center, hold_center, check_sender,
+                                                 type, sender, user_info,
+                                                 matches, n_matches, last_seq);
 }
 
 /* notification-registry.c: every observer of @callback (if @match_func)
