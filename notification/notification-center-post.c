@@ -178,22 +178,51 @@ center_post_any (NotificationCenter *self,
     g_variant_unref (user_info);
 }
 
-/* notification_center_post() once observers match, inside the read
- * section that notification_registry_lookup() entered: center_post()
- * from the dispatch on. */
+/* notification_center_post() when no observer wants the post, on a
+ * center that emits the signal. */
 static G_GNUC_NO_INLINE void
-center_post_matched (NotificationCenter      *self,
-                     const char              *type,
-                     gpointer                 sender,
-                     NotificationIndexEntry **matches,
-                     guint                    n_matches,
-                     guint64                  last_seq)
+center_post_signal (NotificationCenter *self,
+                    const char         *type,
+                    gpointer            sender)
 {
-  gboolean emits_signal = self->emits_signal;
-  NotificationDispatch result;
   GQuark detail = 0;
 
-  result = notification_registry_dispatch_matches (self->registry, self, emits_signal, TRUE,
+  if (notification_center_signal_wanted (self, type, &detail) && center_sender_valid (sender))
+    g_signal_emit (self, _notification_center_notification_signal, detail, type, sender, NULL);
+}
+
+/* notification_center_post() once observers may match: @first, found by
+ * notification_registry_match_first() with @type_hash after @last_seq
+ * was read, inside the read section that the post entered. The rest of
+ * the lookup, then center_post() from the dispatch on. */
+static G_GNUC_NO_INLINE void
+center_post_matched (NotificationCenter     *self,
+                     const char             *type,
+                     gpointer                sender,
+                     guint64                 last_seq,
+                     NotificationIndexEntry *first,
+                     guint                   type_hash)
+{
+  NotificationRegistry *registry = self->registry;
+  gboolean emits_signal = self->emits_signal;
+  NotificationIndexEntry *matches[4];
+  NotificationDispatch result;
+  GQuark detail = 0;
+  guint n_matches;
+
+  if (G_LIKELY (notification_registry_match_confirm (first, type)))
+    n_matches = notification_registry_match_rest (registry, type, sender, first, type_hash, matches);
+  else
+    n_matches = notification_registry_match_exact (registry, type, sender, type_hash, matches);
+  if (n_matches == 0)
+    {
+      notification_ebr_leave ();
+      if (emits_signal)
+        center_post_signal (self, type, sender);
+      return;
+    }
+
+  result = notification_registry_dispatch_matches (registry, self, emits_signal, TRUE,
                                                    type, sender, NULL,
                                                    matches, n_matches, last_seq);
   if (G_UNLIKELY (result == NOTIFICATION_DISPATCH_BAD_SENDER))
@@ -208,19 +237,6 @@ center_post_matched (NotificationCenter      *self,
 
   if (result == NOTIFICATION_DISPATCH_HOLDING_CENTER)
     g_object_unref (self);
-}
-
-/* notification_center_post() when no observer wants the post, on a
- * center that emits the signal. */
-static G_GNUC_NO_INLINE void
-center_post_signal (NotificationCenter *self,
-                    const char         *type,
-                    gpointer            sender)
-{
-  GQuark detail = 0;
-
-  if (notification_center_signal_wanted (self, type, &detail) && center_sender_valid (sender))
-    g_signal_emit (self, _notification_center_notification_signal, detail, type, sender, NULL);
 }
 
 /**
@@ -256,9 +272,10 @@ notification_center_post (NotificationCenter *self,
   NotificationRegistry *registry;
 
   /* The post of a good center and type without user info, when no
-   * observer wants it, calls nothing unless the center emits the
-   * signal: the checks, a few loads and one lookup per kind of key in
-   * use. Every other case is center_post_any()'s, which checks again. */
+   * observer wants it: the checks, a few loads, strlen() and one lookup
+   * per kind of key in use, then GLib's query if the center emits the
+   * signal. Every other case is center_post_any()'s, which checks again,
+   * and the others' calls are in tail position. */
   if (G_UNLIKELY (user_info != NULL || !notification_center_is_exact (self) ||
                   type == NULL || *type == '\0'))
     {
@@ -275,16 +292,31 @@ notification_center_post (NotificationCenter *self,
 
   if (notification_registry_has_any (registry))
     {
-      NotificationIndexEntry *matches[4];
+      NotificationEbrThread *thread = notification_ebr_get_thread ();
+      NotificationIndexEntry *first;
       guint64 last_seq;
-      guint n_matches;
+      guint type_hash = 0;
 
-      n_matches = notification_registry_lookup (registry, type, sender, matches, &last_seq);
-      if (G_UNLIKELY (n_matches != 0))
+      /* A thread's first post registers it, in center_post_any(): a
+       * call here would cost every post the spills around it. */
+      if (G_UNLIKELY (thread == NULL))
         {
-          center_post_matched (self, type, sender, matches, n_matches, last_seq);
+          center_post_any (self, type, sender, NULL);
           return;
         }
+      notification_ebr_enter_on (thread);
+
+      /* Before the lookup: every observer up to it is found (Invariants,
+       * C3). The array of matches is center_post_matched()'s, which
+       * finds the others. */
+      last_seq = __atomic_load_n (&registry->last_seq, __ATOMIC_ACQUIRE);
+      first = notification_registry_match_first (registry, type, sender, &type_hash);
+      if (G_UNLIKELY (first != NULL))
+        {
+          center_post_matched (self, type, sender, last_seq, first, type_hash);
+          return;
+        }
+      notification_ebr_leave_thread (thread);
     }
 
   if (self->emits_signal)

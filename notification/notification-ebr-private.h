@@ -242,17 +242,17 @@ extern gboolean _notification_ebr_asymmetric;
 
 NotificationEbrThread *_notification_ebr_register (void);
 
-/* Enters a read section and returns the thread's slot, for
- * notification_ebr_leave_thread(): it saves the second load of the
- * thread-local pointer on a post that nobody observes. */
+/* This thread's slot, or NULL before its first read section. */
 static inline NotificationEbrThread *
-notification_ebr_enter_thread (void)
+notification_ebr_get_thread (void)
 {
-  NotificationEbrThread *self = _notification_ebr_self;
+  return _notification_ebr_self;
+}
 
-  if (G_UNLIKELY (self == NULL))
-    self = _notification_ebr_register ();
-
+/* Enters a read section on @self, this thread's slot (not NULL). */
+static inline void
+notification_ebr_enter_on (NotificationEbrThread *self)
+{
   if (self->nesting++ == 0)
     {
       /* Acquire: the section's loads come after it (Invariants, A2). */
@@ -277,6 +277,19 @@ notification_ebr_enter_thread (void)
           __atomic_thread_fence (__ATOMIC_SEQ_CST);
         }
     }
+}
+
+/* Enters a read section and returns the thread's slot, for
+ * notification_ebr_leave_thread(): it saves the second load of the
+ * thread-local pointer. */
+static inline NotificationEbrThread *
+notification_ebr_enter_thread (void)
+{
+  NotificationEbrThread *self = notification_ebr_get_thread ();
+
+  if (G_UNLIKELY (self == NULL))
+    self = _notification_ebr_register ();
+  notification_ebr_enter_on (self);
 
   return self;
 }

@@ -176,6 +176,51 @@ notification_index_lookup (NotificationIndex *self,
     }
 }
 
+/*
+ * notification_index_lookup_observed:
+ * @typed: whether the key has a type
+ *
+ * The lookup of a post, without strcmp() (a call on the path of a post
+ * that nobody observes costs every such post the spills around it): the
+ * first entry with @hash and @sender, a type if @typed and none
+ * otherwise, and observers (head not NULL).
+ *
+ * For a key without a type that is the key's entry, if it has observers.
+ * For a key with a type, the type is not compared (strcmp() is a call):
+ * confirm it with notification_index_type_equal(). An entry of another
+ * type with the same hash and sender is all but impossible; where the
+ * caller finds one, it looks up again with notification_index_lookup().
+ * Entries without observers are passed over: the key's own entry is the
+ * only one of its key, so none of them can hide an entry of the key.
+ * Inside an EBR read section.
+ */
+static inline NotificationIndexEntry *
+notification_index_lookup_observed (NotificationIndex *self,
+                                    guint              hash,
+                                    gboolean           typed,
+                                    gconstpointer      sender)
+{
+  NotificationIndexTable *table = __atomic_load_n (&self->table, __ATOMIC_ACQUIRE);
+  gsize i = hash & table->mask;
+
+  for (;;)
+    {
+      NotificationIndexEntry *entry = __atomic_load_n (&table->slots[i].entry, __ATOMIC_ACQUIRE);
+
+      if (entry == NULL)
+        return NULL;
+
+      if (__atomic_load_n (&table->slots[i].hash, __ATOMIC_RELAXED) == hash &&
+          entry != &_notification_index_tombstone &&
+          entry->sender == sender &&
+          (entry->type != NULL) == typed &&
+          __atomic_load_n (&entry->head, __ATOMIC_ACQUIRE) != NULL)
+        return entry;
+
+      i = (i + 1) & table->mask;
+    }
+}
+
 NotificationIndex      *notification_index_new       (NotificationLock       *lock);
 void                    notification_index_free      (NotificationIndex      *self);
 NotificationIndexEntry *notification_index_entry_new (const char             *type,

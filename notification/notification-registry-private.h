@@ -130,56 +130,163 @@ enum {
 /* The unobserved path, inline in the post: the read section, the hash of
  * the type and one lookup per kind of key in use. */
 
-/* Looks one key up. */
-static inline __attribute__((always_inline)) void
-notification_registry_match_key (NotificationRegistry    *self,
-                                 const char              *type,
-                                 guint                    type_hash,
-                                 gconstpointer            sender,
-                                 NotificationIndexEntry **matches,
-                                 guint                   *n_matches)
+/* The entry of one key, if it has observers. */
+static inline __attribute__((always_inline)) NotificationIndexEntry *
+notification_registry_find_key (NotificationRegistry *self,
+                                const char           *type,
+                                guint                 type_hash,
+                                gconstpointer         sender)
 {
   NotificationIndexEntry *entry;
 
   entry = notification_index_lookup (self->index, notification_index_hash (type_hash, sender),
                                      type, sender);
   if (entry != NULL && __atomic_load_n (&entry->head, __ATOMIC_ACQUIRE) != NULL)
-    matches[(*n_matches)++] = entry;
+    return entry;
+
+  return NULL;
+}
+
+/* The first entry, in the order of the kinds of key, that may have
+ * observers who want (type, sender), or NULL: what an unobserved post
+ * looks up, without a call. The entry of a key with a type is a
+ * candidate (notification_index_lookup_observed()): confirm it with
+ * notification_registry_match_confirm(). All this stores is @type_hash,
+ * the type's hash, computed only if some observer names a type (else
+ * left as it is). Each key count is loaded once, and a kind of key that
+ * no entry has is not looked up. Inside an EBR read section: the entry
+ * stays valid until it ends. */
+static inline __attribute__((always_inline)) NotificationIndexEntry *
+notification_registry_match_first (NotificationRegistry *self,
+                                   const char           *type,
+                                   gconstpointer         sender,
+                                   guint                *type_hash)
+{
+  gboolean by_type_sender = sender != NULL &&
+    __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_TYPE_SENDER], __ATOMIC_RELAXED) != 0;
+  gboolean by_type = __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_TYPE], __ATOMIC_RELAXED) != 0;
+  guint any_type_hash = notification_index_hash_type (NULL);
+  NotificationIndexEntry *entry = NULL;
+
+  if (by_type_sender || by_type)
+    {
+      *type_hash = notification_index_hash_type (type);
+      if (by_type_sender &&
+          (entry = notification_index_lookup_observed (self->index,
+                                                       notification_index_hash (*type_hash, sender),
+                                                       TRUE, sender)) != NULL)
+        return entry;
+      if (by_type &&
+          (entry = notification_index_lookup_observed (self->index,
+                                                       notification_index_hash (*type_hash, NULL),
+                                                       TRUE, NULL)) != NULL)
+        return entry;
+    }
+
+  if (sender != NULL &&
+      __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_SENDER], __ATOMIC_RELAXED) != 0 &&
+      (entry = notification_index_lookup_observed (self->index,
+                                                   notification_index_hash (any_type_hash, sender),
+                                                   FALSE, sender)) != NULL)
+    return entry;
+  if (__atomic_load_n (&self->n_keys[NOTIFICATION_KEY_ANY], __ATOMIC_RELAXED) != 0)
+    entry = notification_index_lookup_observed (self->index,
+                                                notification_index_hash (any_type_hash, NULL),
+                                                FALSE, NULL);
+
+  return entry;
+}
+
+/* Whether @first, from notification_registry_match_first() for @type,
+ * is the entry of its key: FALSE only for another type of the same hash
+ * and sender, where the caller matches again with
+ * notification_registry_match(). */
+static inline gboolean
+notification_registry_match_confirm (NotificationIndexEntry *first,
+                                     const char             *type)
+{
+  return first->type == NULL || strcmp (first->type, type) == 0;
+}
+
+/* @first, from notification_registry_match_first() with @type_hash, and
+ * the entries of the kinds of key after its own that want the post: at
+ * most four. The same read section. */
+static inline guint
+notification_registry_match_rest (NotificationRegistry    *self,
+                                  const char              *type,
+                                  gconstpointer            sender,
+                                  NotificationIndexEntry  *first,
+                                  guint                    type_hash,
+                                  NotificationIndexEntry **matches)
+{
+  guint kind = NOTIFICATION_REGISTRY_KEY_KIND (first->type, first->sender);
+  NotificationIndexEntry *entry;
+  guint n = 0;
+
+  matches[n++] = first;
+  /* After a (type, sender) entry: match_first() computed @type_hash. */
+  if (kind < NOTIFICATION_KEY_TYPE &&
+      __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_TYPE], __ATOMIC_RELAXED) != 0 &&
+      (entry = notification_registry_find_key (self, type, type_hash, NULL)) != NULL)
+    matches[n++] = entry;
+  if (kind < NOTIFICATION_KEY_SENDER && sender != NULL &&
+      __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_SENDER], __ATOMIC_RELAXED) != 0 &&
+      (entry = notification_registry_find_key (self, NULL, notification_index_hash_type (NULL), sender)) != NULL)
+    matches[n++] = entry;
+  if (kind < NOTIFICATION_KEY_ANY &&
+      __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_ANY], __ATOMIC_RELAXED) != 0 &&
+      (entry = notification_registry_find_key (self, NULL, notification_index_hash_type (NULL), NULL)) != NULL)
+    matches[n++] = entry;
+
+  return n;
+}
+
+/* The entries whose observers want (type, sender), each kind of key
+ * looked up with notification_index_lookup(): after a candidate that
+ * notification_registry_match_confirm() refused. @type_hash is the
+ * type's. */
+static inline guint
+notification_registry_match_exact (NotificationRegistry    *self,
+                                   const char              *type,
+                                   gconstpointer            sender,
+                                   guint                    type_hash,
+                                   NotificationIndexEntry **matches)
+{
+  guint n = 0;
+  NotificationIndexEntry *entry;
+
+  if (sender != NULL &&
+      (entry = notification_registry_find_key (self, type, type_hash, sender)) != NULL)
+    matches[n++] = entry;
+  if ((entry = notification_registry_find_key (self, type, type_hash, NULL)) != NULL)
+    matches[n++] = entry;
+  if (sender != NULL &&
+      (entry = notification_registry_find_key (self, NULL, notification_index_hash_type (NULL), sender)) != NULL)
+    matches[n++] = entry;
+  if ((entry = notification_registry_find_key (self, NULL, notification_index_hash_type (NULL), NULL)) != NULL)
+    matches[n++] = entry;
+
+  return n;
 }
 
 /* The entries whose observers want (type, sender), at most four. Inside
- * an EBR read section: the entries stay valid until it ends. Each key
- * count is loaded once, and a kind of key that no entry has is not
- * looked up. */
+ * an EBR read section: the entries stay valid until it ends. */
 static inline __attribute__((always_inline)) guint
 notification_registry_match (NotificationRegistry    *self,
                              const char              *type,
                              gconstpointer            sender,
                              NotificationIndexEntry **matches)
 {
-  gboolean by_type_sender = sender != NULL &&
-    __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_TYPE_SENDER], __ATOMIC_RELAXED) != 0;
-  gboolean by_type = __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_TYPE], __ATOMIC_RELAXED) != 0;
-  guint n = 0;
+  guint type_hash = 0;
+  NotificationIndexEntry *first;
 
-  /* Hash the type only if some observer names a type. */
-  if (by_type_sender || by_type)
-    {
-      guint type_hash = notification_index_hash_type (type);
+  first = notification_registry_match_first (self, type, sender, &type_hash);
+  if (G_LIKELY (first == NULL))
+    return 0;
+  if (G_UNLIKELY (!notification_registry_match_confirm (first, type)))
+    return notification_registry_match_exact (self, type, sender, type_hash, matches);
 
-      if (by_type_sender)
-        notification_registry_match_key (self, type, type_hash, sender, matches, &n);
-      if (by_type)
-        notification_registry_match_key (self, type, type_hash, NULL, matches, &n);
-    }
-
-  if (sender != NULL &&
-      __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_SENDER], __ATOMIC_RELAXED) != 0)
-    notification_registry_match_key (self, NULL, notification_index_hash_type (NULL), sender, matches, &n);
-  if (__atomic_load_n (&self->n_keys[NOTIFICATION_KEY_ANY], __ATOMIC_RELAXED) != 0)
-    notification_registry_match_key (self, NULL, notification_index_hash_type (NULL), NULL, matches, &n);
-
-  return n;
+  return notification_registry_match_rest (self, type, sender, first, type_hash, matches);
 }
 
 typedef enum
