@@ -180,7 +180,7 @@ center_post_any (NotificationCenter *self,
 
 /* notification_center_post() when no observer wants the post, on a
  * center that emits the signal. */
-static G_GNUC_NO_INLINE void
+static inline void
 center_post_signal (NotificationCenter *self,
                     const char         *type,
                     gpointer            sender)
