@@ -64,13 +64,15 @@
  *              NotificationEbrNode, which no reader reads (an observer's
  *              overlays prev/entry, writer-only; an entry's and a table's
  *              are fields of their own).
- *   enter      (outermost, notification_ebr_enter())
+ *   enter      (outermost, notification_ebr_enter_on(), which
+ *              notification_ebr_enter() and _enter_thread() call)
  *              R_e: e_R = load (E, acquire)
  *              S:   store (state, e_R << 1 | 1): relaxed in asymmetric
  *                   mode, release in fallback mode
  *              F_R: a compiler barrier (asymmetric) or a seq_cst fence
  *                   (fallback); then the section's loads L of shared
- *                   pointers (acquire: index_lookup(), dispatch, deliver).
+ *                   pointers (acquire: index_lookup(), _lookup_observed(),
+ *                   dispatch, deliver).
  *   leave      (outermost) store (state, 0, release); also at thread exit.
  *   advance    (ebr_try_advance_locked(), ebr_lock held) from k to k + 1:
  *              F_k: ebr_heavy_barrier(): seq_cst fence, membarrier(), seq_cst
@@ -188,8 +190,10 @@
  * meets increasing seqs. A seq read through such a pointer (relaxed) is
  * right: the pointer was read with acquire from a store that hb-follows
  * the publication, and RMWs on state never change its seq bits.
- * C2. dispatch reads s = load (last_seq, acquire) first, then looks up
- * the matching entries, then deliver reads their heads (acquire), and
+ * C2. dispatch (and notification_center_post()'s own path, which hands
+ * s and its first match to the rest of the lookup) reads s = load
+ * (last_seq, acquire) first, then looks up the matching entries, then
+ * deliver reads their heads (acquire), and
  * calls only observers with seq <= s. An observer whose add stored
  * last_seq after the value the post read, including one added by the
  * post's own observers, has seq > s and is not called.
