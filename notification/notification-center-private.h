@@ -21,7 +21,8 @@ struct _NotificationCenter
 
 /* notification-center.c: the id of NotificationCenter::notification. */
 extern guint _notification_center_notification_signal;
-/* notification-center.c: the class, set by class_init. */
+/* notification-center.c: the class, set by class_init; until then its
+ * own address, which is no instance's class. */
 extern gpointer _notification_center_class;
 
 /* Whether @self is a center, the cheap way: the type is final, so a
@@ -30,9 +31,8 @@ extern gpointer _notification_center_class;
 static inline gboolean
 notification_center_is_exact (gconstpointer self)
 {
-  gpointer klass = __atomic_load_n (&_notification_center_class, __ATOMIC_RELAXED);
-
-  return self != NULL && ((const GTypeInstance *) self)->g_class == klass && klass != NULL;
+  return self != NULL &&
+    ((const GTypeInstance *) self)->g_class == __atomic_load_n (&_notification_center_class, __ATOMIC_RELAXED);
 }
 
 /* The detail to emit with when a `notification` handler could want a

@@ -59,7 +59,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 guint _notification_center_notification_signal;
-gpointer _notification_center_class; /* (atomic) */
+gpointer _notification_center_class = &_notification_center_class; /* (atomic) */
 
 static void
 notification_center_finalize (GObject *object)
