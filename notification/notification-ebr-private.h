@@ -66,13 +66,15 @@
  *              overlays prev/list, writer-only; a table's is a field of its
  *              own; an index entry has none, notification_ebr_retire_pointer()
  *              allocates one).
- *   enter      (outermost, notification_ebr_enter())
+ *   enter      (outermost, notification_ebr_enter_on(), which
+ *              notification_ebr_enter() and _enter_thread() call)
  *              R_e: e_R = load (E, acquire)
  *              S:   store (state, e_R << 1 | 1): relaxed in asymmetric
  *                   mode, release in fallback mode
  *              F_R: a compiler barrier (asymmetric) or a seq_cst fence
  *                   (fallback); then the section's loads L of shared
- *                   pointers (acquire: index_lookup(), dispatch, deliver).
+ *                   pointers (acquire: index_lookup(), registry_lookup_observed(),
+ *                   dispatch, deliver).
  *   leave      (outermost) store (state, 0, release); also at thread exit.
  *   advance    (ebr_try_advance_locked(), ebr_lock held) from k to k + 1:
  *              F_k: ebr_heavy_barrier(): seq_cst fence, membarrier(), seq_cst
@@ -191,8 +193,10 @@
  * meets increasing seqs. A seq read through such a pointer (relaxed) is
  * right: the pointer was read with acquire from a store that hb-follows
  * the publication, and RMWs on state never change its seq bits.
- * C2. dispatch reads s = load (last_seq, acquire) first, then looks up
- * the matching lists, then deliver reads their heads (acquire), and
+ * C2. dispatch (and notification_center_post()'s own path, which hands
+ * s and its first match to the rest of the lookup) reads s = load
+ * (last_seq, acquire) first, then looks up the matching lists, then
+ * deliver reads their heads (acquire), and
  * calls only observers with seq <= s. An observer whose add stored
  * last_seq after the value the post read, including one added by the
  * post's own observers, has seq > s and is not called.
@@ -245,14 +249,17 @@ extern gboolean _notification_ebr_asymmetric;
 
 NotificationEbrThread *_notification_ebr_register (void);
 
-static inline void
-notification_ebr_enter (void)
+/* This thread's slot, or NULL before its first read section. */
+static inline NotificationEbrThread *
+notification_ebr_get_thread (void)
 {
-  NotificationEbrThread *self = _notification_ebr_self;
+  return _notification_ebr_self;
+}
 
-  if (G_UNLIKELY (self == NULL))
-    self = _notification_ebr_register ();
-
+/* Enters a read section on @self, this thread's slot (not NULL). */
+static inline void
+notification_ebr_enter_on (NotificationEbrThread *self)
+{
   if (self->nesting++ == 0)
     {
       /* Acquire: the section's loads come after it (Invariants, A2). */
@@ -279,15 +286,42 @@ notification_ebr_enter (void)
     }
 }
 
-static inline void
-notification_ebr_leave (void)
+/* Enters a read section and returns the thread's slot, for
+ * notification_ebr_leave_thread(): it saves the second load of the
+ * thread-local pointer. */
+static inline NotificationEbrThread *
+notification_ebr_enter_thread (void)
 {
-  NotificationEbrThread *self = _notification_ebr_self;
+  NotificationEbrThread *self = notification_ebr_get_thread ();
 
+  if (G_UNLIKELY (self == NULL))
+    self = _notification_ebr_register ();
+  notification_ebr_enter_on (self);
+
+  return self;
+}
+
+/* Leaves the section that notification_ebr_enter_thread() returned
+ * @self for, on the same thread. */
+static inline void
+notification_ebr_leave_thread (NotificationEbrThread *self)
+{
   /* Release: the section's accesses come before it. No fence: a
    * reclaimer that does not see this store yet only waits. */
   if (--self->nesting == 0)
     __atomic_store_n (&self->state, 0, __ATOMIC_RELEASE);
+}
+
+static inline void
+notification_ebr_enter (void)
+{
+  notification_ebr_enter_thread ();
+}
+
+static inline void
+notification_ebr_leave (void)
+{
+  notification_ebr_leave_thread (_notification_ebr_self);
 }
 
 void  notification_ebr_retire       (NotificationEbrNode     *node,

@@ -91,3 +91,36 @@ notification_registry_deliver (NotificationRegistry      *self,
 
   notification_queue_batch_finish (&batch);
 }
+
+/* The rest of notification_registry_lookup_observed(): every candidate
+ * of @group and of the groups after it. */
+NotificationObserverList *
+notification_registry_lookup_observed_slow (NotificationIndexTable *table,
+                                            gsize                   group,
+                                            guint                   hash,
+                                            gboolean                typed,
+                                            gconstpointer           sender)
+{
+  guint tag = notification_index_tag (hash);
+
+  for (gsize stride = 1;; stride++)
+    {
+      guint64 control = __atomic_load_n (&table->control[group], __ATOMIC_ACQUIRE);
+
+      for (guint64 match = notification_index_group_match (control, tag); match != 0; match &= match - 1)
+        {
+          gsize slot = group * NOTIFICATION_INDEX_GROUP_SLOTS +
+                       (guint) __builtin_ctzll (match) / NOTIFICATION_INDEX_LANE_BITS;
+          NotificationIndexKey *key = __atomic_load_n (&table->keys[slot], __ATOMIC_ACQUIRE);
+
+          if (notification_registry_key_candidate (key, hash, typed, sender) &&
+              notification_observer_list_peek (notification_observer_list_from_key (key)) != NULL)
+            return notification_observer_list_from_key (key);
+        }
+
+      if (notification_index_group_match_empty (control) != 0)
+        return NULL;
+
+      group = (group + stride) & table->group_mask;
+    }
+}

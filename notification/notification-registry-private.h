@@ -133,59 +133,229 @@ enum {
 /* The unobserved path, inline in the post: the read section, the hash of
  * the type and one lookup per kind of key in use. */
 
-/* Looks one key up, unless no entry of its kind exists at all. */
-static inline __attribute__((always_inline)) void
-notification_registry_match_key (NotificationRegistry    *self,
-                    guint                    kind,
-                    const char              *type,
-                    guint                    type_hash,
-                    gconstpointer            sender,
-                    NotificationObserverList **matches,
-                    guint                   *n_matches)
+/* The list of one key, if it has observers. */
+static inline __attribute__((always_inline)) NotificationObserverList *
+notification_registry_find_key (NotificationRegistry *self,
+                                const char           *type,
+                                guint                 type_hash,
+                                gconstpointer         sender)
 {
   NotificationIndexKey *key;
 
-  if (__atomic_load_n (&self->n_keys[kind], __ATOMIC_RELAXED) == 0)
-    return;
-
   key = notification_index_lookup (self->index, notification_index_hash (type_hash, sender),
                                    type, sender);
-  if (key != NULL)
-    {
-      NotificationObserverList *list = notification_observer_list_from_key (key);
+  if (key != NULL && notification_observer_list_peek (notification_observer_list_from_key (key)) != NULL)
+    return notification_observer_list_from_key (key);
 
-      if (notification_observer_list_peek (list) != NULL)
-        matches[(*n_matches)++] = list;
-    }
+  return NULL;
 }
 
-/* The lists whose observers want (type, sender), at most four. Inside
- * an EBR read section: the lists stay valid until it ends. */
+NotificationObserverList *notification_registry_lookup_observed_slow (NotificationIndexTable *table,
+                                                                      gsize                   group,
+                                                                      guint                   hash,
+                                                                      gboolean                typed,
+                                                                      gconstpointer           sender);
+
+/* Whether @key may be the key (@typed, @sender) of @hash: all but the
+ * type compared. */
+static inline gboolean
+notification_registry_key_candidate (NotificationIndexKey *key,
+                                     guint                 hash,
+                                     gboolean              typed,
+                                     gconstpointer         sender)
+{
+  return key != NULL && key->hash == hash && key->sender == sender && (key->type[0] != '\0') == typed;
+}
+
+/*
+ * notification_registry_lookup_observed:
+ * @typed: whether the key has a type
+ *
+ * The lookup of a post, without strcmp() (a call on the path of a post
+ * that nobody observes costs every such post the spills around it): the
+ * first list with @hash and @sender, a type if @typed and none
+ * otherwise, that has observers (head not NULL). The index's own probe
+ * (notification_index_lookup()), with the registry's comparison.
+ *
+ * For a key without a type that is the key's list, if it has observers.
+ * For a key with a type, the type is not compared: confirm it with
+ * notification_registry_match_confirm(). A list of another type with the
+ * same hash and sender is all but impossible; where the caller finds one,
+ * it looks up again with notification_index_lookup(). Lists without
+ * observers are passed over: the key's own list is the only one of its
+ * key, so none of them can hide the list of the key. Inside an EBR read
+ * section.
+ */
+static inline __attribute__((always_inline)) NotificationObserverList *
+notification_registry_lookup_observed (NotificationRegistry *self,
+                                       guint                 hash,
+                                       gboolean              typed,
+                                       gconstpointer         sender)
+{
+  NotificationIndexTable *table = __atomic_load_n (&self->index->table, __ATOMIC_ACQUIRE);
+  gsize group = hash & table->group_mask;
+  guint64 control = __atomic_load_n (&table->control[group], __ATOMIC_ACQUIRE);
+  guint64 match = notification_index_group_match (control, notification_index_tag (hash));
+
+  if (G_LIKELY (match == 0))
+    {
+      if (G_LIKELY (notification_index_group_match_empty (control) != 0))
+        return NULL;
+    }
+  else
+    {
+      gsize slot = group * NOTIFICATION_INDEX_GROUP_SLOTS + (guint) __builtin_ctzll (match) / NOTIFICATION_INDEX_LANE_BITS;
+      NotificationIndexKey *key = __atomic_load_n (&table->keys[slot], __ATOMIC_ACQUIRE);
+
+      if (G_LIKELY (notification_registry_key_candidate (key, hash, typed, sender)) &&
+          notification_observer_list_peek (notification_observer_list_from_key (key)) != NULL)
+        return notification_observer_list_from_key (key);
+    }
+
+  return notification_registry_lookup_observed_slow (table, group, hash, typed, sender);
+}
+
+/* The first entry, in the order of the kinds of key, that may have
+ * observers who want (type, sender), or NULL: what an unobserved post
+ * looks up, without a call. The entry of a key with a type is a
+ * candidate (notification_registry_lookup_observed()): confirm it with
+ * notification_registry_match_confirm(). All this stores is @type_hash,
+ * the type's hash, computed only if some observer names a type (else
+ * left as it is). Each key count is loaded once, and a kind of key that
+ * no entry has is not looked up. Inside an EBR read section: the entry
+ * stays valid until it ends. */
+static inline __attribute__((always_inline)) NotificationObserverList *
+notification_registry_match_first (NotificationRegistry *self,
+                                   const char           *type,
+                                   gconstpointer         sender,
+                                   guint                *type_hash)
+{
+  gboolean by_type_sender = sender != NULL &&
+    __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_TYPE_SENDER], __ATOMIC_RELAXED) != 0;
+  gboolean by_type = __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_TYPE], __ATOMIC_RELAXED) != 0;
+  guint any_type_hash = notification_index_hash_type (NULL);
+  NotificationObserverList *entry = NULL;
+
+  if (by_type_sender || by_type)
+    {
+      *type_hash = notification_index_hash_type (type);
+      if (by_type_sender &&
+          (entry = notification_registry_lookup_observed (self,
+                                                       notification_index_hash (*type_hash, sender),
+                                                       TRUE, sender)) != NULL)
+        return entry;
+      if (by_type &&
+          (entry = notification_registry_lookup_observed (self,
+                                                       notification_index_hash (*type_hash, NULL),
+                                                       TRUE, NULL)) != NULL)
+        return entry;
+    }
+
+  if (sender != NULL &&
+      __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_SENDER], __ATOMIC_RELAXED) != 0 &&
+      (entry = notification_registry_lookup_observed (self,
+                                                   notification_index_hash (any_type_hash, sender),
+                                                   FALSE, sender)) != NULL)
+    return entry;
+  if (__atomic_load_n (&self->n_keys[NOTIFICATION_KEY_ANY], __ATOMIC_RELAXED) != 0)
+    entry = notification_registry_lookup_observed (self,
+                                                notification_index_hash (any_type_hash, NULL),
+                                                FALSE, NULL);
+
+  return entry;
+}
+
+/* Whether @first, from notification_registry_match_first() for @type,
+ * is the entry of its key: FALSE only for another type of the same hash
+ * and sender, where the caller matches again with
+ * notification_registry_match(). */
+static inline gboolean
+notification_registry_match_confirm (NotificationObserverList *first,
+                                     const char               *type)
+{
+  return first->key.type[0] == '\0' || strcmp (first->key.type, type) == 0;
+}
+
+/* @first, from notification_registry_match_first() with @type_hash, and
+ * the entries of the kinds of key after its own that want the post: at
+ * most four. The same read section. */
+static inline __attribute__((always_inline)) guint
+notification_registry_match_rest (NotificationRegistry    *self,
+                                  const char              *type,
+                                  gconstpointer            sender,
+                                  NotificationObserverList *first,
+                                  guint                    type_hash,
+                                  NotificationObserverList **matches)
+{
+  guint kind = NOTIFICATION_REGISTRY_KEY_KIND (notification_observer_list_get_type (first),
+                                              notification_observer_list_get_sender (first));
+  NotificationObserverList *entry;
+  guint n = 0;
+
+  matches[n++] = first;
+  /* After a (type, sender) entry: match_first() computed @type_hash. */
+  if (kind < NOTIFICATION_KEY_TYPE &&
+      __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_TYPE], __ATOMIC_RELAXED) != 0 &&
+      (entry = notification_registry_find_key (self, type, type_hash, NULL)) != NULL)
+    matches[n++] = entry;
+  if (kind < NOTIFICATION_KEY_SENDER && sender != NULL &&
+      __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_SENDER], __ATOMIC_RELAXED) != 0 &&
+      (entry = notification_registry_find_key (self, NULL, notification_index_hash_type (NULL), sender)) != NULL)
+    matches[n++] = entry;
+  if (kind < NOTIFICATION_KEY_ANY &&
+      __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_ANY], __ATOMIC_RELAXED) != 0 &&
+      (entry = notification_registry_find_key (self, NULL, notification_index_hash_type (NULL), NULL)) != NULL)
+    matches[n++] = entry;
+
+  return n;
+}
+
+/* The entries whose observers want (type, sender), each kind of key
+ * looked up with notification_index_lookup(): after a candidate that
+ * notification_registry_match_confirm() refused. @type_hash is the
+ * type's. */
+static inline guint
+notification_registry_match_exact (NotificationRegistry    *self,
+                                   const char              *type,
+                                   gconstpointer            sender,
+                                   guint                    type_hash,
+                                   NotificationObserverList **matches)
+{
+  guint n = 0;
+  NotificationObserverList *entry;
+
+  if (sender != NULL &&
+      (entry = notification_registry_find_key (self, type, type_hash, sender)) != NULL)
+    matches[n++] = entry;
+  if ((entry = notification_registry_find_key (self, type, type_hash, NULL)) != NULL)
+    matches[n++] = entry;
+  if (sender != NULL &&
+      (entry = notification_registry_find_key (self, NULL, notification_index_hash_type (NULL), sender)) != NULL)
+    matches[n++] = entry;
+  if ((entry = notification_registry_find_key (self, NULL, notification_index_hash_type (NULL), NULL)) != NULL)
+    matches[n++] = entry;
+
+  return n;
+}
+
+/* The entries whose observers want (type, sender), at most four. Inside
+ * an EBR read section: the entries stay valid until it ends. */
 static inline __attribute__((always_inline)) guint
 notification_registry_match (NotificationRegistry    *self,
                              const char              *type,
                              gconstpointer            sender,
                              NotificationObserverList **matches)
 {
-  guint any_type_hash = notification_index_hash_type (NULL);
   guint type_hash = 0;
-  guint n = 0;
+  NotificationObserverList *first;
 
-  /* Hash the type only if some observer names a type. */
-  if ((sender != NULL &&
-       __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_TYPE_SENDER], __ATOMIC_RELAXED) != 0) ||
-      __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_TYPE], __ATOMIC_RELAXED) != 0)
-    type_hash = notification_index_hash_type (type);
+  first = notification_registry_match_first (self, type, sender, &type_hash);
+  if (G_LIKELY (first == NULL))
+    return 0;
+  if (G_UNLIKELY (!notification_registry_match_confirm (first, type)))
+    return notification_registry_match_exact (self, type, sender, type_hash, matches);
 
-  if (sender != NULL)
-    {
-      notification_registry_match_key (self, NOTIFICATION_KEY_TYPE_SENDER, type, type_hash, sender, matches, &n);
-      notification_registry_match_key (self, NOTIFICATION_KEY_SENDER, NULL, any_type_hash, sender, matches, &n);
-    }
-  notification_registry_match_key (self, NOTIFICATION_KEY_TYPE, type, type_hash, NULL, matches, &n);
-  notification_registry_match_key (self, NOTIFICATION_KEY_ANY, NULL, any_type_hash, NULL, matches, &n);
-
-  return n;
+  return notification_registry_match_rest (self, type, sender, first, type_hash, matches);
 }
 
 typedef enum
@@ -194,6 +364,73 @@ typedef enum
   NOTIFICATION_DISPATCH_HOLDING_CENTER, /* the caller unrefs @center */
   NOTIFICATION_DISPATCH_BAD_SENDER,     /* @sender is no GObject: nobody was called */
 } NotificationDispatch;
+
+/*
+ * notification_registry_lookup:
+ * @matches: (out caller-allocates): room for four entries
+ * @last_seq: (out): the newest observer a post may call
+ *
+ * The first half of a dispatch: enters an EBR read section, reads
+ * @last_seq before the lookup (every observer up to it is found:
+ * Invariants, C3) and finds the entries that want the post.
+ *
+ * Returns: the number of @matches. When it is 0 the read section is
+ *   already left; otherwise pass the matches to
+ *   notification_registry_dispatch_matches(), which leaves it.
+ */
+static inline __attribute__((always_inline)) guint
+notification_registry_lookup (NotificationRegistry    *self,
+                              const char              *type,
+                              gconstpointer            sender,
+                              NotificationObserverList **matches,
+                              guint64                 *last_seq)
+{
+  NotificationEbrThread *thread = notification_ebr_enter_thread ();
+  guint n_matches;
+
+  *last_seq = __atomic_load_n (&self->last_seq, __ATOMIC_ACQUIRE);
+  n_matches = notification_registry_match (self, type, sender, matches);
+  if (G_LIKELY (n_matches == 0))
+    notification_ebr_leave_thread (thread);
+
+  return n_matches;
+}
+
+/*
+ * notification_registry_dispatch_matches:
+ * @hold_center: whether the caller needs @center after the calls
+ * @check_sender: whether @sender must be checked (it has not been)
+ * @matches: what notification_registry_lookup() found, inside the read
+ *   section it entered
+ *
+ * The second half of notification_registry_dispatch(): calls the
+ * observers of @matches and leaves the read section.
+ */
+static inline NotificationDispatch
+notification_registry_dispatch_matches (NotificationRegistry    *self,
+                                        NotificationCenter      *center,
+                                        gboolean                 hold_center,
+                                        gboolean                 check_sender,
+                                        const char              *type,
+                                        GObject                 *sender,
+                                        GVariant                *user_info,
+                                        NotificationObserverList **matches,
+                                        guint                    n_matches,
+                                        guint64                  last_seq)
+{
+  if (check_sender && sender != NULL && !G_IS_OBJECT (sender))
+    {
+      notification_ebr_leave ();
+      return NOTIFICATION_DISPATCH_BAD_SENDER;
+    }
+
+  if (hold_center)
+    g_object_ref (center);
+  notification_registry_deliver (self, matches, n_matches, last_seq, center, type, sender, user_info);
+  notification_ebr_leave ();
+
+  return hold_center ? NOTIFICATION_DISPATCH_HOLDING_CENTER : NOTIFICATION_DISPATCH_DONE;
+}
 
 /*
  * notification_registry_dispatch:
@@ -228,29 +465,13 @@ notification_registry_dispatch (NotificationRegistry *self,
   guint64 last_seq;
   guint n_matches;
 
-  notification_ebr_enter ();
-
-  /* Before the lookup: every observer up to it is found (Invariants, C3). */
-  last_seq = __atomic_load_n (&self->last_seq, __ATOMIC_ACQUIRE);
-  n_matches = notification_registry_match (self, type, sender, matches);
+  n_matches = notification_registry_lookup (self, type, sender, matches, &last_seq);
   if (G_LIKELY (n_matches == 0))
-    {
-      notification_ebr_leave ();
-      return NOTIFICATION_DISPATCH_DONE;
-    }
+    return NOTIFICATION_DISPATCH_DONE;
 
-  if (check_sender && sender != NULL && !G_IS_OBJECT (sender))
-    {
-      notification_ebr_leave ();
-      return NOTIFICATION_DISPATCH_BAD_SENDER;
-    }
-
-  if (hold_center)
-    g_object_ref (center);
-  notification_registry_deliver (self, matches, n_matches, last_seq, center, type, sender, user_info);
-  notification_ebr_leave ();
-
-  return hold_center ? NOTIFICATION_DISPATCH_HOLDING_CENTER : NOTIFICATION_DISPATCH_DONE;
+  return notification_registry_dispatch_matches (self, center, hold_center, check_sender,
+                                                 type, sender, user_info,
+                                                 matches, n_matches, last_seq);
 }
 
 /* notification-registry.c: every observer of @callback (if @match_func)
