@@ -1,7 +1,7 @@
 /* zmq-bench: the ZeroMQ bridge beside raw libzmq (doc/zeromq-bridge.md,
  * Benchmark)
  *
- *   zmq-bench [--quick] [--curve]
+ *   zmq-bench [--quick] [--curve] [--rounds=N]
  *
  * In one run, over tcp://127.0.0.1, one process, two threads (each side
  * its own thread and GMainContext), a notification with a 2-key user
@@ -14,6 +14,13 @@
  * 2. latency: a round trip ping → pong through two bridge pairs (A's
  *    post reaches B's observer, which posts the answer back), beside raw
  *    PUB/SUB ping-pong over the same two socket pairs: median and p99.
+ *
+ * Each round measures raw and bridge back to back, and the ratios are
+ * taken within a round: the machine's state (other work, CPU frequency,
+ * how fast threads wake up, which moves a round trip between about 30
+ * and 600 µs here) changes between rounds more than the bridge does.
+ * The summary is the median over rounds of each round's ratio (five
+ * rounds, one with --quick).
  *
  * With --curve, both are measured with CURVE on every socket; with
  * --allow-list as well, the bridges that bind also check the client's
@@ -68,6 +75,29 @@ percentiles (GArray *samples, double *median, double *p99)
 }
 
 /* Raw libzmq */
+
+static int
+compare_double (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* One line of the summary: the median of @ratios and their range. */
+static void
+print_ratio (const char *what,
+             GArray     *ratios)
+{
+  double median;
+
+  g_array_sort (ratios, compare_double);
+  median = ratios->len % 2 == 1
+    ? g_array_index (ratios, double, ratios->len / 2)
+    : (g_array_index (ratios, double, ratios->len / 2 - 1) + g_array_index (ratios, double, ratios->len / 2)) / 2;
+  printf ("| %s | %.2f× | %.2f–%.2f× |\n", what, median,
+          g_array_index (ratios, double, 0), g_array_index (ratios, double, ratios->len - 1));
+}
 
 static void
 raw_curve (void *socket, gboolean server)
@@ -504,8 +534,10 @@ int
 main (int argc, char **argv)
 {
   gboolean quick = FALSE;
+  int rounds = 0;
   const GOptionEntry entries[] = {
     { "quick", 0, 0, G_OPTION_ARG_NONE, &quick, "A short smoke run", NULL },
+    { "rounds", 0, 0, G_OPTION_ARG_INT, &rounds, "Rounds of raw then bridge (default 5, 1 with --quick)", "N" },
     { "curve", 0, 0, G_OPTION_ARG_NONE, &opt_curve, "CURVE on every socket", NULL },
     { "allow-list", 0, 0, G_OPTION_ARG_NONE, &opt_allow_list,
       "With --curve: the bridges that bind accept only the client key (ZAP)", NULL },
@@ -518,8 +550,10 @@ main (int argc, char **argv)
   g_autoptr(GBytes) topic = notification_zmq_wire_encode_topic ("burst");
   g_autoptr(GBytes) body = notification_zmq_wire_encode_body (identity, 1, "", info);
   guint n_thr = quick ? 20000 : 300000, warmup = quick ? 100 : 1000, n_lat = quick ? 500 : 10000;
-  double raw_rate, bridge_rate, raw_median, raw_p99, bridge_median, bridge_p99;
-  guint64 dropped;
+  g_autoptr(GArray) thr_ratios = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) median_ratios = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) p99_ratios = g_array_new (FALSE, FALSE, sizeof (double));
+  guint64 dropped = 0;
   void *ctx;
 
   g_option_context_add_main_entries (options, entries, NULL);
@@ -530,6 +564,8 @@ main (int argc, char **argv)
     }
   if (quick)
     n_thr = 20000, warmup = 100, n_lat = 500;
+  if (rounds <= 0)
+    rounds = quick ? 1 : 5;
   if (opt_allow_list && !opt_curve)
     {
       g_printerr ("zmq-bench: --allow-list needs --curve\n");
@@ -548,20 +584,40 @@ main (int argc, char **argv)
           g_bytes_get_size (topic), g_bytes_get_size (body),
           n_thr, n_lat, warmup);
 
-  raw_rate = raw_throughput (ctx, n_thr, topic, body);
-  bridge_rate = bridge_throughput (n_thr, info, &dropped);
-  raw_latency (ctx, warmup, n_lat, topic, body, &raw_median, &raw_p99);
-  bridge_latency (warmup, n_lat, info, &bridge_median, &bridge_p99);
+  printf ("\n| round | raw msg/s | bridge msg/s | ratio (goal ≥ 0.5×) | raw median / p99 µs | "
+          "bridge median / p99 µs | ratio median (goal ≤ 2×) | ratio p99 |\n"
+          "|---|---|---|---|---|---|---|---|\n");
+  for (int r = 0; r < rounds; r++)
+    {
+      double raw_rate, bridge_rate, raw_median, raw_p99, bridge_median, bridge_p99, ratio;
+      guint64 round_dropped = 0;
 
-  printf ("\n| throughput | msg/s |\n|---|---|\n");
-  printf ("| raw PUB → SUB | %.0f |\n", raw_rate);
-  printf ("| bridge post → observer | %.0f%s |\n", bridge_rate,
-          dropped > 0 ? " (drops at the publisher!)" : "");
-  printf ("| ratio (goal ≥ 0.5×) | %.2f× |\n", bridge_rate / raw_rate);
-  printf ("\n| round trip | median µs | p99 µs |\n|---|---|---|\n");
-  printf ("| raw PUB/SUB ping-pong | %.0f | %.0f |\n", raw_median, raw_p99);
-  printf ("| bridge ping → pong | %.0f | %.0f |\n", bridge_median, bridge_p99);
-  printf ("| ratio (goal ≤ 2×) | %.2f× | %.2f× |\n", bridge_median / raw_median, bridge_p99 / raw_p99);
+      raw_rate = raw_throughput (ctx, n_thr, topic, body);
+      bridge_rate = bridge_throughput (n_thr, info, &round_dropped);
+      raw_latency (ctx, warmup, n_lat, topic, body, &raw_median, &raw_p99);
+      bridge_latency (warmup, n_lat, info, &bridge_median, &bridge_p99);
+      dropped += round_dropped;
+
+      printf ("| %d | %.0f | %.0f%s | %.2f× | %.0f / %.0f | %.0f / %.0f | %.2f× | %.2f× |\n",
+              r + 1, raw_rate, bridge_rate, round_dropped > 0 ? " (drops at the publisher!)" : "",
+              bridge_rate / raw_rate, raw_median, raw_p99, bridge_median, bridge_p99,
+              bridge_median / raw_median, bridge_p99 / raw_p99);
+      fflush (stdout);
+      ratio = bridge_rate / raw_rate;
+      g_array_append_val (thr_ratios, ratio);
+      ratio = bridge_median / raw_median;
+      g_array_append_val (median_ratios, ratio);
+      ratio = bridge_p99 / raw_p99;
+      g_array_append_val (p99_ratios, ratio);
+    }
+
+  printf ("\nMedians over %d round%s of each round's ratio:\n\n", rounds, rounds == 1 ? "" : "s");
+  printf ("| ratio | median | range |\n|---|---|---|\n");
+  print_ratio ("throughput, bridge / raw (goal ≥ 0.5×)", thr_ratios);
+  print_ratio ("round trip median, bridge / raw (goal ≤ 2×)", median_ratios);
+  print_ratio ("round trip p99, bridge / raw", p99_ratios);
+  if (dropped > 0)
+    printf ("\n%" G_GUINT64_FORMAT " notifications dropped at the publisher\n", dropped);
 
   zmq_ctx_term (ctx);
   return 0;
