@@ -92,35 +92,18 @@ notification_registry_deliver (NotificationRegistry      *self,
   notification_queue_batch_finish (&batch);
 }
 
-/* The rest of notification_registry_lookup_observed(): every candidate
- * of @group and of the groups after it. */
+/* notification_registry_find_key() when its candidate was another type
+ * of the same hash and sender: the index's lookup, comparing types. */
 NotificationObserverList *
-notification_registry_lookup_observed_slow (NotificationIndexTable *table,
-                                            gsize                   group,
-                                            guint                   hash,
-                                            gboolean                typed,
-                                            gconstpointer           sender)
+notification_registry_find_key_exact (NotificationRegistry *self,
+                                      const char           *type,
+                                      guint                 hash,
+                                      gconstpointer         sender)
 {
-  guint tag = notification_index_tag (hash);
+  NotificationIndexKey *key = notification_index_lookup (self->index, hash, type, sender);
 
-  for (gsize stride = 1;; stride++)
-    {
-      guint64 control = __atomic_load_n (&table->control[group], __ATOMIC_ACQUIRE);
+  if (key != NULL && notification_observer_list_peek (notification_observer_list_from_key (key)) != NULL)
+    return notification_observer_list_from_key (key);
 
-      for (guint64 match = notification_index_group_match (control, tag); match != 0; match &= match - 1)
-        {
-          gsize slot = group * NOTIFICATION_INDEX_GROUP_SLOTS +
-                       (guint) __builtin_ctzll (match) / NOTIFICATION_INDEX_LANE_BITS;
-          NotificationIndexKey *key = __atomic_load_n (&table->keys[slot], __ATOMIC_ACQUIRE);
-
-          if (notification_registry_key_candidate (key, hash, typed, sender) &&
-              notification_observer_list_peek (notification_observer_list_from_key (key)) != NULL)
-            return notification_observer_list_from_key (key);
-        }
-
-      if (notification_index_group_match_empty (control) != 0)
-        return NULL;
-
-      group = (group + stride) & table->group_mask;
-    }
+  return NULL;
 }

@@ -133,28 +133,10 @@ enum {
 /* The unobserved path, inline in the post: the read section, the hash of
  * the type and one lookup per kind of key in use. */
 
-/* The list of one key, if it has observers. */
-static inline __attribute__((always_inline)) NotificationObserverList *
-notification_registry_find_key (NotificationRegistry *self,
-                                const char           *type,
-                                guint                 type_hash,
-                                gconstpointer         sender)
-{
-  NotificationIndexKey *key;
-
-  key = notification_index_lookup (self->index, notification_index_hash (type_hash, sender),
-                                   type, sender);
-  if (key != NULL && notification_observer_list_peek (notification_observer_list_from_key (key)) != NULL)
-    return notification_observer_list_from_key (key);
-
-  return NULL;
-}
-
-NotificationObserverList *notification_registry_lookup_observed_slow (NotificationIndexTable *table,
-                                                                      gsize                   group,
-                                                                      guint                   hash,
-                                                                      gboolean                typed,
-                                                                      gconstpointer           sender);
+NotificationObserverList *notification_registry_find_key_exact (NotificationRegistry *self,
+                                                                const char           *type,
+                                                                guint                 hash,
+                                                                gconstpointer         sender);
 
 /* Whether @key may be the key (@typed, @sender) of @hash: all but the
  * type compared. */
@@ -175,7 +157,8 @@ notification_registry_key_candidate (NotificationIndexKey *key,
  * that nobody observes costs every such post the spills around it): the
  * first list with @hash and @sender, a type if @typed and none
  * otherwise, that has observers (head not NULL). The index's own probe
- * (notification_index_lookup()), with the registry's comparison.
+ * (notification_index_lookup()), with the registry's comparison, and
+ * all of it inline: it calls nothing.
  *
  * For a key without a type that is the key's list, if it has observers.
  * For a key with a type, the type is not compared: confirm it with
@@ -193,26 +176,47 @@ notification_registry_lookup_observed (NotificationRegistry *self,
                                        gconstpointer         sender)
 {
   NotificationIndexTable *table = __atomic_load_n (&self->index->table, __ATOMIC_ACQUIRE);
+  guint tag = notification_index_tag (hash);
   gsize group = hash & table->group_mask;
-  guint64 control = __atomic_load_n (&table->control[group], __ATOMIC_ACQUIRE);
-  guint64 match = notification_index_group_match (control, notification_index_tag (hash));
 
-  if (G_LIKELY (match == 0))
+  for (gsize stride = 1;; stride++)
     {
+      guint64 control = __atomic_load_n (&table->control[group], __ATOMIC_ACQUIRE);
+
+      for (guint64 match = notification_index_group_match (control, tag); G_UNLIKELY (match != 0); match &= match - 1)
+        {
+          gsize slot = group * NOTIFICATION_INDEX_GROUP_SLOTS +
+                       (guint) __builtin_ctzll (match) / NOTIFICATION_INDEX_LANE_BITS;
+          NotificationIndexKey *key = __atomic_load_n (&table->keys[slot], __ATOMIC_ACQUIRE);
+
+          if (notification_registry_key_candidate (key, hash, typed, sender) &&
+              notification_observer_list_peek (notification_observer_list_from_key (key)) != NULL)
+            return notification_observer_list_from_key (key);
+        }
+
       if (G_LIKELY (notification_index_group_match_empty (control) != 0))
         return NULL;
-    }
-  else
-    {
-      gsize slot = group * NOTIFICATION_INDEX_GROUP_SLOTS + (guint) __builtin_ctzll (match) / NOTIFICATION_INDEX_LANE_BITS;
-      NotificationIndexKey *key = __atomic_load_n (&table->keys[slot], __ATOMIC_ACQUIRE);
 
-      if (G_LIKELY (notification_registry_key_candidate (key, hash, typed, sender)) &&
-          notification_observer_list_peek (notification_observer_list_from_key (key)) != NULL)
-        return notification_observer_list_from_key (key);
+      /* Triangular probing, as the index's. */
+      group = (group + stride) & table->group_mask;
     }
+}
 
-  return notification_registry_lookup_observed_slow (table, group, hash, typed, sender);
+/* The list of one key, if it has observers: the candidate of
+ * notification_registry_lookup_observed(), confirmed. */
+static inline __attribute__((always_inline)) NotificationObserverList *
+notification_registry_find_key (NotificationRegistry *self,
+                                const char           *type,
+                                guint                 type_hash,
+                                gconstpointer         sender)
+{
+  guint hash = notification_index_hash (type_hash, sender);
+  NotificationObserverList *list = notification_registry_lookup_observed (self, hash, type != NULL, sender);
+
+  if (G_UNLIKELY (list != NULL && type != NULL && strcmp (list->key.type, type) != 0))
+    return notification_registry_find_key_exact (self, type, hash, sender);
+
+  return list;
 }
 
 /* The first entry, in the order of the kinds of key, that may have
