@@ -12,16 +12,6 @@
 
 #include "test-util.h"
 
-#define N_POSTERS 4
-
-static NotificationCenter *
-center_new_for (gconstpointer data)
-{
-  gboolean emits_signal = GPOINTER_TO_INT (data);
-
-  return g_object_new (NOTIFICATION_TYPE_CENTER, "emits-signal", emits_signal, NULL);
-}
-
 /* ------------------------------------------------------------------ */
 /* After remove_observer returns, no new call of that observer starts.
  *

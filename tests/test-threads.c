@@ -13,14 +13,6 @@
 
 #define N_POSTERS 4
 
-static NotificationCenter *
-center_new_for (gconstpointer data)
-{
-  gboolean emits_signal = GPOINTER_TO_INT (data);
-
-  return g_object_new (NOTIFICATION_TYPE_CENTER, "emits-signal", emits_signal, NULL);
-}
-
 /* ------------------------------------------------------------------ */
 /* Concurrent posts: every post reaches every matching observer once,
  * on the posting thread. */

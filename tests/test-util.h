@@ -36,6 +36,15 @@ typedef struct
   GVariant           *last_user_info;  /* pointer only */
 } Probe;
 
+/* A center for a test registered with GINT_TO_POINTER (emits-signal). */
+static inline NotificationCenter *
+center_new_for (gconstpointer data)
+{
+  gboolean emits_signal = GPOINTER_TO_INT (data);
+
+  return g_object_new (NOTIFICATION_TYPE_CENTER, "emits-signal", emits_signal, NULL);
+}
+
 static inline void
 probe_init (Probe      *probe,
             const char *name,
