@@ -10,6 +10,7 @@
 #include "notification-registry-private.h"
 #include "notification-schema-private.h"
 #include "notification-user-info-private.h"
+#include "notification-vardict-private.h"
 
 /* A lazy payload is built only if the type has a schema. */
 static gboolean
@@ -160,7 +161,7 @@ center_post_any (NotificationCenter *self,
   if (!NOTIFICATION_IS_CENTER (self) ||
       type == NULL || *type == '\0' ||
       (sender != NULL && !G_IS_OBJECT (sender)) ||
-      (user_info != NULL && !g_variant_is_of_type (user_info, G_VARIANT_TYPE_VARDICT)))
+      (user_info != NULL && !notification_variant_is_vardict (user_info)))
     {
       g_return_if_fail_warning (G_LOG_DOMAIN, "notification_center_post",
                                 !NOTIFICATION_IS_CENTER (self) ? "NOTIFICATION_IS_CENTER (self)" :
@@ -362,7 +363,7 @@ notification_center_post_checked (NotificationCenter  *self,
   if (type == NULL || *type == '\0' || !g_utf8_validate (type, -1, NULL))
     g_set_error_literal (error, NOTIFICATION_ERROR, NOTIFICATION_ERROR_INVALID_TYPE,
                          "A notification type must be a non-empty UTF-8 string");
-  else if (user_info != NULL && !g_variant_is_of_type (user_info, G_VARIANT_TYPE_VARDICT))
+  else if (user_info != NULL && !notification_variant_is_vardict (user_info))
     g_set_error (error, NOTIFICATION_ERROR, NOTIFICATION_ERROR_INVALID_USER_INFO,
                  "Notification “%s”: user info must be of type “a{sv}”, not “%s”",
                  type, g_variant_get_type_string (user_info));

@@ -603,7 +603,7 @@ notification_schema_validate (NotificationSchema  *self,
   g_return_val_if_fail (type != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (user_info != NULL && !g_variant_is_of_type (user_info, G_VARIANT_TYPE_VARDICT))
+  if (user_info != NULL && !notification_variant_is_vardict (user_info))
     {
       g_set_error (error, NOTIFICATION_ERROR, NOTIFICATION_ERROR_INVALID_USER_INFO,
                    "Notification “%s”: user info must be of type “a{sv}”, not “%s”",

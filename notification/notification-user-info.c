@@ -8,6 +8,7 @@
 #include "notification-center-private.h"
 #include "notification-error.h"
 #include "notification-user-info-private.h"
+#include "notification-vardict-private.h"
 
 /**
  * NotificationUserInfo:
@@ -59,7 +60,7 @@ notification_user_info_new (GVariant *variant)
   NotificationUserInfo *self;
 
   g_return_val_if_fail (variant != NULL, NULL);
-  g_return_val_if_fail (g_variant_is_of_type (variant, G_VARIANT_TYPE_VARDICT), NULL);
+  g_return_val_if_fail (notification_variant_is_vardict (variant), NULL);
 
   self = g_new0 (NotificationUserInfo, 1);
   self->ref_count = 1;
@@ -205,7 +206,7 @@ notification_user_info_get_variant (NotificationUserInfo *self)
     return variant;
 
   variant = self->build (self->native);
-  if (variant == NULL || !g_variant_is_of_type (variant, G_VARIANT_TYPE_VARDICT))
+  if (variant == NULL || !notification_variant_is_vardict (variant))
     {
       g_critical ("NotificationUserInfoBuildFunc %p did not make an a{sv} dictionary",
                   self->build);
