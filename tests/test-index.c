@@ -385,6 +385,49 @@ test_probing (void)
 }
 
 static void
+test_tag_collisions (void)
+{
+  NotificationIndex *index = notification_index_new (&owner_lock);
+  gconstpointer senders[4];
+  Entry *entries[3];
+  guint found = 0;
+  guint hash0 = 0;
+
+  g_test_summary ("Keys whose tags and groups are the same but not their hashes are "
+                  "told apart by the key, and a key of the same tag that is not in "
+                  "the index is not found");
+
+  /* Four senders whose keys ("c", sender) have the same group and tag in
+   * the smallest table. */
+  for (guint i = 0; found < G_N_ELEMENTS (senders); i++)
+    {
+      guint hash = key_hash ("c", SENDER (i));
+
+      if (found == 0)
+        hash0 = hash;
+      if ((hash & (MIN_SLOTS / GROUP - 1)) == (hash0 & (MIN_SLOTS / GROUP - 1)) &&
+          notification_index_tag (hash) == notification_index_tag (hash0))
+        senders[found++] = SENDER (i);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
+    entries[i] = add (index, "c", senders[i]);
+  assert_consistent (index);
+  for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
+    g_assert_true (lookup (index, "c", senders[i]) == entries[i]);
+  /* Same tag, same group, not added. */
+  g_assert_null (lookup (index, "c", senders[3]));
+
+  /* Removing the first one leaves the others found. */
+  remove_entry (index, entries[0]);
+  g_assert_null (lookup (index, "c", senders[0]));
+  g_assert_true (lookup (index, "c", senders[1]) == entries[1]);
+  g_assert_true (lookup (index, "c", senders[2]) == entries[2]);
+
+  free_index (index);
+}
+
+static void
 test_rebuild_drops_tombstones (void)
 {
   NotificationIndex *index = notification_index_new (&owner_lock);
@@ -970,6 +1013,7 @@ main (int    argc,
   g_test_add_func ("/index/entry-size", test_entry_size);
   g_test_add_func ("/index/probing", test_probing);
   g_test_add_func ("/index/group-match", test_group_match);
+  g_test_add_func ("/index/tag-collisions", test_tag_collisions);
   g_test_add_func ("/index/rebuild-drops-tombstones", test_rebuild_drops_tombstones);
   g_test_add_func ("/index/shrink", test_shrink);
   g_test_add_func ("/index/replace", test_replace);
