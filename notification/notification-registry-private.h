@@ -31,7 +31,8 @@ struct _NotificationRegistry
   /* Read by posting threads without a lock; changed under @lock. */
   guint              n_observers;  /* (atomic) */
   guint              n_schemas;    /* (atomic) */
-  guint              n_keys[4];    /* (atomic) entries of each key kind */
+  guint              n_keys[4];    /* entries of each key kind; protected by @lock */
+  guint              key_kinds;    /* (atomic) bit k set while n_keys[k] != 0: one load for a post */
   guint64            last_seq;     /* (atomic) the newest observer's sequence number */
   NotificationIndex *index;        /* observers' entries */
   NotificationIndex *schemas;      /* schema entries, keyed by (type, NULL) */
@@ -234,9 +235,10 @@ notification_registry_match_first (NotificationRegistry *self,
                                    gconstpointer         sender,
                                    guint                *type_hash)
 {
-  gboolean by_type_sender = sender != NULL &&
-    __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_TYPE_SENDER], __ATOMIC_RELAXED) != 0;
-  gboolean by_type = __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_TYPE], __ATOMIC_RELAXED) != 0;
+  guint kinds = __atomic_load_n (&self->key_kinds, __ATOMIC_RELAXED) &
+                (sender != NULL ? 0xfu : (1u << NOTIFICATION_KEY_TYPE) | (1u << NOTIFICATION_KEY_ANY));
+  gboolean by_type_sender = (kinds & (1u << NOTIFICATION_KEY_TYPE_SENDER)) != 0;
+  gboolean by_type = (kinds & (1u << NOTIFICATION_KEY_TYPE)) != 0;
   guint any_type_hash = notification_index_hash_type (NULL);
   NotificationObserverList *entry = NULL;
 
@@ -255,13 +257,12 @@ notification_registry_match_first (NotificationRegistry *self,
         return entry;
     }
 
-  if (sender != NULL &&
-      __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_SENDER], __ATOMIC_RELAXED) != 0 &&
+  if ((kinds & (1u << NOTIFICATION_KEY_SENDER)) != 0 &&
       (entry = notification_registry_lookup_observed (self,
                                                    notification_index_hash (any_type_hash, sender),
                                                    FALSE, sender)) != NULL)
     return entry;
-  if (__atomic_load_n (&self->n_keys[NOTIFICATION_KEY_ANY], __ATOMIC_RELAXED) != 0)
+  if ((kinds & (1u << NOTIFICATION_KEY_ANY)) != 0)
     entry = notification_registry_lookup_observed (self,
                                                 notification_index_hash (any_type_hash, NULL),
                                                 FALSE, NULL);
@@ -299,15 +300,15 @@ notification_registry_match_rest (NotificationRegistry    *self,
   matches[n++] = first;
   /* After a (type, sender) entry: match_first() computed @type_hash. */
   if (kind < NOTIFICATION_KEY_TYPE &&
-      __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_TYPE], __ATOMIC_RELAXED) != 0 &&
+      (__atomic_load_n (&self->key_kinds, __ATOMIC_RELAXED) & (1u << NOTIFICATION_KEY_TYPE)) != 0 &&
       (entry = notification_registry_find_key (self, type, type_hash, NULL)) != NULL)
     matches[n++] = entry;
   if (kind < NOTIFICATION_KEY_SENDER && sender != NULL &&
-      __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_SENDER], __ATOMIC_RELAXED) != 0 &&
+      (__atomic_load_n (&self->key_kinds, __ATOMIC_RELAXED) & (1u << NOTIFICATION_KEY_SENDER)) != 0 &&
       (entry = notification_registry_find_key (self, NULL, notification_index_hash_type (NULL), sender)) != NULL)
     matches[n++] = entry;
   if (kind < NOTIFICATION_KEY_ANY &&
-      __atomic_load_n (&self->n_keys[NOTIFICATION_KEY_ANY], __ATOMIC_RELAXED) != 0 &&
+      (__atomic_load_n (&self->key_kinds, __ATOMIC_RELAXED) & (1u << NOTIFICATION_KEY_ANY)) != 0 &&
       (entry = notification_registry_find_key (self, NULL, notification_index_hash_type (NULL), NULL)) != NULL)
     matches[n++] = entry;
 

@@ -142,6 +142,22 @@ registry_queue_locked (NotificationRegistry *self,
   return queue;
 }
 
+/* Lock held. Counts a list of @kind in or out; posts read which kinds
+ * have lists at all (key_kinds), not the counts. */
+static void
+registry_count_key_locked (NotificationRegistry *self,
+                           guint                 kind,
+                           int                   delta)
+{
+  guint kinds = __atomic_load_n (&self->key_kinds, __ATOMIC_RELAXED);
+
+  notification_lock_assert_held (&self->lock);
+
+  self->n_keys[kind] += delta;
+  kinds = self->n_keys[kind] != 0 ? kinds | (1u << kind) : kinds & ~(1u << kind);
+  __atomic_store_n (&self->key_kinds, kinds, __ATOMIC_RELEASE);
+}
+
 /* Lock held. Takes @list, which has no observer left, out of the index
  * and its sender's watch, and retires it. */
 static void
@@ -153,7 +169,7 @@ registry_drop_list_locked (NotificationRegistry     *self,
   notification_lock_assert_held (&self->lock);
 
   notification_index_remove (self->index, &list->key);
-  COUNTER_ADD (self->n_keys[KEY_KIND (notification_observer_list_get_type (list), sender)], -1);
+  registry_count_key_locked (self, KEY_KIND (notification_observer_list_get_type (list), sender), -1);
 
   if (sender != NULL)
     notification_watch_remove_list (g_hash_table_lookup (self->watches, sender), list);
@@ -360,7 +376,7 @@ notification_registry_add (NotificationRegistry *self,
       notification_index_insert (self->index, &list->key);
       if (sender != NULL)
         notification_watch_add_list (registry_watch_locked (self, sender), list);
-      COUNTER_ADD (self->n_keys[KEY_KIND (type, sender)], 1);
+      registry_count_key_locked (self, KEY_KIND (type, sender), 1);
     }
   else
     {
@@ -488,7 +504,8 @@ registry_clear_locked (NotificationRegistry *self,
     }
   g_ptr_array_unref (keys);
   for (guint i = 0; i < G_N_ELEMENTS (self->n_keys); i++)
-    __atomic_store_n (&self->n_keys[i], 0, __ATOMIC_RELEASE);
+    self->n_keys[i] = 0;
+  __atomic_store_n (&self->key_kinds, 0, __ATOMIC_RELEASE);
   self->n_empty_entries = 0;
 
   notification_id_table_clear (&self->ext_observers);
