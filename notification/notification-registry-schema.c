@@ -62,7 +62,8 @@ schema_entry_retire (SchemaEntry *entry)
   notification_ebr_retire_pointer (entry, schema_entry_free);
 }
 
-/* Lock held. Retires the entries of @keys, stolen from the index. */
+/* Retires the entries of @keys, stolen from the schema index (with or
+ * without the lock: retiring takes none). */
 void
 notification_registry_retire_schemas (GPtrArray *keys)
 {
