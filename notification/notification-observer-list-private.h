@@ -31,6 +31,9 @@ struct _NotificationObserverList
    * notification-interest-private.h, while this is not 0. Protected by
    * the registry lock. */
   guint                 n_reported;
+  /* For a list of one sender: its place in the sender's watch's vector
+   * (notification-watch.c), for a removal in O(1). Registry lock. */
+  guint                 watch_index;
   NotificationIndexKey  key;         /* last: the type follows inline */
 };
 

@@ -9,6 +9,10 @@
 #include "notification-observer-list-private.h"
 #include "notification-observer-private.h"
 
+/* The watch's index fills the padding before the key: the struct stays
+ * three words before its key (28 bytes and the type, on 64-bit). */
+G_STATIC_ASSERT (G_STRUCT_OFFSET (NotificationObserverList, key) == sizeof (gpointer) + 2 * sizeof (guint));
+
 /* Not in any index yet: the caller inserts it. */
 NotificationObserverList *
 notification_observer_list_new (const char    *type,

@@ -68,7 +68,8 @@ notification_watch_is_empty (NotificationWatch *self)
 }
 
 /* The lists of a sender are a vector, not links in each list: only lists
- * of a specific sender pay for them, and a sender has few types. */
+ * of a specific sender pay for them (a place in the vector and the
+ * index of that place, which fits in the list's padding). */
 void
 notification_watch_add_list (NotificationWatch        *self,
                              NotificationObserverList *list)
@@ -78,28 +79,28 @@ notification_watch_add_list (NotificationWatch        *self,
       self->lists_size = MAX (2, self->lists_size * 2);
       self->lists = g_renew (NotificationObserverList *, self->lists, self->lists_size);
     }
+  list->watch_index = self->n_lists;
   self->lists[self->n_lists++] = list;
 }
 
-/* Searches from the end: the disposal removes the last list each time
- * (notification_watch_peek_list()), in O(1). */
+/* In O(1): the last list takes the place of @list. */
 void
 notification_watch_remove_list (NotificationWatch        *self,
                                 NotificationObserverList *list)
 {
-  for (guint i = self->n_lists; i-- > 0;)
-    if (self->lists[i] == list)
-      {
-        self->lists[i] = self->lists[--self->n_lists];
-        if (self->n_lists == 0)
-          {
-            g_clear_pointer (&self->lists, g_free);
-            self->lists_size = 0;
-          }
-        return;
-      }
+  guint i = list->watch_index;
+  NotificationObserverList *last;
 
-  g_assert_not_reached ();
+  g_assert (i < self->n_lists && self->lists[i] == list);
+
+  last = self->lists[--self->n_lists];
+  self->lists[i] = last;
+  last->watch_index = i;
+  if (self->n_lists == 0)
+    {
+      g_clear_pointer (&self->lists, g_free);
+      self->lists_size = 0;
+    }
 }
 
 /* The last list added and not removed, or NULL. */

@@ -611,6 +611,63 @@ test_remove_many_random_order (void)
     }
 }
 
+/* One sender observed with many types: its lists sit in one watch,
+ * whose removals swap places (O(1) each); removed in a random order,
+ * the others are still reached, and the sender's disposal takes the
+ * rest. */
+static void
+test_remove_one_sender_many_types (void)
+{
+  const guint n = 20000;
+  g_autoptr(NotificationCenter) center = g_object_new (NOTIFICATION_TYPE_CENTER, "emits-signal", FALSE, NULL);
+  GObject *sender = g_object_new (G_TYPE_OBJECT, NULL);
+  gulong *ids = g_new (gulong, n);
+  guint *order = g_new (guint, n);
+  int *calls = g_new0 (int, n);
+  GRand *rand = g_rand_new_with_seed (18);
+  char type[32];
+
+  g_test_summary ("Many types observed from one sender, removed one by one in a random "
+                  "order: each removal leaves the others reached, and disposing the "
+                  "sender removes the rest");
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_snprintf (type, sizeof type, "many-%u", i);
+      ids[i] = notification_center_add_observer (center, type, sender, count_cb, &calls[i], NULL);
+      order[i] = i;
+    }
+  for (guint i = n - 1; i > 0; i--)
+    {
+      guint j = g_rand_int_range (rand, 0, i + 1), t = order[i];
+
+      order[i] = order[j];
+      order[j] = t;
+    }
+
+  /* Remove half, in that order. */
+  for (guint k = 0; k < n / 2; k++)
+    notification_center_remove_observer (center, ids[order[k]]);
+  g_assert_cmpuint (notification_center_get_n_observers (center), ==, n - n / 2);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_snprintf (type, sizeof type, "many-%u", i);
+      notification_center_post (center, type, sender, NULL);
+    }
+  for (guint k = 0; k < n; k++)
+    g_assert_cmpint (calls[order[k]], ==, k < n / 2 ? 0 : 1);
+
+  /* The sender goes: so do its other observers. */
+  g_object_unref (sender);
+  g_assert_cmpuint (notification_center_get_n_observers (center), ==, 0);
+
+  g_rand_free (rand);
+  g_free (calls);
+  g_free (order);
+  g_free (ids);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -629,6 +686,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/center/remove/ids-unique", test_remove_ids_unique);
 
   g_test_add_func ("/center/remove/many-random-order", test_remove_many_random_order);
+  g_test_add_func ("/center/remove/one-sender-many-types", test_remove_one_sender_many_types);
 
   return g_test_run ();
 }
