@@ -54,6 +54,7 @@ typedef struct
   gulong              stdout_id;
   gulong              progress_id;
   gulong              finished_id;
+  gulong              cell_done_id;
   guint               n_progress_calls;
 
   GThread            *worker;
@@ -268,19 +269,21 @@ kernel_cell (Frontend *self)
                           self->n_steps, self->step_usec / 1e6, self->n_steps);
 }
 
+/* The cell's end, through the window's queue (see on_cell_done()). */
 static void
-on_cell_done (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+on_cell_shown (NotificationCenter *center,
+               const char         *type,
+               GObject            *sender,
+               GVariant           *user_info,
+               gpointer            user_data)
 {
   Frontend *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *status = notification_jupyter_client_execute_finish (NOTIFICATION_JUPYTER_CLIENT (source),
-                                                                        result, &error);
+  const char *status = NULL;
   g_autofree char *text = NULL;
 
+  g_variant_lookup (user_info, "status", "&s", &status);
   self->running = FALSE;
-  text = g_strdup_printf ("Kernel: %s", status != NULL ? status : error->message);
+  text = g_strdup_printf ("Kernel: %s", status);
   gtk_label_set_text (self->status, text);
   gtk_widget_set_sensitive (GTK_WIDGET (self->run_button), TRUE);
   gtk_progress_bar_set_fraction (self->progress, g_strcmp0 (status, "ok") == 0 ? 1.0 : 0.0);
@@ -302,6 +305,26 @@ on_cell_done (GObject      *source,
                  spread / 1000, cell / 1000);
       self_test_check (self);
     }
+}
+
+/* The execution is complete once the kernel's reply and its `idle` have
+ * arrived, and every `stream` before them was posted; but the calls of
+ * the window's `stdout` observer may still be queued (the client can
+ * complete inside the very dispatch that posted the last lines). Posted
+ * to an observer on the same queue, the end comes after them. */
+static void
+on_cell_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Frontend *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status = notification_jupyter_client_execute_finish (NOTIFICATION_JUPYTER_CLIENT (source),
+                                                                        result, &error);
+
+  notification_center_post_values (self->center, "cell-done", self->window,
+                                   "status", "s", status != NULL ? status : error->message,
+                                   NULL);
 }
 
 static void
@@ -361,6 +384,10 @@ kernel_try_connect (gpointer user_data)
     notification_center_add_observer_full (self->center, "stdout", self->client,
                                            G_OBJECT (self->window), g_main_context_default (),
                                            on_stdout, self, NULL);
+  self->cell_done_id =
+    notification_center_add_observer_full (self->center, "cell-done", self->window,
+                                           G_OBJECT (self->window), g_main_context_default (),
+                                           on_cell_shown, self, NULL);
   notification_jupyter_client_connect_async (client, NULL, on_kernel_connected, self);
   return G_SOURCE_REMOVE;
 }
@@ -604,12 +631,16 @@ on_window_destroy (GtkWidget *window,
                    gpointer   user_data)
 {
   Frontend *self = user_data;
+  gulong *ids[] = { &self->stdout_id, &self->progress_id, &self->finished_id, &self->cell_done_id };
 
-  /* Queued deliveries are dropped; no callback runs after this. */
-  notification_center_remove_observer (self->center, self->stdout_id);
-  notification_center_remove_observer (self->center, self->progress_id);
-  notification_center_remove_observer (self->center, self->finished_id);
-  self->stdout_id = self->progress_id = self->finished_id = 0;
+  /* Queued deliveries are dropped; no callback runs after this. An id
+   * of 0 was never added (the kernel's observers, without a kernel). */
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    if (*ids[i] != 0)
+      {
+        notification_center_remove_observer (self->center, *ids[i]);
+        *ids[i] = 0;
+      }
 }
 
 static void
